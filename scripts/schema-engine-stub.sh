@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "schema engine stub" >&2
+exit 1
