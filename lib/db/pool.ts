@@ -1,0 +1,19 @@
+/** A node-postgres pool per URL, for raw SQL (COPY, unnest bulk writes, reports) beside Prisma. */
+import pg from "pg";
+
+// NUMERIC (published figures) stays a string: exact digits, as printed in the paper.
+const pools = new Map<string, pg.Pool>();
+
+export function poolFor(url: string): pg.Pool {
+  let p = pools.get(url);
+  if (!p) {
+    p = new pg.Pool({ connectionString: url, max: Number(process.env.ATLAS_PG_POOL ?? 8) });
+    pools.set(url, p);
+  }
+  return p;
+}
+
+export async function endPools(): Promise<void> {
+  await Promise.all([...pools.values()].map((p) => p.end()));
+  pools.clear();
+}

@@ -1,0 +1,159 @@
+import "server-only";
+/**
+ * The per-language × configuration table behind the heatmap and `calib report`.
+ * Published cells come from PublishedResult, measured cells from RunLanguageStats (never from
+ * predictions). Measured ECE uses equal-width bins and RMS equal-mass bins, the paper's conventions.
+ */
+import type pg from "pg";
+import type { HeatmapMetric } from "../../view-state/filters";
+
+export type Source = "published" | "measured";
+
+export interface HeatmapColumn {
+  key: string;
+  source: Source;
+  family: string;
+  /** Family name for published results, the model's name for measured ones. */
+  model: string;
+  sftDataset: string | null;
+  smoothing: number | null;
+  /** Key of the base-model column of the same family and source (null for base columns). */
+  baseKey: string | null;
+}
+
+export interface HeatmapLanguage {
+  code: string;
+  name: string;
+  script: string;
+  resourceClass: number;
+}
+
+export interface HeatmapData {
+  benchmark: string;
+  metric: HeatmapMetric;
+  languages: HeatmapLanguage[];
+  columns: HeatmapColumn[];
+  /** values[columnKey][languageCode]: exact decimal text for published, full float text for measured. */
+  values: Record<string, Record<string, string>>;
+  /** Measured cells: the run each value comes from, for links to reliability diagrams. */
+  runs: Record<string, Record<string, number>>;
+}
+
+export interface HeatmapQuery {
+  benchmark: string;
+  metric: HeatmapMetric;
+  sources: Source[];
+  families?: string[];
+  sft?: string[];
+  /** β values as text ("0.1"), or "base" for base models. */
+  betas?: string[];
+}
+
+const METRIC_COLUMN: Record<HeatmapMetric, string> = { ece: "ece", rms: "rms", accuracy: "accuracy", entropy: "entropyBits" };
+const METRIC_BINNING: Record<HeatmapMetric, string> = {
+  ece: "equal-width",
+  rms: "equal-mass",
+  accuracy: "equal-width",
+  entropy: "equal-width",
+};
+
+export function formatBeta(b: number | null): string {
+  if (b === null) return "";
+  return Number.isInteger(b) ? b.toFixed(1) : String(b);
+}
+
+function columnKey(source: Source, model: string, sft: string | null, smoothing: number | null) {
+  return `${source}:${model}|${sft ?? ""}|${formatBeta(smoothing)}`;
+}
+
+function keep(q: HeatmapQuery, family: string, sft: string | null, smoothing: number | null): boolean {
+  if (q.families?.length && !q.families.includes(family)) return false;
+  if (sft !== null && q.sft?.length && !q.sft.includes(sft)) return false;
+  if (q.betas?.length && !q.betas.includes(smoothing === null ? "base" : formatBeta(smoothing))) return false;
+  return true;
+}
+
+export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<HeatmapData | null> {
+  const bench = await pool.query<{ id: number }>(`SELECT "id" FROM "Benchmark" WHERE "name" = $1`, [q.benchmark]);
+  if (!bench.rows[0]) return null;
+  const benchmarkId = bench.rows[0].id;
+  const columns = new Map<string, HeatmapColumn>();
+  const values: HeatmapData["values"] = {};
+  const runs: HeatmapData["runs"] = {};
+  const langCodes = new Set<string>();
+
+  const add = (col: Omit<HeatmapColumn, "key" | "baseKey">, lang: string, value: string | null, runId?: number) => {
+    if (value === null) return;
+    const key = columnKey(col.source, col.model, col.sftDataset, col.smoothing);
+    if (!columns.has(key)) columns.set(key, { ...col, key, baseKey: null });
+    (values[key] ??= {})[lang] = value;
+    if (runId !== undefined) (runs[key] ??= {})[lang] = runId;
+    langCodes.add(lang);
+  };
+
+  if (q.sources.includes("published")) {
+    const m = METRIC_COLUMN[q.metric] === "entropyBits" ? "entropy" : METRIC_COLUMN[q.metric];
+    const res = await pool.query<{ lang: string; family: string; sft: string | null; smoothing: number | null; v: string | null }>(
+      `SELECT "languageCode" AS lang, "family", "sftDataset" AS sft, "smoothing", "${m}"::text AS v
+       FROM "PublishedResult" WHERE "benchmarkId" = $1 AND "languageCode" IS NOT NULL`,
+      [benchmarkId],
+    );
+    for (const r of res.rows) {
+      if (!keep(q, r.family, r.sft, r.smoothing)) continue;
+      add({ source: "published", family: r.family, model: r.family, sftDataset: r.sft, smoothing: r.smoothing }, r.lang, r.v);
+    }
+  }
+
+  if (q.sources.includes("measured")) {
+    // Latest completed run per (model, language): a re-import or re-run supersedes older numbers in views.
+    const res = await pool.query<{
+      lang: string; family: string; model: string; sft: string | null; smoothing: number | null; v: number; run_id: number;
+    }>(
+      `SELECT DISTINCT ON (m."id", s."languageCode")
+              s."languageCode" AS lang, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing",
+              s."${METRIC_COLUMN[q.metric]}" AS v, r."id" AS run_id
+       FROM "RunLanguageStats" s
+       JOIN "Run" r ON r."id" = s."runId"
+       JOIN "Model" m ON m."id" = r."modelId"
+       WHERE r."benchmarkId" = $1 AND s."binning" = $2 AND r."status" IN ('completed', 'running')
+       ORDER BY m."id", s."languageCode", r."createdAt" DESC, r."id" DESC`,
+      [benchmarkId, METRIC_BINNING[q.metric]],
+    );
+    for (const r of res.rows) {
+      if (!keep(q, r.family, r.sft, r.smoothing)) continue;
+      add({ source: "measured", family: r.family, model: r.model, sftDataset: r.sft, smoothing: r.smoothing }, r.lang, String(r.v), r.run_id);
+    }
+  }
+
+  // Base columns first within each family; then SFT dataset, then β ascending.
+  const ordered = [...columns.values()].sort(
+    (a, b) =>
+      a.source.localeCompare(b.source) ||
+      a.family.localeCompare(b.family) ||
+      Number(a.sftDataset !== null) - Number(b.sftDataset !== null) ||
+      (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
+      (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
+      a.model.localeCompare(b.model),
+  );
+  for (const c of ordered) {
+    if (c.sftDataset === null) continue;
+    const base = ordered.find((b) => b.source === c.source && b.family === c.family && b.sftDataset === null);
+    c.baseKey = base?.key ?? null;
+  }
+
+  const langs = await pool.query<HeatmapLanguage>(
+    `SELECT "code", "name", "script", "resourceClass" FROM "Language" WHERE "code" = ANY($1) ORDER BY "code"`,
+    [[...langCodes]],
+  );
+  return { benchmark: q.benchmark, metric: q.metric, languages: langs.rows, columns: ordered, values, runs };
+}
+
+export async function listBenchmarks(pool: pg.Pool): Promise<{ name: string; optionCount: number }[]> {
+  const r = await pool.query<{ name: string; optionCount: number }>(
+    `SELECT "name", "optionCount" FROM "Benchmark" b
+     WHERE EXISTS (SELECT 1 FROM "PublishedResult" p WHERE p."benchmarkId" = b."id")
+        OR EXISTS (SELECT 1 FROM "Run" r WHERE r."benchmarkId" = b."id")
+     ORDER BY "name"`,
+  );
+  return r.rows;
+}

@@ -1,0 +1,78 @@
+/**
+ * The view state of every page, parsed from the URL by ONE zod schema.
+ * strict (server): an invalid parameter is an error naming it; lenient (browser): invalid values
+ * fall back to their defaults so a half-edited link still opens something sensible.
+ * Lists travel as comma-separated values (`?family=Gemma2-2B,Mistral-7B`).
+ */
+import { z } from "zod";
+import { badInput } from "../errors";
+
+export const METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
+export type HeatmapMetric = (typeof METRICS)[number];
+export const METRIC_LABELS: Record<HeatmapMetric, string> = {
+  ece: "ECE",
+  rms: "RMS calibration error",
+  accuracy: "Accuracy",
+  entropy: "Entropy (bits)",
+};
+
+const list = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : []));
+
+const betaList = list.pipe(
+  z.array(z.string().regex(/^(0(\.\d+)?|base)$/, "β must be a number in [0, 1) or 'base'")),
+);
+
+export const viewStateSchema = z.object({
+  benchmark: z.string().min(1).default("GlobalMMLU"),
+  metric: z.enum(METRICS).default("ece"),
+  mode: z.enum(["absolute", "delta-base", "delta-beta"]).default("absolute"),
+  /** For mode=delta-beta: Δ = metric(β = betaB) − metric(β = betaA), per model × SFT dataset. */
+  betaA: z.string().regex(/^0(\.\d+)?$/).default("0.0"),
+  betaB: z.string().regex(/^0(\.\d+)?$/).default("0.1"),
+  source: z.enum(["published", "measured", "both"]).default("both"),
+  family: list,
+  sft: list,
+  beta: betaList,
+  languages: list,
+  sort: z.enum(["language", "resource", "value"]).default("language"),
+});
+
+export type ViewState = z.infer<typeof viewStateSchema>;
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+function flatten(sp: SearchParams): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(sp)) out[k] = Array.isArray(v) ? v.join(",") : v;
+  return out;
+}
+
+export function parseViewState(sp: SearchParams, { strict }: { strict: boolean }): ViewState {
+  const input = flatten(sp);
+  const parsed = viewStateSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  if (strict) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue.path[0] ?? "");
+    throw badInput(`invalid value ${JSON.stringify(input[field] ?? "")}: ${issue.message}`, { field });
+  }
+  // Lenient: drop each offending key and retry; the schema's defaults fill the gaps.
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  for (const k of bad) delete input[k];
+  return viewStateSchema.parse(input);
+}
+
+/** Serialises a state back to a query string, leaving defaults out so links stay short and stable. */
+export function toSearchParams(state: Partial<ViewState>): URLSearchParams {
+  const defaults = viewStateSchema.parse({});
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(state)) {
+    const d = defaults[k as keyof ViewState];
+    if (Array.isArray(v)) {
+      if (v.length) sp.set(k, v.join(","));
+    } else if (v !== undefined && v !== d) sp.set(k, String(v));
+  }
+  return sp;
+}
