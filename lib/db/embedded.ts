@@ -21,7 +21,7 @@ export interface EmbeddedOptions {
 const USER = "atlas";
 const PASSWORD = "atlas";
 
-export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
+export function embeddedOptionsFromEnv(env: Record<string, string | undefined> = process.env): EmbeddedOptions {
   return {
     dir: path.resolve(env.ATLAS_DATA_DIR ?? ".atlas"),
     port: Number(env.ATLAS_PG_PORT ?? 54329),
@@ -159,8 +159,12 @@ export async function ensureEmbedded(opts: EmbeddedOptions = embeddedOptionsFrom
   if (!registered) {
     registered = opts;
     process.once("exit", () => releaseEmbedded(bin, opts, ids));
+    // Turn signals into a normal exit so the 'exit' hook runs — unless the program handles them
+    // itself (the launcher stops its children first, then exits).
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      process.once(sig, () => process.exit(sig === "SIGINT" ? 130 : 143));
+      process.on(sig, () => {
+        if (process.listenerCount(sig) === 1) process.exit(sig === "SIGINT" ? 130 : 143);
+      });
     }
   }
   return embeddedUrl(opts);

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Calibration Atlas",
+  description: "How instruction-tuning changes the calibration of language models, language by language.",
+};
+
+const NAV = [
+  { href: "/", label: "Heatmap" },
+  { href: "/reliability", label: "Reliability" },
+  { href: "/smoothing", label: "Smoothing (β)" },
+  { href: "/results", label: "Results table" },
+  { href: "/runs", label: "Runs" },
+];
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            Calibration Atlas
+          </Link>
+          <nav>
+            {NAV.map((n) => (
+              <Link key={n.href} href={n.href}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * `/` — per-language heatmap for one benchmark: rows = languages, columns = configurations
+ * (base, then SFT dataset × β per model family), published and measured side by side.
+ */
+import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
+import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
+import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { AtlasError } from "@/lib/errors";
+import { getHeatmapData, listBenchmarks, formatBeta, type Source } from "@/lib/db/queries/heatmap";
+import { db } from "@/lib/db/server";
+import { METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
+
+export const dynamic = "force-dynamic";
+
+export default async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  let state;
+  try {
+    state = parseViewState(sp, { strict: true });
+  } catch (e) {
+    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/" />;
+    throw e;
+  }
+  const pool = db();
+  const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
+  const [benchmarks, all, data] = await Promise.all([
+    listBenchmarks(pool),
+    getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources }),
+    getHeatmapData(pool, {
+      benchmark: state.benchmark,
+      metric: state.metric,
+      sources,
+      families: state.family,
+      sft: state.sft,
+      betas: state.beta,
+    }),
+  ]);
+
+  const facets = {
+    benchmarks: benchmarks.map((b) => b.name),
+    families: [...new Set(all?.columns.map((c) => c.family) ?? [])].sort(),
+    sftDatasets: [...new Set(all?.columns.flatMap((c) => (c.sftDataset ? [c.sftDataset] : [])) ?? [])].sort(),
+    betas: [...new Set(all?.columns.flatMap((c) => (c.smoothing === null ? [] : [formatBeta(c.smoothing)])) ?? [])].sort(),
+  };
+  if (!facets.benchmarks.includes(state.benchmark)) facets.benchmarks.push(state.benchmark);
+
+  return (
+    <>
+      <h1>
+        {METRIC_LABELS[state.metric]} per language — {state.benchmark}
+      </h1>
+      <p className="subtitle">
+        Published figures (Huang et al., EACL 2026) beside measured runs (●). ECE uses 15 equal-width bins, RMS 15
+        equal-mass bins, entropy is in bits. Hover a cell for its exact value; click a measured cell for its reliability
+        diagrams.
+      </p>
+      <HeatmapFilters state={state} facets={facets} />
+      {!data || data.columns.length === 0 ? (
+        <div className="empty" data-testid="empty">
+          No results for {state.benchmark} yet. Load the paper&apos;s figures with{" "}
+          <code>npm run calib -- import-published data/published/published-per-language.csv</code>, import your own
+          outputs with <code>npm run calib -- import FILE --model NAME --benchmark {state.benchmark}</code>, or run a
+          model with <code>npm run calib -- evaluate</code>.
+        </div>
+      ) : (
+        <HeatmapChart
+          data={data}
+          mode={state.mode}
+          sort={state.sort}
+          betaA={state.betaA}
+          betaB={state.betaB}
+          metricLabel={METRIC_LABELS[state.metric]}
+          lowerIsBetter={state.metric === "ece" || state.metric === "rms"}
+          reliabilityQuery={new URLSearchParams({ benchmark: state.benchmark }).toString()}
+        />
+      )}
+    </>
+  );
+}

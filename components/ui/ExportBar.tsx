@@ -1,0 +1,46 @@
+"use client";
+/** Copy link · SVG · PNG · CSV for one chart. `getSvg` finds the chart's <svg>, `getCsv` builds its data. */
+import { useState } from "react";
+import { downloadCsv, downloadPng, downloadSvg } from "@/lib/charts/export";
+
+export function ExportBar({
+  name,
+  getSvg,
+  getCsv,
+}: {
+  name: string;
+  getSvg?: () => SVGSVGElement | null;
+  getCsv?: () => string;
+}) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="toolbar" data-testid="export-bar">
+      <button
+        type="button"
+        data-testid="copy-link"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(window.location.href).catch(() => {});
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? "Link copied" : "Copy link"}
+      </button>
+      {getSvg && (
+        <>
+          <button type="button" onClick={() => { const s = getSvg(); if (s) downloadSvg(s, `${name}.svg`); }}>
+            SVG
+          </button>
+          <button type="button" onClick={() => { const s = getSvg(); if (s) void downloadPng(s, `${name}.png`); }}>
+            PNG
+          </button>
+        </>
+      )}
+      {getCsv && (
+        <button type="button" data-testid="download-csv" onClick={() => downloadCsv(getCsv(), `${name}.csv`)}>
+          CSV
+        </button>
+      )}
+    </div>
+  );
+}

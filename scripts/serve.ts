@@ -1,0 +1,71 @@
+/**
+ * `npm run demo` / `npm start` / `npm run dev`: database (DATABASE_URL or the embedded one), migrations,
+ * demo seed, a production build when sources changed, then `next start` (or `next dev`) on
+ * http://localhost:3000 (PORT to change) and a queue worker beside it. Ctrl-C stops everything and,
+ * when it was the last user, the embedded database.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { resolveDatabaseUrl } from "../lib/db/url";
+import { endPools } from "../lib/db/pool";
+import { seedDemo } from "../lib/seed";
+
+const dev = process.argv.includes("--dev");
+const port = process.env.PORT ?? "3000";
+const root = process.cwd();
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "node_modules" || e.name.startsWith(".") || e.name === "generated") continue;
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function needsBuild(): boolean {
+  const id = path.join(root, ".next/BUILD_ID");
+  if (!existsSync(id)) return true;
+  const built = statSync(id).mtimeMs;
+  return ["app", "components", "lib", "public"].some((d) => existsSync(d) && newestMtime(path.join(root, d)) > built) ||
+    statSync(path.join(root, "package.json")).mtimeMs > built;
+}
+
+function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+}
+
+async function main() {
+  const url = await resolveDatabaseUrl();
+  console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + (process.env.ATLAS_PG_PORT ?? "54329")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
+  if (process.env.ATLAS_SEED !== "0") await seedDemo(url);
+  await endPools();
+
+  const nextBin = path.join(root, "node_modules/.bin/next");
+  if (!dev && needsBuild()) {
+    console.error("building the app (next build)…");
+    const code = await new Promise<number>((res) => run(nextBin, ["build"]).on("exit", (c) => res(c ?? 1)));
+    if (code !== 0) process.exit(code);
+  }
+  const children: ChildProcess[] = [];
+  children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: url }));
+  if (process.env.ATLAS_WORKER !== "0" && existsSync(path.join(root, "workers/main.ts"))) {
+    children.push(run(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url }));
+  }
+  console.error(`Calibration Atlas: http://localhost:${port}`);
+  const stop = () => {
+    for (const c of children) c.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await Promise.all(children.map((c) => new Promise((r) => c.on("exit", r))));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
