@@ -1,0 +1,81 @@
+/**
+ * Vitest global setup for browser tests: a real Postgres (embedded, .atlas-test) with a fresh,
+ * migrated and seeded database, a production build of the app, and `next start` on a free port.
+ * Provides `appUrl` and `appDbUrl` to the tests; tears everything down afterwards.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { ensureEmbedded, embeddedOptionsFromEnv } from "../../lib/db/embedded";
+import { migrate } from "../../lib/db/migrate";
+import { endPools } from "../../lib/db/pool";
+import { seedDemo } from "../../lib/seed";
+import { withDatabase } from "./global-db";
+
+const root = path.resolve(__dirname, "../..");
+
+export default async function setup({ provide }: { provide: (k: string, v: string) => void }) {
+  let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  if (!adminUrl) {
+    adminUrl = await ensureEmbedded(
+      embeddedOptionsFromEnv({
+        ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
+        ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+        ATLAS_PG_DATABASE: "postgres",
+      }),
+    );
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "atlas_e2e" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "atlas_e2e"`);
+  await admin.end();
+  const url = withDatabase(adminUrl, "atlas_e2e");
+  await migrate(url, { quiet: true });
+  await seedDemo(url, () => {});
+  await endPools();
+
+  if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next/BUILD_ID"))) {
+    const b = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
+      cwd: root,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      encoding: "utf8",
+    });
+    if (b.status !== 0) throw new Error(`next build failed:\n${b.stdout}\n${b.stderr}`);
+  }
+  const port = process.env.E2E_PORT ?? "3107";
+  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", port, "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", ATLAS_API_TOKEN: "e2e-token" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  server.stdout.on("data", (d) => (log += d));
+  server.stderr.on("data", (d) => (log += d));
+  const appUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(appUrl + "/api/health");
+      if (r.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`next start did not come up:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  provide("appUrl", appUrl);
+  provide("appDbUrl", url);
+  return async () => {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+    appDbUrl: string;
+  }
+}
