@@ -2,9 +2,9 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const alias = {
-  "@": path.resolve(__dirname),
+  "@": path.resolve(import.meta.dirname),
   // `server-only` throws outside React server bundles; tests call the data layer directly.
-  "server-only": path.resolve(__dirname, "tests/support/empty.ts"),
+  "server-only": path.resolve(import.meta.dirname, "tests/support/empty.ts"),
 };
 
 export default defineConfig({
