@@ -1,0 +1,285 @@
+/**
+ * importFiles: the one import path (CLI, API, demo seed, worker tooling). All-or-nothing:
+ *
+ *   hash files → already imported? → BEGIN → model/benchmark → COPY every row into a TEMP staging table
+ *   (streamed, validated row by row) → languages → clashes with stored questions → INSERT questions →
+ *   INSERT predictions (duplicate ids caught here) → Run row → recomputeRunStats → COMMIT
+ *
+ * Any error rolls the whole transaction back, so nothing stored before the import changes.
+ */
+import type pg from "pg";
+import { badInput } from "../errors";
+import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, LANGUAGE_CODE, type BenchmarkRow } from "./catalog";
+import { copyRows } from "./copy-writer";
+import { withClient, type Db } from "./db";
+import { detectFileFormat } from "./detect";
+import { resolveInputs } from "./files";
+import { importLimits } from "./limits";
+import { IMPORTER_VERSION, importKey, sha256File, type SourceFile } from "./provenance";
+import { newTally, stagedChunks, type PlannedFile, type ReadTally } from "./read-records";
+import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
+import { createStage, findDuplicate, findQuestionClash, insertQuestions, insertStagedPredictions, STAGE_COPY_SQL } from "./stage";
+import { recomputeStats } from "./stats";
+
+export interface ImportOptions {
+  /** Database: URL, pool, or a connected client that is not inside a transaction. */
+  db: Db;
+  /** Files and/or directories (walked recursively for .jsonl/.ndjson/.csv/.txt). */
+  files: string[];
+  /** Display names for `files` (same order), e.g. the original names of uploaded temp files. */
+  names?: (string | undefined)[];
+  model: string;
+  /** Base model name: links Model.baseModelId, creating the base row if absent. */
+  base?: string;
+  /** SFT dataset of the model (Model.sftDataset). */
+  sft?: string;
+  /** Label-smoothing β of the SFT (Model.smoothing). */
+  beta?: number;
+  /** Family; default: the base's family, else the model name. */
+  family?: string;
+  benchmark: string;
+  /** Benchmark option count when the benchmark is created (default: known count, else the largest seen). */
+  options?: number;
+  language?: string;
+  subject?: string;
+  /** Force a format instead of detecting it per file. */
+  format?: Format;
+  normalize?: Normalize;
+  /** Accept generic `probs` rows that do not sum to 1 and rescale them (default: reject them). */
+  renormalize?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: "hashing" | "reading" | "writing" | "stats";
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+}
+
+export interface ImportResult {
+  runId: number;
+  /** True when these exact files were imported before: nothing was written. */
+  alreadyImported: boolean;
+  predictions: number;
+  questionsCreated: number;
+  /** Language codes of the run's predictions, sorted. */
+  languages: string[];
+  /** Codes added to the Language table as unclassified by this import. */
+  newLanguages: string[];
+  files: SourceFile[];
+  topLabelOnly: boolean;
+  scoringMethod: string;
+  /** False when lib/db/stats.ts was not available: RunLanguageStats were not computed. */
+  statsComputed: boolean;
+}
+
+const MAX_NAME = 200;
+
+export async function importFiles(options: ImportOptions): Promise<ImportResult> {
+  const { opts, parse } = checkOptions(options);
+  const limits = importLimits();
+  const inputs = await resolveInputs(opts.files, opts.names, limits.maxFileBytes);
+  const bytesTotal = inputs.reduce((a, f) => a + f.bytes, 0);
+
+  const planned: PlannedFile[] = [];
+  let hashed = 0;
+  for (const f of inputs) {
+    const format = opts.format ?? (await detectFileFormat(f.path, f.name, limits.maxLineBytes));
+    if (parse.normalize !== "none" && format !== "lm-eval") {
+      throw badInput(`--normalize applies to lm-eval sample files only (this file is ${format})`, { file: f.name, field: "normalize" });
+    }
+    const sha256 = await sha256File(f.path);
+    hashed += f.bytes;
+    opts.onProgress?.({ phase: "hashing", bytesRead: hashed, bytesTotal, rows: 0 });
+    planned.push({ ...f, source: { name: f.name, sha256, bytes: f.bytes, format } });
+  }
+  const sources = planned.map((p) => p.source);
+  const key = importKey({ model: opts.model, benchmark: opts.benchmark, files: sources, ...parse });
+
+  return withClient(opts.db, async (client) => {
+    const previous = await runByKey(client, key);
+    if (previous !== null) return alreadyImported(client, previous, sources);
+    const started = new Date();
+    await client.query("BEGIN");
+    try {
+      const result = await importInTransaction(client, opts, parse, planned, key, started, limits.maxLineBytes);
+      await client.query("COMMIT");
+      return result;
+    } catch (e) {
+      await client.query("ROLLBACK");
+      // Lost a race with a concurrent import of the same files: theirs stands.
+      if (isUniqueViolation(e, "Run_importKey_key")) {
+        const id = await runByKey(client, key);
+        if (id !== null) return alreadyImported(client, id, sources);
+      }
+      throw e;
+    }
+  });
+}
+
+async function importInTransaction(
+  client: pg.ClientBase,
+  opts: ImportOptions,
+  parse: ParseOptions,
+  files: PlannedFile[],
+  key: string,
+  started: Date,
+  maxLineBytes: number,
+): Promise<ImportResult> {
+  const progress = (phase: ImportProgress["phase"], t: ReadTally) =>
+    opts.onProgress?.({ phase, bytesRead: t.bytesRead, bytesTotal: t.bytesTotal, rows: t.rows });
+
+  const modelId = await ensureModel(client, { name: opts.model, base: opts.base, sft: opts.sft, beta: opts.beta, family: opts.family });
+  let benchmark: BenchmarkRow | null = await findBenchmark(client, opts.benchmark, opts.options);
+  const knownCount = benchmark?.optionCount ?? opts.options ?? KNOWN_OPTION_COUNTS[opts.benchmark];
+
+  await createStage(client);
+  const tally = newTally(files);
+  await copyRows(
+    client,
+    STAGE_COPY_SQL,
+    stagedChunks(files, { parse, maxLineBytes, optionCount: knownCount, benchmark: opts.benchmark, onBatch: (t) => progress("reading", t) }, tally),
+  );
+  progress("writing", tally);
+  // Planner statistics for the joins below (temp tables are never auto-analysed).
+  await client.query(`ANALYZE atlas_import_stage`);
+
+  benchmark ??= await createBenchmark(client, opts.benchmark, knownCount ?? tally.maxOptions);
+  const newLanguages = await ensureLanguages(client, tally.languages.keys());
+
+  const clash = await findQuestionClash(client, benchmark.id);
+  if (clash) {
+    const what =
+      clash.storedOptionCount !== clash.optionCount
+        ? `${clash.optionCount} options, but the stored question has ${clash.storedOptionCount}`
+        : `label ${clash.gold}, but the stored question's gold is ${clash.storedGold}`;
+    throw badInput(`question "${clash.extId}" (${clash.lang}) has ${what}`, { file: files[clash.fileIdx].name, line: clash.line });
+  }
+  const questionsCreated = await insertQuestions(client, benchmark.id);
+
+  const scoringMethod = [...tally.scoringMethods].sort().join("+");
+  const run = await client.query<{ id: number }>(
+    `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "status", "provenance", "importKey", "sourceFiles",
+                        "importerVersion", "topLabelOnly", "config", "progressTotal", "startedAt")
+     VALUES ($1, $2, $3, 'running', 'imported', $4, $5, $6, $7, $8, $9, $10) RETURNING "id"`,
+    [
+      modelId,
+      benchmark.id,
+      scoringMethod,
+      key,
+      JSON.stringify(files.map((f) => f.source)),
+      IMPORTER_VERSION,
+      tally.topLabelOnly,
+      JSON.stringify({ formats: [...new Set(files.map((f) => f.source.format))], ...parse }),
+      tally.rows,
+      started,
+    ],
+  );
+  const runId = run.rows[0].id;
+
+  // A savepoint so that a duplicate-key failure can still be explained from the staging table.
+  await client.query("SAVEPOINT predictions");
+  let predictions: number;
+  try {
+    predictions = await insertStagedPredictions(client, runId, benchmark.id, "error");
+  } catch (e) {
+    if (!isUniqueViolation(e, "Prediction_pkey")) throw e;
+    await client.query("ROLLBACK TO SAVEPOINT predictions");
+    const d = await findDuplicate(client);
+    if (!d) throw e;
+    throw badInput(`duplicate id "${d.extId}" for language ${d.lang} (first at ${files[d.firstFileIdx].name}:${d.firstLine})`, {
+      file: files[d.fileIdx].name,
+      line: d.line,
+      field: "id",
+    });
+  }
+  await client.query(`UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`, [runId, predictions]);
+
+  progress("stats", tally);
+  const statsComputed = await recomputeStats(client, runId);
+  return {
+    runId,
+    alreadyImported: false,
+    predictions,
+    questionsCreated,
+    languages: [...tally.languages.keys()].sort(),
+    newLanguages: newLanguages.sort(),
+    files: files.map((f) => f.source),
+    topLabelOnly: tally.topLabelOnly,
+    scoringMethod,
+    statsComputed,
+  };
+}
+
+async function runByKey(client: pg.ClientBase, key: string): Promise<number | null> {
+  const r = await client.query<{ id: number }>(`SELECT "id" FROM "Run" WHERE "importKey" = $1`, [key]);
+  return r.rows[0]?.id ?? null;
+}
+
+async function alreadyImported(client: pg.ClientBase, runId: number, files: SourceFile[]): Promise<ImportResult> {
+  const r = await client.query<{ n: number; languages: string[] | null; topLabelOnly: boolean; scoringMethod: string }>(
+    `SELECT (SELECT count(*)::int FROM "Prediction" WHERE "runId" = $1) AS n,
+            (SELECT array_agg(DISTINCT q."languageCode" ORDER BY q."languageCode") FROM "Prediction" p
+               JOIN "Question" q ON q.id = p."questionId" WHERE p."runId" = $1) AS languages,
+            r."topLabelOnly", r."scoringMethod"
+       FROM "Run" r WHERE r.id = $1`,
+    [runId],
+  );
+  const row = r.rows[0];
+  return {
+    runId,
+    alreadyImported: true,
+    predictions: row?.n ?? 0,
+    questionsCreated: 0,
+    languages: row?.languages ?? [],
+    newLanguages: [],
+    files,
+    topLabelOnly: row?.topLabelOnly ?? false,
+    scoringMethod: row?.scoringMethod ?? "",
+    statsComputed: true,
+  };
+}
+
+function isUniqueViolation(e: unknown, constraint: string): boolean {
+  const pe = e as { code?: string; constraint?: string };
+  return pe?.code === "23505" && pe.constraint === constraint;
+}
+
+/** Validates and trims the options (a copy: the caller's object is not modified). */
+function checkOptions(given: ImportOptions): { opts: ImportOptions; parse: ParseOptions } {
+  const o = { ...given };
+  const name = (v: string | undefined, field: string, required: boolean): string | undefined => {
+    if (v === undefined) {
+      if (required) throw badInput(`missing --${field}`, { field });
+      return undefined;
+    }
+    const t = v.trim();
+    if (t === "" || t.length > MAX_NAME) throw badInput(`--${field} must be 1–${MAX_NAME} characters`, { field });
+    return t;
+  };
+  o.model = name(o.model, "model", true)!;
+  o.benchmark = name(o.benchmark, "benchmark", true)!;
+  o.base = name(o.base, "base", false);
+  o.sft = name(o.sft, "sft", false);
+  o.family = name(o.family, "family", false);
+  if (o.beta !== undefined && !(Number.isFinite(o.beta) && o.beta >= 0 && o.beta <= 1)) {
+    throw badInput(`--beta must be a number in [0, 1]`, { field: "beta" });
+  }
+  if (o.options !== undefined && !(Number.isInteger(o.options) && o.options >= 2 && o.options <= 100)) {
+    throw badInput(`--options must be an integer from 2 to 100`, { field: "options" });
+  }
+  if (o.format !== undefined && !FORMATS.includes(o.format)) {
+    throw badInput(`unknown format "${o.format}" (${FORMATS.join(", ")})`, { field: "format" });
+  }
+  const normalize = o.normalize ?? "none";
+  if (!NORMALIZATIONS.includes(normalize)) throw badInput(`--normalize must be one of ${NORMALIZATIONS.join(", ")}`, { field: "normalize" });
+  let language = o.language;
+  if (language !== undefined) {
+    language = language.trim().toLowerCase();
+    if (!LANGUAGE_CODE.test(language)) throw badInput(`unknown language "${o.language}": expected an ISO 639 code of 2–3 letters`, { field: "language" });
+  }
+  const subject = name(o.subject, "subject", false);
+  return { opts: o, parse: { language, subject, normalize, renormalize: o.renormalize ?? false } };
+}
+

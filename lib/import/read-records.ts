@@ -1,0 +1,116 @@
+/**
+ * The streaming half of an import: reads each file line by line, parses rows with the file's format,
+ * validates what can be validated row by row, and yields COPY chunks for the staging table (one chunk
+ * per ~1 MiB read). Memory stays flat: nothing outlives its chunk except small per-import tallies.
+ */
+import { createHash } from "node:crypto";
+import { badInput } from "../errors";
+import { LANGUAGE_CODE } from "./catalog";
+import { FORMAT_SPECS } from "./formats";
+import type { InputFile } from "./files";
+import { readLineBatches } from "./lines";
+import type { SourceFile } from "./provenance";
+import type { ImportRecord, ParseOptions } from "./record";
+import { encodeRecord } from "./stage";
+
+export interface PlannedFile extends InputFile {
+  source: SourceFile;
+}
+
+export interface ReadTally {
+  rows: number;
+  bytesRead: number;
+  bytesTotal: number;
+  /** Rows per language code. */
+  languages: Map<string, number>;
+  maxOptions: number;
+  scoringMethods: Set<string>;
+  /** Some row has no gold label (Plaut files): classwise metrics are unavailable for the run. */
+  topLabelOnly: boolean;
+}
+
+export interface ReadOptions {
+  parse: ParseOptions;
+  maxLineBytes: number;
+  /** The benchmark's option count when known before reading: rows with more options are rejected. */
+  optionCount?: number;
+  benchmark: string;
+  onBatch?: (tally: ReadTally) => void;
+}
+
+export function newTally(files: PlannedFile[]): ReadTally {
+  return {
+    rows: 0,
+    bytesRead: 0,
+    bytesTotal: files.reduce((a, f) => a + f.bytes, 0),
+    languages: new Map(),
+    maxOptions: 0,
+    scoringMethods: new Set(),
+    topLabelOnly: false,
+  };
+}
+
+export async function* stagedChunks(files: PlannedFile[], opts: ReadOptions, tally: ReadTally): AsyncGenerator<string> {
+  for (let fileIdx = 0; fileIdx < files.length; fileIdx++) {
+    const f = files[fileIdx];
+    const before = tally.rows;
+    for await (const batch of fileRecords(f, opts, tally)) {
+      let out = "";
+      for (const rec of batch) out += encodeRecord(rec, fileIdx);
+      opts.onBatch?.(tally);
+      if (out) yield out;
+    }
+    if (tally.rows === before) throw badInput(`empty file: no data rows`, { file: f.name });
+  }
+}
+
+/**
+ * The validated records of one file, one array per chunk read. Also checks that the bytes read hash
+ * to the planned sha256: the import key was computed from a first pass, and data that is not what
+ * was hashed must not be stored under that key.
+ */
+export async function* fileRecords(f: PlannedFile, opts: ReadOptions, tally: ReadTally = newTally([f])): AsyncGenerator<ImportRecord[]> {
+  const ctx = { name: f.name, options: opts.parse, maxLineBytes: opts.maxLineBytes };
+  const parser = FORMAT_SPECS[f.source.format].create(ctx);
+  const hash = createHash("sha256");
+  for await (const batch of readLineBatches(f.path, {
+    name: f.name,
+    maxLineBytes: opts.maxLineBytes,
+    onChunk: (c) => {
+      hash.update(c);
+      tally.bytesRead += c.length;
+    },
+  })) {
+    const out: ImportRecord[] = [];
+    const lines = batch.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const rec = parser.line(lines[i], batch.first + i);
+      if (!rec) continue;
+      validate(rec, f.name, opts);
+      tally.rows++;
+      tally.languages.set(rec.language, (tally.languages.get(rec.language) ?? 0) + 1);
+      if (rec.optionCount > tally.maxOptions) tally.maxOptions = rec.optionCount;
+      if (rec.gold === null) tally.topLabelOnly = true;
+      out.push(rec);
+    }
+    yield out;
+  }
+  parser.end();
+  const method = parser.scoringMethod();
+  if (method) tally.scoringMethods.add(method);
+  if (f.source.sha256 && hash.digest("hex") !== f.source.sha256) throw badInput(`file changed while it was being imported`, { file: f.name });
+}
+
+/** Row checks common to all formats; rewrites the language code to its canonical lower case. */
+function validate(r: ImportRecord, file: string, opts: ReadOptions): void {
+  const where = { file, line: r.line };
+  const code = r.language.trim().toLowerCase();
+  if (!LANGUAGE_CODE.test(code)) {
+    throw badInput(`unknown language ${JSON.stringify(r.language)}: expected an ISO 639 code of 2–3 letters`, { ...where, field: "language" });
+  }
+  r.language = code;
+  if (r.optionCount < 2) throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, where);
+  if (opts.optionCount !== undefined && r.optionCount > opts.optionCount) {
+    throw badInput(`${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`, where);
+  }
+}
