@@ -1,0 +1,116 @@
+/**
+ * Execution provider choice for onnxruntime-node: CUDA when it works, CPU otherwise, said in one log line.
+ *
+ * onnxruntime-node 1.30 is built with the CUDA provider, but its libraries (libonnxruntime_providers_cuda.so
+ * and friends) are downloaded by the package's install script, which this repository skips (.npmrc); they also
+ * need the CUDA 12 and cuDNN 9 runtimes. So "CUDA listed by listSupportedBackends()" does not mean usable: the
+ * only reliable test is creating the session with it. Before trying, the provider library's presence is checked
+ * so a CPU-only machine gets a clear reason instead of onnxruntime's own error spew on stderr.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { AtlasError, badInput } from "../../lib/errors";
+
+export type ExecutionProviderName = "cpu" | "cuda";
+export type ExecutionProviderRequest = "auto" | ExecutionProviderName;
+
+export interface ProviderOptions {
+  /** auto (default, or ATLAS_EP): CUDA if it works, else CPU. cpu/cuda force one; forced cuda fails loudly. */
+  ep?: ExecutionProviderRequest;
+  /** CUDA device ordinal (ATLAS_CUDA_DEVICE, default 0). */
+  cudaDevice?: number;
+  /** Intra-op threads for the CPU provider (ATLAS_ORT_THREADS; default: onnxruntime's, all cores). */
+  threads?: number;
+  /** Receives the one line that says which provider was chosen and why. Default: console.error. */
+  log?: (line: string) => void;
+}
+
+/** What the choice depends on, injectable so the tests can play a machine with or without CUDA. */
+export interface ProviderRuntime {
+  listSupportedBackends: () => ReadonlyArray<{ name: string }>;
+  /** Path of the CUDA provider library onnxruntime would load, or null on platforms without one. */
+  cudaProviderLibrary: () => string | null;
+  createSession: (modelPath: string, options: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+}
+
+export const defaultRuntime: ProviderRuntime = {
+  listSupportedBackends: () => (typeof ort.listSupportedBackends === "function" ? ort.listSupportedBackends() : [{ name: "cpu" }]),
+  cudaProviderLibrary: () => {
+    const file = { linux: "libonnxruntime_providers_cuda.so", win32: "onnxruntime_providers_cuda.dll" }[process.platform as string];
+    if (!file) return null;
+    const pkg = path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
+    return path.join(pkg, "bin", "napi-v6", process.platform, process.arch, file);
+  },
+  createSession: (modelPath, options) => ort.InferenceSession.create(modelPath, options),
+};
+
+export interface CreatedSession {
+  session: ort.InferenceSession;
+  provider: ExecutionProviderName;
+}
+
+export function providerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderOptions {
+  const ep = env.ATLAS_EP?.trim().toLowerCase() || undefined;
+  if (ep !== undefined && ep !== "auto" && ep !== "cpu" && ep !== "cuda") {
+    throw badInput(`ATLAS_EP must be auto, cpu or cuda (got "${env.ATLAS_EP}")`, { field: "ATLAS_EP" });
+  }
+  return { ep, cudaDevice: nonNegativeInt(env.ATLAS_CUDA_DEVICE, "ATLAS_CUDA_DEVICE"), threads: nonNegativeInt(env.ATLAS_ORT_THREADS, "ATLAS_ORT_THREADS") };
+}
+
+function nonNegativeInt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw badInput(`${name} must be a non-negative integer (got "${raw}")`, { field: name });
+  return n;
+}
+
+/** Why CUDA cannot even be tried here, or null when it is worth trying. */
+function cudaUnavailableReason(rt: ProviderRuntime): string | null {
+  if (!rt.listSupportedBackends().some((b) => b.name === "cuda")) return "this onnxruntime-node build has no CUDA provider";
+  const lib = rt.cudaProviderLibrary();
+  if (lib === null) return `no CUDA provider on ${process.platform}`;
+  if (!existsSync(lib)) return `provider library not installed: ${lib} is missing, see docs/worker-model.md`;
+  return null;
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0].trim();
+
+export async function createSessionWithProvider(
+  modelPath: string,
+  opts: ProviderOptions = {},
+  rt: ProviderRuntime = defaultRuntime,
+): Promise<CreatedSession> {
+  const env = providerOptionsFromEnv();
+  const ep = opts.ep ?? env.ep ?? "auto";
+  const device = opts.cudaDevice ?? env.cudaDevice ?? 0;
+  const threads = opts.threads ?? env.threads;
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: "all",
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+  };
+  const cpu = async (line: string): Promise<CreatedSession> => {
+    const session = await rt.createSession(modelPath, { ...base, executionProviders: ["cpu"] });
+    log(line);
+    return { session, provider: "cpu" };
+  };
+
+  if (ep === "cpu") return cpu("onnxruntime: using CPU execution provider (ATLAS_EP=cpu)");
+
+  let reason = cudaUnavailableReason(rt);
+  if (reason === null) {
+    try {
+      const session = await rt.createSession(modelPath, { ...base, executionProviders: [{ name: "cuda", deviceId: device }] });
+      log(`onnxruntime: using CUDA execution provider (device ${device})`);
+      return { session, provider: "cuda" };
+    } catch (e) {
+      reason = firstLine(e);
+    }
+  }
+  if (ep === "cuda") {
+    throw new AtlasError("INTERNAL", `onnxruntime: CUDA execution provider requested (ATLAS_EP=cuda) but not available (${reason})`);
+  }
+  return cpu(`onnxruntime: CUDA execution provider not available (${reason}); using CPU`);
+}

@@ -1,0 +1,94 @@
+/**
+ * Continuation method (the paper's): the log-likelihood of each option's text as a continuation of the prompt,
+ * mean per token ("per-token", a length-normalised perplexity) or summed ("sum"), softmaxed over the options.
+ *
+ * The K options share the prompt, so it is not recomputed needlessly:
+ * - "kv-cache" (exports with past inputs): the prompt runs once (batch 1) and returns its KV cache; the cache is
+ *   repeated to batch K and the K continuations run as one right-padded batch on top of it.
+ * - "full" (any export): the K full sequences, prompt + option, run as one right-padded batch.
+ * Only the first L-1 tokens of an L-token option are fed: its first token is predicted by the prompt's last
+ * position, and nothing reads the prediction after its last token.
+ */
+import { logSoftmaxAt } from "./math";
+import { packBatch } from "./batch";
+import { expandKvCache } from "../model";
+import { continuationPrompt, continuationText } from "./prompt";
+import { contextLimit, optionScores } from "./result";
+import { encode, encodeContinuation } from "./tokens";
+import type { Normalization, OptionScores, ScoringItem, ScoringModel } from "./types";
+
+export type ContinuationStrategy = "auto" | "kv-cache" | "full";
+
+export interface ContinuationOptions {
+  normalization?: Normalization;
+  /** List the lettered options in the prompt too (default false: question, then "Answer:"). */
+  listOptions?: boolean;
+  /** auto (default): kv-cache when the export has past inputs, else full. */
+  strategy?: ContinuationStrategy;
+  /** Context limit in tokens (default: the model's); the prompt loses its oldest tokens to fit. */
+  maxLength?: number;
+}
+
+interface Encoded {
+  context: number[];
+  options: number[][];
+  truncated: number;
+}
+
+function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean, limit: number): Encoded {
+  const text = continuationPrompt(item.question, item.shots ?? [], listOptions);
+  let context = encode(model.tokenizer, text);
+  const options = item.question.options.map((o) => encodeContinuation(model.tokenizer, text, context, continuationText(o)));
+  // Fed: context + all but the last option token, so context + longest option - 1 must fit.
+  const longest = Math.max(...options.map((o) => o.length));
+  const keep = limit - (longest - 1);
+  if (keep < 1) throw new Error(`an option of ${longest} tokens does not fit the model's ${limit}-token context`);
+  const truncated = Math.max(0, context.length - keep);
+  if (truncated) context = context.slice(truncated);
+  return { context, options, truncated };
+}
+
+/** Sums log p(option token | everything before) per option, with the KV cache of the shared context. */
+async function sumsWithCache(model: ScoringModel, enc: Encoded): Promise<number[]> {
+  const P = enc.context.length;
+  const prompt = packBatch([enc.context], "right", model.padTokenId);
+  const { logits, vocab, cache } = await model.forward(prompt, { keepCache: true });
+  const lastRow = (P - 1) * vocab;
+  const sums = enc.options.map((o) => logSoftmaxAt(logits, lastRow, vocab, [o[0]])[0]);
+  const tails = enc.options.map((o) => o.slice(0, -1));
+  if (tails.every((t) => t.length === 0)) return sums;
+  // A single-token option has nothing to feed, but a batch row cannot be empty: it gets one padding token whose
+  // output is never read (rows do not see each other, so it changes nothing for the others).
+  const rows = tails.map((t) => (t.length ? t : [model.padTokenId]));
+  const packed = packBatch(rows, "right", model.padTokenId, expandKvCache(cache!, rows.length));
+  const out = await model.forward(packed);
+  enc.options.forEach((o, k) => {
+    for (let j = 1; j < o.length; j++) sums[k] += logSoftmaxAt(out.logits, (k * packed.seq + j - 1) * out.vocab, out.vocab, [o[j]])[0];
+  });
+  return sums;
+}
+
+/** Same sums from the K full sequences in one batch (no cache needed). */
+async function sumsFull(model: ScoringModel, enc: Encoded): Promise<number[]> {
+  const P = enc.context.length;
+  const rows = enc.options.map((o) => [...enc.context, ...o.slice(0, -1)]);
+  const packed = packBatch(rows, "right", model.padTokenId);
+  const { logits, vocab } = await model.forward(packed);
+  return enc.options.map((o, k) => {
+    let sum = 0;
+    for (let j = 0; j < o.length; j++) sum += logSoftmaxAt(logits, (k * packed.seq + P - 1 + j) * vocab, vocab, [o[j]])[0];
+    return sum;
+  });
+}
+
+export async function scoreContinuation(model: ScoringModel, item: ScoringItem, opts: ContinuationOptions = {}): Promise<OptionScores> {
+  const normalization = opts.normalization ?? "per-token";
+  const strategy = opts.strategy ?? "auto";
+  if (strategy === "kv-cache" && !model.hasPast) throw new Error("the kv-cache strategy needs an export with past_key_values inputs");
+  const enc = encodeItem(model, item, opts.listOptions ?? false, contextLimit(opts.maxLength, model.maxLength));
+  const useCache = strategy === "kv-cache" || (strategy === "auto" && model.hasPast);
+  const sums = useCache ? await sumsWithCache(model, enc) : await sumsFull(model, enc);
+  const counts = enc.options.map((o) => o.length);
+  const scores = normalization === "sum" ? sums : sums.map((s, k) => s / counts[k]);
+  return optionScores("continuation", item.question, scores, sums, counts, enc.context.length, enc.truncated);
+}

@@ -1,0 +1,60 @@
+/**
+ * Letter method: one forward pass over the lettered MMLU prompt; the option probabilities are the softmax of
+ * the next-token logits of the option letters " A", " B", … (only the letters the question has). Several
+ * questions share a forward pass (batchSize), sorted by length so that little of each batch is padding.
+ */
+import { logSoftmaxAt } from "./math";
+import { packBatch, type Padding } from "./batch";
+import { letterPrompt } from "./prompt";
+import { contextLimit, optionScores } from "./result";
+import { encode, letterTokenIds, truncateLeft } from "./tokens";
+import type { OptionScores, ScoringItem, ScoringModel } from "./types";
+
+export interface LetterOptions {
+  /** Questions per forward pass (default 8). Results do not depend on it beyond float32 rounding. */
+  batchSize?: number;
+  /** Padding side within a batch (default right; left needs a position_ids input). */
+  padding?: Padding;
+  /** Context limit in tokens (default: the model's); longer prompts lose their oldest tokens. */
+  maxLength?: number;
+}
+
+interface Prepared {
+  ids: number[];
+  truncated: number;
+  letters: number[];
+}
+
+export async function scoreLetter(model: ScoringModel, items: readonly ScoringItem[], opts: LetterOptions = {}): Promise<OptionScores[]> {
+  const batchSize = opts.batchSize ?? 8;
+  const padding = opts.padding ?? "right";
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer (got ${batchSize})`);
+  if (padding === "left" && !model.io.hasPositionIds) {
+    throw new Error("left padding needs a model with a position_ids input; use right padding for this export");
+  }
+  const limit = contextLimit(opts.maxLength, model.maxLength);
+
+  const prepared: Prepared[] = items.map(({ question, shots }) => {
+    const letters = letterTokenIds(model.tokenizer, question.options.length);
+    const { ids, truncated } = truncateLeft(encode(model.tokenizer, letterPrompt(question, shots ?? [])), limit);
+    return { ids, truncated, letters };
+  });
+  // Longest first, so each batch holds prompts of similar length; results go back to their input order.
+  const order = prepared.map((_, i) => i).sort((a, b) => prepared[b].ids.length - prepared[a].ids.length || a - b);
+  const results = new Array<OptionScores>(items.length);
+
+  for (let from = 0; from < order.length; from += batchSize) {
+    const chunk = order.slice(from, from + batchSize);
+    const packed = packBatch(chunk.map((i) => prepared[i].ids), padding, model.padTokenId);
+    const { logits, vocab } = await model.forward(packed);
+    chunk.forEach((itemIndex, row) => {
+      const p = prepared[itemIndex];
+      const last = packed.starts[row] + p.ids.length - 1;
+      const offset = (row * packed.seq + last) * vocab;
+      const scores = p.letters.map((id) => logits[offset + id]);
+      const logProbs = logSoftmaxAt(logits, offset, vocab, p.letters);
+      results[itemIndex] = optionScores("letter", items[itemIndex].question, scores, logProbs, p.letters.map(() => 1), p.ids.length, p.truncated);
+    });
+  }
+  return results;
+}

@@ -1,0 +1,51 @@
+/**
+ * Token-level conventions shared by the scorers, all through the model's own tokenizer:
+ * - a continuation is encoded as lm-evaluation-harness does: encode(context + continuation) minus the first
+ *   len(encode(context)) tokens, so every option shares the context's tokens exactly (the KV cache of the
+ *   context is reusable) even where a tokenizer would merge across the boundary;
+ * - an option letter is the single token that " X" becomes after "Answer:" (leading space: GPT-2 "ĠA",
+ *   SentencePiece "▁A"); a tokenizer that splits it is refused rather than scored on a partial letter.
+ */
+import { badInput } from "../../lib/errors";
+import type { Tokenizer } from "../model";
+import { LETTERS } from "./prompt";
+
+export function encode(tokenizer: Tokenizer, text: string): number[] {
+  return tokenizer.encode(text).ids;
+}
+
+export function encodeContinuation(tokenizer: Tokenizer, context: string, contextIds: readonly number[], continuation: string): number[] {
+  const ids = encode(tokenizer, context + continuation).slice(contextIds.length);
+  if (ids.length === 0) throw badInput(`option "${continuation.trim()}" encodes to no tokens after the prompt`, { field: "options" });
+  return ids;
+}
+
+const letterCache = new WeakMap<Tokenizer, number[]>();
+
+/** Token ids of " A", " B", … for the first `count` letters. */
+export function letterTokenIds(tokenizer: Tokenizer, count: number): number[] {
+  let ids = letterCache.get(tokenizer);
+  if (!ids) {
+    const probe = "Answer:";
+    const base = encode(tokenizer, probe);
+    ids = [...LETTERS].map((letter) => {
+      const whole = encode(tokenizer, `${probe} ${letter}`);
+      const extra = whole.slice(base.length);
+      if (extra.length !== 1 || whole.slice(0, base.length).some((id, i) => id !== base[i])) {
+        return -1; // checked below, only for the letters a question actually uses
+      }
+      return extra[0];
+    });
+    letterCache.set(tokenizer, ids);
+  }
+  const used = ids.slice(0, count);
+  const bad = used.findIndex((id) => id < 0);
+  if (bad >= 0) throw badInput(`option letter " ${LETTERS[bad]}" is not a single token for this tokenizer: the letter method cannot score it`, { field: "method" });
+  return used;
+}
+
+/** Keeps the last `keep` tokens of a prompt; reports how many were cut from its start. */
+export function truncateLeft(ids: number[], keep: number): { ids: number[]; truncated: number } {
+  if (ids.length <= keep) return { ids, truncated: 0 };
+  return { ids: ids.slice(ids.length - keep), truncated: ids.length - keep };
+}
