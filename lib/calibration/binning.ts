@@ -1,0 +1,259 @@
+/**
+ * The two binnings of confidences, and per-bin sums.
+ *
+ * Equal-width: bin(c) = min(floor(c·M), M−1), computed in float64. Confidence 1.0 falls in the last bin
+ * (no phantom bin M), a value exactly on an edge k/M goes to the bin above it — as far as the float64
+ * product c·M says so: (15/22)·22 = 14.999999999999998, so that value lands in bin 14, not 15.
+ *
+ * Equal-mass: rows sorted by confidence ascending (stable: ties in input order) and cut into M
+ * contiguous groups whose sizes differ by at most one, larger groups first — numpy.array_split's rule.
+ * With N < M the last M − N groups are empty.
+ *
+ * Weights (bootstrap multiplicities) count a row w times; with weights the equal-mass split is the one
+ * of the expanded sample listed in original row order, so copies of one row may straddle two groups.
+ */
+
+import { bucketize, sortRange, stableArgsort } from "./sort";
+
+export type Binning = "equal-width" | "equal-mass";
+export const BINNINGS: readonly Binning[] = ["equal-width", "equal-mass"];
+export const DEFAULT_BINS = 15;
+
+export function equalWidthBin(c: number, m: number): number {
+  const b = Math.floor(c * m);
+  return b >= m ? m - 1 : b < 0 ? 0 : b;
+}
+
+/** Sizes of M groups splitting `total` items as numpy.array_split does: the first total mod M get one more. */
+export function groupSizes(total: number, m: number): Float64Array {
+  const sizes = new Float64Array(m);
+  const q = Math.floor(total / m);
+  const extra = total - q * m;
+  for (let g = 0; g < m; g++) sizes[g] = g < extra ? q + 1 : q;
+  return sizes;
+}
+
+/** Per-bin sums of a binned (value, outcome) sample. */
+export interface BinSums {
+  readonly m: number;
+  /** Rows per bin (weighted). */
+  readonly count: Float64Array;
+  /** Σ value per bin (the confidence, or p_k for classwise bins). */
+  readonly sumValue: Float64Array;
+  /** Σ outcome per bin (correct, or [gold = k]). */
+  readonly sumOutcome: Float64Array;
+  /** Bin edges: equal-width k/M; equal-mass the smallest and largest value in the group. */
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  /** Total rows (weighted): N. */
+  readonly total: number;
+}
+
+function emptySums(m: number): BinSums & { total: number } {
+  return {
+    m,
+    count: new Float64Array(m),
+    sumValue: new Float64Array(m),
+    sumOutcome: new Float64Array(m),
+    lower: new Float64Array(m),
+    upper: new Float64Array(m),
+    total: 0,
+  };
+}
+
+/** Equal-width bin sums of values[i] with outcome[i]. */
+export function equalWidthSums(
+  values: Float64Array,
+  outcome: Uint8Array,
+  m: number,
+  weights: Int32Array | null = null,
+): BinSums {
+  const s = emptySums(m);
+  const { count, sumValue, sumOutcome } = s;
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const w = weights ? weights[i] : 1;
+    if (w === 0) continue;
+    const c = values[i];
+    const b = equalWidthBin(c, m);
+    count[b] += w;
+    sumValue[b] += w * c;
+    sumOutcome[b] += w * outcome[i];
+    total += w;
+  }
+  for (let b = 0; b < m; b++) {
+    s.lower[b] = b / m;
+    s.upper[b] = (b + 1) / m;
+  }
+  s.total = total;
+  return s;
+}
+
+/**
+ * Equal-mass bin sums of a sample already sorted by value (ascending, ties by row index):
+ * `values[j]`, `outcome[j]` belong to row `order[j]`, whose weight is weights[order[j]]. This is the
+ * weighted (bootstrap) path; the arrays are pre-permuted so that only the weights are read out of order.
+ */
+export function equalMassSumsSorted(
+  values: Float64Array,
+  outcome: Uint8Array,
+  order: Int32Array,
+  m: number,
+  weights: Int32Array | null = null,
+): BinSums {
+  const s = emptySums(m);
+  const { count, sumValue, sumOutcome, lower, upper } = s;
+  const n = values.length;
+  let total = 0;
+  if (weights) for (let j = 0; j < n; j++) total += weights[order[j]];
+  else total = n;
+  const sizes = groupSizes(total, m);
+  let g = 0;
+  let room = sizes[0];
+  let started = false;
+  for (let j = 0; j < n; j++) {
+    let w = weights ? weights[order[j]] : 1;
+    if (w === 0) continue;
+    const c = values[j];
+    const y = outcome[j];
+    while (w > 0) {
+      if (!started) {
+        lower[g] = c;
+        started = true;
+      }
+      const take = w < room ? w : room;
+      count[g] += take;
+      sumValue[g] += take * c;
+      sumOutcome[g] += take * y;
+      upper[g] = c;
+      w -= take;
+      room -= take;
+      if (room === 0 && g < m - 1) {
+        g++;
+        room = sizes[g];
+        started = false;
+      }
+    }
+  }
+  // Empty groups (N < M) are the last ones: give them a zero-width position after the last value.
+  for (let b = 0; b < m; b++) {
+    if (count[b] === 0) {
+      const edge = b > 0 ? upper[b - 1] : 0;
+      lower[b] = edge;
+      upper[b] = edge;
+    }
+  }
+  s.total = total;
+  return s;
+}
+
+/** A sample sorted for equal-mass binning: see equalMassSumsSorted. */
+export interface SortedSample {
+  readonly order: Int32Array;
+  readonly values: Float64Array;
+  readonly outcome: Uint8Array;
+}
+
+export function sortSample(values: Float64Array, outcome: Uint8Array): SortedSample {
+  const order = stableArgsort(values);
+  const n = values.length;
+  const sv = new Float64Array(n);
+  const so = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    sv[j] = values[order[j]];
+    so[j] = outcome[order[j]];
+  }
+  return { order, values: sv, outcome: so };
+}
+
+/**
+ * Equal-mass bin sums without sorting every row (the unweighted fast path; same groups as
+ * equalMassSumsByOrder with a stable order). Values are bucketed monotonically; a bucket whose ranks
+ * all fall in one group is added to it wholesale, and only the few buckets straddling a group
+ * boundary are sorted (stably) to split them exactly.
+ */
+export function equalMassSums(values: Float64Array, outcome: Uint8Array, m: number): BinSums {
+  const n = values.length;
+  const s = emptySums(m);
+  const { count, sumValue, sumOutcome, lower, upper } = s;
+  s.total = n;
+  if (n === 0) return s;
+  const { key, count: nb } = bucketize(values, 1 << 16);
+  const start = new Int32Array(nb + 1);
+  for (let i = 0; i < n; i++) start[key[i] + 1]++;
+  for (let b = 0; b < nb; b++) start[b + 1] += start[b];
+  // Group of each rank: groups are contiguous rank ranges [end[g−1], end[g]).
+  const sizes = groupSizes(n, m);
+  const end = new Float64Array(m);
+  let acc = 0;
+  for (let g = 0; g < m; g++) end[g] = acc += sizes[g];
+  const groupOf = new Int32Array(nb); // ≥ 0: every rank of the bucket is in that group; −1: straddles
+  let g = 0;
+  let straddling = 0;
+  for (let b = 0; b < nb; b++) {
+    const first = start[b];
+    const last = start[b + 1] - 1;
+    if (last < first) continue;
+    while (end[g] <= first) g++;
+    if (last < end[g]) groupOf[b] = g;
+    else {
+      groupOf[b] = -1;
+      straddling += last - first + 1;
+    }
+  }
+  const minV = new Float64Array(m).fill(Infinity);
+  const maxV = new Float64Array(m).fill(-Infinity);
+  const pending = new Int32Array(straddling);
+  const fill = new Int32Array(nb);
+  let offset = 0;
+  for (let b = 0; b < nb; b++) {
+    if (groupOf[b] < 0) {
+      fill[b] = offset;
+      offset += start[b + 1] - start[b];
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const b = key[i];
+    const gi = groupOf[b];
+    const v = values[i];
+    if (gi >= 0) {
+      count[gi]++;
+      sumValue[gi] += v;
+      sumOutcome[gi] += outcome[i];
+      if (v < minV[gi]) minV[gi] = v;
+      if (v > maxV[gi]) maxV[gi] = v;
+    } else pending[fill[b]++] = i;
+  }
+  // Straddling buckets, in bucket order: sort each by value (ties by index) and deal ranks to groups.
+  let pos = 0;
+  g = 0;
+  for (let b = 0; b < nb; b++) {
+    if (groupOf[b] >= 0) continue;
+    const len = start[b + 1] - start[b];
+    if (len === 0) continue;
+    sortRange(pending, values, pos, pos + len);
+    let rank = start[b];
+    for (let j = pos; j < pos + len; j++, rank++) {
+      while (end[g] <= rank) g++;
+      const i = pending[j];
+      const v = values[i];
+      count[g]++;
+      sumValue[g] += v;
+      sumOutcome[g] += outcome[i];
+      if (v < minV[g]) minV[g] = v;
+      if (v > maxV[g]) maxV[g] = v;
+    }
+    pos += len;
+  }
+  for (let b = 0; b < m; b++) {
+    if (count[b] > 0) {
+      lower[b] = minV[b];
+      upper[b] = maxV[b];
+    } else {
+      const edge = b > 0 ? upper[b - 1] : 0;
+      lower[b] = edge;
+      upper[b] = edge;
+    }
+  }
+  return s;
+}

@@ -1,0 +1,171 @@
+/**
+ * Seeded bootstrap: percentile intervals for every metric, and a paired comparison of two runs over
+ * the same questions.
+ *
+ * A resample draws N row indices uniformly with replacement (sfc32 seeded from `seed`, unbiased
+ * integer draws) and is represented by multiplicities w_i. Its metrics are those of the expanded
+ * sample listed in original row order — which fixes how equal-mass groups split ties — computed from
+ * the weights without expanding (see engine.ts). The same seed gives the same intervals.
+ *
+ * Interval: the (1−level)/2 and (1+level)/2 percentiles of the B resampled values, with linear
+ * interpolation between order statistics (numpy.percentile's default, "type 7").
+ */
+import { type Binning, DEFAULT_BINS } from "./binning";
+import { MetricEngine, METRIC_NAMES, type MetricName, metricValue, type Scalars } from "./engine";
+import type { CalibrationInput } from "./input";
+import { Rng } from "./prng";
+
+export const DEFAULT_RESAMPLES = 200;
+export const DEFAULT_LEVEL = 0.95;
+
+export type Interval = [number, number];
+export type MetricIntervals = Partial<Record<MetricName, Interval>>;
+
+export interface BootstrapOptions {
+  /** Number of resamples B (default 200). */
+  resamples?: number;
+  /** PRNG seed (default 0). */
+  seed?: number | string;
+  /** Interval coverage (default 0.95). */
+  level?: number;
+  /** Bin count for ece/rms/mce/sce/ace (default 15). */
+  bins?: number;
+  /** Binnings of ece/rms/mce to report (default both). */
+  binnings?: readonly Binning[];
+}
+
+/** Type-7 quantile of sorted values. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+export function percentileInterval(samples: Float64Array, level: number): Interval {
+  const s = Float64Array.from(samples).sort();
+  return [quantileSorted(s, (1 - level) / 2), quantileSorted(s, (1 + level) / 2)];
+}
+
+/** Fills `counts` with the multiplicities of one resample of size counts.length. */
+export function drawResample(rng: Rng, counts: Int32Array): void {
+  const n = counts.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[rng.nextInt(n)]++;
+}
+
+function checkOptions(opts: BootstrapOptions): { resamples: number; level: number; binnings: readonly Binning[] } {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const level = opts.level ?? DEFAULT_LEVEL;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  return { resamples, level, binnings: opts.binnings ?? ["equal-width", "equal-mass"] };
+}
+
+/** Resampled values of every metric, per binning (ece/rms/mce differ by binning, the rest are shared). */
+function collect(scalars: Scalars[], binnings: readonly Binning[]): Record<string, Partial<Record<MetricName, Float64Array>>> {
+  const out: Record<string, Partial<Record<MetricName, Float64Array>>> = {};
+  for (const b of binnings) {
+    const per: Partial<Record<MetricName, Float64Array>> = {};
+    for (const name of METRIC_NAMES) {
+      if (metricValue(scalars[0], name, b) === null) continue;
+      per[name] = Float64Array.from(scalars, (s) => metricValue(s, name, b) as number);
+    }
+    out[b] = per;
+  }
+  return out;
+}
+
+/**
+ * Bootstrap percentile intervals of every available metric (unavailable ones — e.g. SCE on a
+ * top-label set — are absent), for each requested binning.
+ */
+export function bootstrapIntervals(input: CalibrationInput, opts: BootstrapOptions = {}): Partial<Record<Binning, MetricIntervals>> {
+  return bootstrapWithEngine(new MetricEngine(input, opts.bins ?? DEFAULT_BINS), opts);
+}
+
+/** As bootstrapIntervals, reusing a prepared engine (sort orders are computed once). */
+export function bootstrapWithEngine(engine: MetricEngine, opts: BootstrapOptions = {}): Partial<Record<Binning, MetricIntervals>> {
+  const { resamples, level, binnings } = checkOptions(opts);
+  const rng = new Rng(opts.seed ?? 0);
+  const counts = new Int32Array(engine.n);
+  const scalars: Scalars[] = [];
+  for (let b = 0; b < resamples; b++) {
+    drawResample(rng, counts);
+    scalars.push(engine.scalars(binnings, counts));
+  }
+  const samples = collect(scalars, binnings);
+  const out: Partial<Record<Binning, MetricIntervals>> = {};
+  for (const b of binnings) {
+    const iv: MetricIntervals = {};
+    for (const [name, values] of Object.entries(samples[b]) as [MetricName, Float64Array][]) iv[name] = percentileInterval(values, level);
+    out[b] = iv;
+  }
+  return out;
+}
+
+export interface PairedDifference {
+  /** Metric of run a, of run b, and a − b on the full sample. */
+  a: number;
+  b: number;
+  difference: number;
+  /** Percentile interval of the resampled differences. */
+  interval: Interval;
+  /**
+   * Two-sided bootstrap p-value for "no difference": min(1, 2·(1 + min(#{d* ≤ 0}, #{d* ≥ 0})) / (B + 1)),
+   * i.e. (up to the +1 that keeps it above 0) the smallest α whose (1−α) percentile interval excludes 0.
+   */
+  pValue: number;
+}
+
+/**
+ * Paired bootstrap of the difference a − b of every metric, for two runs over the same questions in
+ * the same row order (say β = 0 and β = 0.1): each resample uses the same rows for both runs.
+ */
+export function pairedBootstrap(
+  a: CalibrationInput,
+  b: CalibrationInput,
+  opts: BootstrapOptions & { binning?: Binning } = {},
+): Partial<Record<MetricName, PairedDifference>> {
+  if (a.n !== b.n) throw new RangeError(`paired runs need the same questions: ${a.n} vs ${b.n} rows`);
+  const { resamples, level } = checkOptions(opts);
+  const binning = opts.binning ?? "equal-width";
+  const bins = opts.bins ?? DEFAULT_BINS;
+  const ea = new MetricEngine(a, bins);
+  const eb = new MetricEngine(b, bins);
+  const fullA = ea.scalars([binning]);
+  const fullB = eb.scalars([binning]);
+  const rng = new Rng(opts.seed ?? 0);
+  const counts = new Int32Array(a.n);
+  const sa: Scalars[] = [];
+  const sb: Scalars[] = [];
+  for (let r = 0; r < resamples; r++) {
+    drawResample(rng, counts);
+    sa.push(ea.scalars([binning], counts));
+    sb.push(eb.scalars([binning], counts));
+  }
+  const out: Partial<Record<MetricName, PairedDifference>> = {};
+  for (const name of METRIC_NAMES) {
+    const va = metricValue(fullA, name, binning);
+    const vb = metricValue(fullB, name, binning);
+    if (va === null || vb === null) continue;
+    const d = new Float64Array(resamples);
+    let le = 0;
+    let ge = 0;
+    for (let r = 0; r < resamples; r++) {
+      d[r] = (metricValue(sa[r], name, binning) as number) - (metricValue(sb[r], name, binning) as number);
+      if (d[r] <= 0) le++;
+      if (d[r] >= 0) ge++;
+    }
+    out[name] = {
+      a: va,
+      b: vb,
+      difference: va - vb,
+      interval: percentileInterval(d, level),
+      pValue: Math.min(1, (2 * (1 + Math.min(le, ge))) / (resamples + 1)),
+    };
+  }
+  return out;
+}

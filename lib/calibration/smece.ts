@@ -1,0 +1,298 @@
+/**
+ * smECE — the smooth ECE of Błasiok & Nakkiran (2023), as computed by their reference package
+ * `relplot` (apple/ml-calibration, `relplot.smECE` with the default reflected Gaussian kernel).
+ * Re-implemented step for step so our numbers match theirs to floating-point rounding:
+ *
+ * 1. Grid. G = ⌊max(2000, round(20/σ)) / 2⌋ + 1 nodes t_g = g/(G−1) (G = 1001 for σ ≥ 0.01). Each row's
+ *    value v is split between the two nodes around its confidence c by linear interpolation:
+ *    g = min(⌊c·(G−1)⌋, G−2), frac = c·(G−1) − g; node g gets (1−frac)·v, node g+1 gets frac·v.
+ *    Gridded are the residual r = c − y (y = 1 if correct), a constant 1 (for the density), and y (curve).
+ * 2. Smooth. The grid is reflected at both ends (mirror about node 0 and node G−1, end nodes not
+ *    repeated) and convolved with K(d) = φ_σ(d/(G−1)) for |d| ≤ (G−1)/2 nodes (the kernel is truncated
+ *    at distance 1/2 and is not multiplied by the node spacing), giving S_r and S_1 on the grid.
+ * 3. Evaluate on the mesh t_j = j/(T−1), T = max(round(10/σ), 200), by linear interpolation of S_r and
+ *    S_1 between grid nodes, and take
+ *        smECE_σ = Σ_j |S_r(t_j)| / Σ_j (S_1(t_j) + 10⁻⁴),
+ *    i.e. relplot's density-weighted mean of |r̂_σ(t)| = |S_r/(S_1 + 10⁻⁴)| with weights S_1 + 10⁻⁴.
+ *    ("round" is Python's round-half-even.)
+ * 4. Bandwidth: σ* by relplot's bisection for the fixed point smECE_σ = σ. If 1 < smECE_1, σ* = 1;
+ *    otherwise start with [lo, hi] = [0, 1] and 10 times test the midpoint σ: if σ < 0.001 or
+ *    σ < smECE_σ it becomes lo, else hi. σ* = hi (so σ* ≥ smECE_σ* up to the 2⁻¹⁰ resolution), and the
+ *    result is smECE_σ*.
+ * 5. Curve: the smoothed reliability curve at σ*, acc(t) = S_y(t)/(S_1(t) + 10⁻⁴) (relplot's kernel
+ *    smoother, the red line of its diagrams), with density(t) = S_1(t)/N.
+ *
+ * The convolution is done with a radix-2 FFT (exactly the same linear convolution; relplot's scipy
+ * convolve also picks FFT for these sizes), so one σ costs O(G log G) however many rows there are;
+ * rows are touched once per distinct grid size.
+ */
+import { fftPlan, nextPow2 } from "./fft";
+
+export const SMECE_MIN_SIGMA = 0.001;
+export const SMECE_BISECTIONS = 10;
+export const SMECE_DENSITY_EPS = 1e-4;
+export const SMECE_MIN_GRID = 2000;
+export const SMECE_MIN_MESH = 200;
+export const SMOOTH_CURVE_POINTS = 101;
+
+/** Python's round(): to nearest, ties to even. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Number of grid nodes G for bandwidth σ (1001 for σ ≥ 0.01). */
+export function gridNodes(sigma: number): number {
+  return Math.floor(Math.max(SMECE_MIN_GRID, roundHalfEven(20 / sigma)) / 2) + 1;
+}
+
+/** Number of mesh points T on which smECE_σ is evaluated. */
+export function meshPoints(sigma: number): number {
+  return Math.max(roundHalfEven(10 / sigma), SMECE_MIN_MESH);
+}
+
+export interface SmoothCurvePoint {
+  c: number;
+  acc: number;
+  density: number;
+}
+
+export interface SmoothEceResult {
+  smece: number;
+  /** The bandwidth σ* found by the fixed-point search. */
+  sigma: number;
+}
+
+/** Node index and interpolation fraction of confidence c on a grid of G nodes. */
+function node(c: number, g1: number): number {
+  const b = Math.trunc(c * g1);
+  return b < 0 ? 0 : b > g1 - 1 ? g1 - 1 : b;
+}
+
+/** Per-row node positions for one grid size, reusable across bootstrap resamples. */
+export interface GridPositions {
+  readonly nodes: number;
+  readonly index: Int32Array;
+  readonly frac: Float64Array;
+}
+
+export function gridPositions(conf: Float64Array, nodes: number): GridPositions {
+  const g1 = nodes - 1;
+  const index = new Int32Array(conf.length);
+  const frac = new Float64Array(conf.length);
+  for (let i = 0; i < conf.length; i++) {
+    const c = conf[i];
+    const b = node(c, g1);
+    index[i] = b;
+    frac[i] = c * g1 - b;
+  }
+  return { nodes, index, frac };
+}
+
+interface Spectrum {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+// Kernel spectra depend only on (σ, G); bootstrap resamples revisit the same dyadic σ values, so cache.
+const kernelCache = new Map<string, Spectrum>();
+const KERNEL_CACHE_LIMIT = 128;
+
+function kernelSpectrum(sigma: number, nodes: number, size: number): Spectrum {
+  const key = `${nodes}:${size}:${sigma}`;
+  const hit = kernelCache.get(key);
+  if (hit) return hit;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  const step = 1 / (nodes - 1);
+  const variance = sigma * sigma;
+  const norm = Math.sqrt(2 * Math.PI) * sigma;
+  for (let m = 0; m < nodes; m++) {
+    const t = m === nodes - 1 ? 1 : m * step;
+    re[m] = Math.exp((-(t - 0.5) * (t - 0.5)) / (2 * variance)) / norm;
+  }
+  fftPlan(size).transform(re, im);
+  if (kernelCache.size >= KERNEL_CACHE_LIMIT) kernelCache.delete(kernelCache.keys().next().value as string);
+  const spec = { re, im };
+  kernelCache.set(key, spec);
+  return spec;
+}
+
+/** Writes the reflected extension of a grid (positions −h … G−1+h) into out[0 .. 2G−1). */
+function reflect(values: Float64Array, out: Float64Array): void {
+  const G = values.length;
+  const h = (G - 1) >>> 1;
+  const last = G - 1;
+  for (let j = 0; j < 2 * G - 1; j++) {
+    const p = j - h;
+    out[j] = p < 0 ? values[-p] : p > last ? values[2 * last - p] : values[p];
+  }
+}
+
+/**
+ * smECE of one sample (confidences and correctness, optionally with integer weights = multiplicities).
+ * Evaluations are cached per σ, grids per grid size.
+ */
+export class SmoothEce {
+  private readonly evals = new Map<number, number>();
+  private readonly spectra = new Map<number, Spectrum & { size: number; total: number }>();
+
+  constructor(
+    private readonly conf: Float64Array,
+    private readonly correct: Uint8Array,
+    private readonly weights: Int32Array | null = null,
+    /** Precomputed node positions for G = 1001 (the usual grid), to skip per-row float work. */
+    private readonly positions: GridPositions | null = null,
+  ) {}
+
+  /** smECE_σ at a fixed bandwidth (relplot's smECE_sigma). */
+  at(sigma: number): number {
+    const hit = this.evals.get(sigma);
+    if (hit !== undefined) return hit;
+    const G = gridNodes(sigma);
+    const data = this.dataSpectrum(G);
+    const { a: sr, b: s1 } = this.convolve(data, sigma, G);
+    const T = meshPoints(sigma);
+    const step = 1 / (T - 1);
+    const bucket = 1 / (G - 1);
+    let num = 0;
+    let den = 0;
+    for (let j = 0; j < T; j++) {
+      const t = j === T - 1 ? 1 : j * step;
+      const b = node(t, G - 1);
+      const res = (t - b * bucket) / bucket;
+      num += Math.abs(sr[b] * (1 - res) + sr[b + 1] * res);
+      den += s1[b] * (1 - res) + s1[b + 1] * res + SMECE_DENSITY_EPS;
+    }
+    const v = num / den;
+    this.evals.set(sigma, v);
+    return v;
+  }
+
+  /** relplot's bandwidth search and the smECE at the bandwidth found. */
+  compute(): SmoothEceResult {
+    const inside = (s: number) => s < SMECE_MIN_SIGMA || s < this.at(s);
+    let sigma = 1;
+    if (!inside(1)) {
+      let lo = 0;
+      let hi = 1;
+      for (let i = 0; i < SMECE_BISECTIONS; i++) {
+        const mid = (lo + hi) / 2;
+        if (inside(mid)) lo = mid;
+        else hi = mid;
+      }
+      sigma = hi;
+    }
+    return { smece: this.at(sigma), sigma };
+  }
+
+  /** The smoothed reliability curve at bandwidth σ on `points` equally spaced confidences in [0, 1]. */
+  curve(sigma: number, points = SMOOTH_CURVE_POINTS): SmoothCurvePoint[] {
+    const G = gridNodes(sigma);
+    const { vy, v1, total } = this.grid(G, true);
+    const size = nextPow2(2 * G - 1);
+    const re = new Float64Array(size);
+    const im = new Float64Array(size);
+    reflect(vy, re);
+    reflect(v1, im);
+    fftPlan(size).transform(re, im);
+    const { a: sy, b: s1 } = this.convolve({ re, im, size }, sigma, G);
+    const out: SmoothCurvePoint[] = [];
+    const bucket = 1 / (G - 1);
+    for (let j = 0; j < points; j++) {
+      const t = j === points - 1 ? 1 : j / (points - 1);
+      const b = node(t, G - 1);
+      const res = (t - b * bucket) / bucket;
+      const ay = sy[b] * (1 - res) + sy[b + 1] * res;
+      const a1 = s1[b] * (1 - res) + s1[b + 1] * res;
+      out.push({ c: t, acc: ay / (a1 + SMECE_DENSITY_EPS), density: a1 / total });
+    }
+    return out;
+  }
+
+  private grid(G: number, withY: boolean): { vr: Float64Array; v1: Float64Array; vy: Float64Array; total: number } {
+    const { conf, correct, weights } = this;
+    const vr = new Float64Array(G);
+    const v1 = new Float64Array(G);
+    const vy = new Float64Array(withY ? G : 0);
+    const pos = this.positions && this.positions.nodes === G ? this.positions : null;
+    const g1 = G - 1;
+    let total = 0;
+    for (let i = 0; i < conf.length; i++) {
+      const w = weights ? weights[i] : 1;
+      if (w === 0) continue;
+      const c = conf[i];
+      let b: number;
+      let frac: number;
+      if (pos) {
+        b = pos.index[i];
+        frac = pos.frac[i];
+      } else {
+        b = node(c, g1);
+        frac = c * g1 - b;
+      }
+      const r = c - correct[i];
+      vr[b] += w * ((1 - frac) * r);
+      vr[b + 1] += w * (frac * r);
+      v1[b] += w * (1 - frac);
+      v1[b + 1] += w * frac;
+      if (withY && correct[i]) {
+        vy[b] += w * (1 - frac);
+        vy[b + 1] += w * frac;
+      }
+      total += w;
+    }
+    return { vr, v1, vy, total };
+  }
+
+  private dataSpectrum(G: number): Spectrum & { size: number; total: number } {
+    let spec = this.spectra.get(G);
+    if (!spec) {
+      const { vr, v1, total } = this.grid(G, false);
+      const size = nextPow2(2 * G - 1);
+      const re = new Float64Array(size);
+      const im = new Float64Array(size);
+      // Both grids in one complex transform: the kernel is real, so the real and imaginary parts of the
+      // product's inverse are the two convolutions.
+      reflect(vr, re);
+      reflect(v1, im);
+      fftPlan(size).transform(re, im);
+      spec = { re, im, size, total };
+      this.spectra.set(G, spec);
+    }
+    return spec;
+  }
+
+  /** Convolves the packed pair (real part, imaginary part) with the kernel; returns both on the grid. */
+  private convolve(data: Spectrum & { size: number }, sigma: number, G: number): { a: Float64Array; b: Float64Array } {
+    const size = data.size;
+    const k = kernelSpectrum(sigma, G, size);
+    const re = new Float64Array(size);
+    const im = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      const a = data.re[i];
+      const b = data.im[i];
+      const c = k.re[i];
+      const d = k.im[i];
+      re[i] = a * c - b * d;
+      im[i] = a * d + b * c;
+    }
+    fftPlan(size).transform(re, im, true);
+    // Output node i sits at linear-convolution index i + 2h = i + G − 1.
+    return { a: re.slice(G - 1, 2 * G - 1), b: im.slice(G - 1, 2 * G - 1) };
+  }
+}
+
+/** smECE with relplot's automatic bandwidth, plus the smoothed reliability curve at that bandwidth. */
+export function smoothEce(
+  conf: Float64Array,
+  correct: Uint8Array,
+  curvePoints = SMOOTH_CURVE_POINTS,
+): SmoothEceResult & { curve: SmoothCurvePoint[] } {
+  const s = new SmoothEce(conf, correct);
+  const r = s.compute();
+  return { ...r, curve: s.curve(r.sigma, curvePoints) };
+}
