@@ -12,7 +12,7 @@ import { badInput } from "../../lib/errors";
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** ATLAS_MODELS_DIR, default `<repo>/models`. Relative values are taken from the repository root. */
-export function modelsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function modelsDirFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const raw = env.ATLAS_MODELS_DIR;
   return raw ? path.resolve(REPO_ROOT, raw) : path.join(REPO_ROOT, "models");
 }

@@ -51,7 +51,7 @@ export interface CreatedSession {
   provider: ExecutionProviderName;
 }
 
-export function providerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderOptions {
+export function providerOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ProviderOptions {
   const ep = env.ATLAS_EP?.trim().toLowerCase() || undefined;
   if (ep !== undefined && ep !== "auto" && ep !== "cpu" && ep !== "cuda") {
     throw badInput(`ATLAS_EP must be auto, cpu or cuda (got "${env.ATLAS_EP}")`, { field: "ATLAS_EP" });
