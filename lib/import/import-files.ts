@@ -18,7 +18,8 @@ import { importLimits } from "./limits";
 import { IMPORTER_VERSION, importKey, sha256File, type SourceFile } from "./provenance";
 import { newTally, stagedChunks, type PlannedFile, type ReadTally } from "./read-records";
 import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
-import { createStage, findDuplicate, findQuestionClash, insertQuestions, insertStagedPredictions, STAGE_COPY_SQL } from "./stage";
+import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./fk-fast-path";
+import { createStage, enlargeTempBuffers, findDuplicate, findQuestionClash, insertNewQuestions, insertQuestionsTolerant, insertStagedPredictions, STAGE, STAGE_COPY_SQL } from "./stage";
 import { recomputeStats } from "./stats";
 
 export interface ImportOptions {
@@ -101,6 +102,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
     const previous = await runByKey(client, key);
     if (previous !== null) return alreadyImported(client, previous, sources);
     const started = new Date();
+    await enlargeTempBuffers(client);
     await client.query("BEGIN");
     try {
       const result = await importInTransaction(client, opts, parse, planned, key, started, limits.maxLineBytes);
@@ -143,7 +145,7 @@ async function importInTransaction(
   );
   progress("writing", tally);
   // Planner statistics for the joins below (temp tables are never auto-analysed).
-  await client.query(`ANALYZE atlas_import_stage`);
+  await client.query(`ANALYZE ${STAGE} (lang, ext_id)`);
 
   benchmark ??= await createBenchmark(client, opts.benchmark, knownCount ?? tally.maxOptions);
   const newLanguages = await ensureLanguages(client, tally.languages.keys());
@@ -156,8 +158,6 @@ async function importInTransaction(
         : `label ${clash.gold}, but the stored question's gold is ${clash.storedGold}`;
     throw badInput(`question "${clash.extId}" (${clash.lang}) has ${what}`, { file: files[clash.fileIdx].name, line: clash.line });
   }
-  const questionsCreated = await insertQuestions(client, benchmark.id);
-
   const scoringMethod = [...tally.scoringMethods].sort().join("+");
   const run = await client.query<{ id: number }>(
     `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "status", "provenance", "importKey", "sourceFiles",
@@ -178,6 +178,22 @@ async function importInTransaction(
   );
   const runId = run.rows[0].id;
 
+  let bulk = await enterBulkMode(client);
+  if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE);
+  let questionsCreated: number;
+  await client.query("SAVEPOINT questions");
+  try {
+    questionsCreated = await insertNewQuestions(client, benchmark.id);
+  } catch (e) {
+    if (!isUniqueViolation(e, "Question_benchmarkId_languageCode_externalId_key")) throw e;
+    // Duplicate ids in the input, or questions just created by a concurrent transaction: take the
+    // tolerant path, with the ordinary FK triggers (so rows we did not lock get their locks).
+    await client.query("ROLLBACK TO SAVEPOINT questions");
+    if (bulk) await leaveBulkMode(client);
+    bulk = false;
+    questionsCreated = await insertQuestionsTolerant(client, benchmark.id);
+  }
+
   // A savepoint so that a duplicate-key failure can still be explained from the staging table.
   await client.query("SAVEPOINT predictions");
   let predictions: number;
@@ -194,6 +210,7 @@ async function importInTransaction(
       field: "id",
     });
   }
+  if (bulk) await leaveBulkMode(client);
   await client.query(`UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`, [runId, predictions]);
 
   progress("stats", tally);

@@ -83,16 +83,25 @@ export async function* fileRecords(f: PlannedFile, opts: ReadOptions, tally: Rea
   })) {
     const out: ImportRecord[] = [];
     const lines = batch.lines;
+    // Rows come in long runs of one language: count runs, not rows, in the Map.
+    let lang = "";
+    let run = 0;
     for (let i = 0; i < lines.length; i++) {
       const rec = parser.line(lines[i], batch.first + i);
       if (!rec) continue;
       validate(rec, f.name, opts);
       tally.rows++;
-      tally.languages.set(rec.language, (tally.languages.get(rec.language) ?? 0) + 1);
+      if (rec.language !== lang) {
+        if (run > 0) tally.languages.set(lang, (tally.languages.get(lang) ?? 0) + run);
+        lang = rec.language;
+        run = 0;
+      }
+      run++;
       if (rec.optionCount > tally.maxOptions) tally.maxOptions = rec.optionCount;
       if (rec.gold === null) tally.topLabelOnly = true;
       out.push(rec);
     }
+    if (run > 0) tally.languages.set(lang, (tally.languages.get(lang) ?? 0) + run);
     yield out;
   }
   parser.end();
@@ -102,15 +111,19 @@ export async function* fileRecords(f: PlannedFile, opts: ReadOptions, tally: Rea
 }
 
 /** Row checks common to all formats; rewrites the language code to its canonical lower case. */
+let lastCode = "";
+
 function validate(r: ImportRecord, file: string, opts: ReadOptions): void {
-  const where = { file, line: r.line };
-  const code = r.language.trim().toLowerCase();
-  if (!LANGUAGE_CODE.test(code)) {
-    throw badInput(`unknown language ${JSON.stringify(r.language)}: expected an ISO 639 code of 2–3 letters`, { ...where, field: "language" });
+  if (r.language !== lastCode) {
+    const code = r.language.trim().toLowerCase();
+    if (!LANGUAGE_CODE.test(code)) {
+      throw badInput(`unknown language ${JSON.stringify(r.language)}: expected an ISO 639 code of 2–3 letters`, { file, line: r.line, field: "language" });
+    }
+    if (code !== r.language) r.language = code;
+    else lastCode = code; // the common case: already canonical, skip the checks on the next rows
   }
-  r.language = code;
-  if (r.optionCount < 2) throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, where);
+  if (r.optionCount < 2) throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, { file, line: r.line });
   if (opts.optionCount !== undefined && r.optionCount > opts.optionCount) {
-    throw badInput(`${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`, where);
+    throw badInput(`${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`, { file, line: r.line });
   }
 }

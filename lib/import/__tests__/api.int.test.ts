@@ -28,7 +28,7 @@ afterAll(async () => {
 function request(fields: Record<string, string>, files: { name: string; content: string | Buffer }[], token: string | null = TOKEN): Request {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const f of files) form.append("file", new Blob([f.content]), f.name);
+  for (const f of files) form.append("file", new Blob([typeof f.content === "string" ? f.content : new Uint8Array(f.content)]), f.name);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return new Request("http://localhost/api/imports", { method: "POST", body: form, headers });
 }

@@ -20,12 +20,12 @@ export const scoresJsonl: FormatSpec = {
         const { kind, values } = scoreValues(o, ctx.name, line);
         return scoresRecord(
           {
-            id: first(o, "id", "question_id", "sample_id", "doc_id"),
-            language: first(o, "language", "lang"),
-            subject: first(o, "subject", "category"),
-            text: first(o, "question", "text"),
-            options: first(o, "options", "choices"),
-            label: first(o, "label", "gold", "answer_index", "answer"),
+            id: o.id ?? o.question_id ?? o.sample_id ?? o.doc_id,
+            language: o.language ?? o.lang,
+            subject: o.subject ?? o.category,
+            text: o.question ?? o.text,
+            options: o.options ?? o.choices,
+            label: o.label ?? o.gold ?? o.answer_index ?? o.answer,
             kind,
             values,
           },
@@ -40,18 +40,16 @@ export const scoresJsonl: FormatSpec = {
   },
 };
 
-function first(o: Record<string, unknown>, ...keys: string[]): unknown {
-  for (const k of keys) if (o[k] !== undefined) return o[k];
-  return undefined;
-}
-
 function scoreValues(o: Record<string, unknown>, file: string, line: number): { kind: ScoreKind; values: unknown[] } {
-  const arrays = SCORE_ARRAY_KEYS.filter((k) => o[k] !== undefined);
-  if (arrays.length > 1) throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
-  if (arrays.length === 1) {
-    const v = o[arrays[0]];
-    if (!Array.isArray(v)) throw badInput(`${arrays[0]} must be an array`, { file, line, field: arrays[0] });
-    return { kind: arrays[0], values: v };
+  // Common case first, without allocating: exactly one of the array keys.
+  const kind: ScoreKind | null = o.probs !== undefined ? "probs" : o.logprobs !== undefined ? "logprobs" : o.logits !== undefined ? "logits" : null;
+  if (kind) {
+    const count = (o.probs !== undefined ? 1 : 0) + (o.logprobs !== undefined ? 1 : 0) + (o.logits !== undefined ? 1 : 0);
+    const arrays = count > 1 ? SCORE_ARRAY_KEYS.filter((k) => o[k] !== undefined) : [];
+    if (count > 1) throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
+    const v = o[kind];
+    if (!Array.isArray(v)) throw badInput(`${kind} must be an array`, { file, line, field: kind });
+    return { kind, values: v };
   }
   const cols: { key: OptionKey; value: unknown }[] = [];
   for (const [k, value] of Object.entries(o)) {
@@ -61,6 +59,6 @@ function scoreValues(o: Record<string, unknown>, file: string, line: number): { 
   if (cols.length === 0) {
     throw badInput(`no scores: expected "probs", "logprobs" or "logits" (an array) or per-option fields such as p_0, prob_A`, { file, line });
   }
-  const { kind, ordered } = orderOptionKeys(cols, { file, line });
-  return { kind, values: ordered.map((c) => c.value) };
+  const ordered = orderOptionKeys(cols, { file, line });
+  return { kind: ordered.kind, values: ordered.ordered.map((c) => c.value) };
 }

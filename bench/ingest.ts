@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:ingest`: end-to-end import speed and memory.
+ *
+ * 1. Generates a 1,000,000-prediction scores JSONL file (10 languages × 100,000 questions, 4 options).
+ * 2. Imports it with importFiles (hash, stream-parse, COPY into staging, INSERT questions and predictions,
+ *    statistics when lib/db/stats.ts is present), sampling process RSS every 50 ms.
+ * 3. Baseline: the first BENCH_CREATEMANY_N (default 100,000) of the same predictions written through Prisma
+ *    `createMany` into a second run over the same questions (a subset, reported per second).
+ * Uses its own database (a temp database on DATABASE_URL's server, or on the embedded cluster) and drops it.
+ * Ends with one JSON line: {"bench":"ingest","n":…,"copy_per_s":…,"createmany_per_s":…,"peak_rss_mb":…,…}
+ */
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { ensureEmbedded, embeddedOptionsFromEnv } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { endPools } from "../lib/db/pool";
+import { disconnectAll, prismaFor } from "../lib/db/prisma";
+import { importFiles } from "../lib/import/import-files";
+
+const N = Number(process.env.BENCH_N ?? 1_000_000);
+const CREATEMANY_N = Math.min(N, Number(process.env.BENCH_CREATEMANY_N ?? 100_000));
+const LANGS = ["en", "de", "fr", "es", "zh", "ja", "sw", "yo", "hi", "ar"];
+const K = 4;
+
+const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** A temp database on DATABASE_URL's server, or on the embedded cluster; migrated. */
+async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `atlas_bench_ingest_${randomBytes(3).toString("hex")}`;
+  const serverUrl = process.env.DATABASE_URL || (await ensureEmbedded({ ...embeddedOptionsFromEnv(), database: "postgres" }));
+  const admin = withDatabase(serverUrl, "postgres");
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  await migrate(url, { quiet: true });
+  return { url, drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** mulberry32: a tiny seeded PRNG so every run imports the same file. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Row {
+  id: string;
+  language: string;
+  probs: number[];
+  label: number;
+}
+
+function* rows(n: number): Generator<Row> {
+  const rnd = prng(42);
+  const perLang = Math.ceil(n / LANGS.length);
+  for (let i = 0; i < n; i++) {
+    const raw = Array.from({ length: K }, () => rnd() ** 3 + 1e-3);
+    const s = raw.reduce((a, b) => a + b, 0);
+    // Rounded to 6 decimals with the rounding error folded into the last option: sums to 1 within 1e-6.
+    const probs = raw.map((x) => Math.round((x / s) * 1e6) / 1e6);
+    probs[K - 1] = Math.round((1 - probs.slice(0, K - 1).reduce((a, b) => a + b, 0)) * 1e6) / 1e6;
+    yield { id: `q${i % perLang}`, language: LANGS[Math.floor(i / perLang)], probs, label: Math.floor(rnd() * K) };
+  }
+}
+
+async function writeFile(file: string, n: number): Promise<void> {
+  const out = createWriteStream(file);
+  let buf = "";
+  for (const r of rows(n)) {
+    buf += JSON.stringify(r) + "\n";
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res()));
+      buf = "";
+    }
+  }
+  out.end(buf);
+  await new Promise<void>((res, rej) => out.on("finish", () => res()).on("error", rej));
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), "atlas-bench-ingest-"));
+  const file = path.join(dir, "bench-scores.jsonl");
+  const { url, drop } = await benchDatabase();
+  try {
+    let t = Date.now();
+    await writeFile(file, N);
+    log(`generated ${N} predictions in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+    // ---- COPY path, end to end ----
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const phases: Record<string, number> = {};
+    let phase = "";
+    let phaseStart = Date.now();
+    t = Date.now();
+    const r = await importFiles({
+      db: url,
+      files: [file],
+      model: "Bench-Model",
+      benchmark: "Bench-MC",
+      onProgress: (p) => {
+        if (p.phase !== phase) {
+          if (phase) phases[phase] = (phases[phase] ?? 0) + (Date.now() - phaseStart) / 1000;
+          phase = p.phase;
+          phaseStart = Date.now();
+        }
+      },
+    });
+    const importS = (Date.now() - t) / 1000;
+    if (phase) phases[phase] = (phases[phase] ?? 0) + (Date.now() - phaseStart) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (r.predictions !== N) throw new Error(`imported ${r.predictions} predictions, expected ${N}`);
+    log(`importFiles: ${N} predictions in ${importS.toFixed(2)} s (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")}; stats ${r.statsComputed ? "computed" : "not available"})`);
+
+    // ---- Prisma createMany baseline on a subset of the same data ----
+    const prisma = prismaFor(url);
+    const run = await prisma.run.create({
+      data: { modelId: (await prisma.model.findFirstOrThrow({ where: { name: "Bench-Model" } })).id, benchmarkId: (await prisma.benchmark.findFirstOrThrow({ where: { name: "Bench-MC" } })).id, scoringMethod: "probs", provenance: "imported" },
+    });
+    const qids = new Map<string, number>(
+      (await prisma.question.findMany({ select: { id: true, languageCode: true, externalId: true } })).map((q) => [`${q.languageCode}/${q.externalId}`, q.id]),
+    );
+    const data = [];
+    for (const row of rows(CREATEMANY_N)) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (row.probs[k] > row.probs[best]) best = k;
+      data.push({ runId: run.id, questionId: qids.get(`${row.language}/${row.id}`)!, probs: row.probs, logLikelihoods: [], predicted: best, confidence: row.probs[best], correct: best === row.label });
+    }
+    t = Date.now();
+    for (let i = 0; i < data.length; i += 10_000) await prisma.prediction.createMany({ data: data.slice(i, i + 10_000) });
+    const cmS = (Date.now() - t) / 1000;
+    log(`prisma createMany: ${CREATEMANY_N} predictions in ${cmS.toFixed(2)} s`);
+
+    const copyPerS = Math.round(N / importS);
+    const cmPerS = Math.round(CREATEMANY_N / cmS);
+    const result = {
+      bench: "ingest",
+      n: N,
+      copy_per_s: copyPerS,
+      createmany_per_s: cmPerS,
+      peak_rss_mb: Math.round(peak / 2 ** 20),
+      rss_before_mb: Math.round(rssBefore / 2 ** 20),
+      createmany_n: CREATEMANY_N,
+      speedup: Math.round((copyPerS / cmPerS) * 10) / 10,
+      import_s: Math.round(importS * 100) / 100,
+      stats_included: r.statsComputed,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await disconnectAll();
+    await endPools();
+    await drop().catch((e) => log(`could not drop the bench database: ${(e as Error).message}`));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
