@@ -1,0 +1,39 @@
+/**
+ * Writes dataset questions into Question (matched on benchmark + language + external id).
+ * A question first seen through an import (scores only) gains its text, options and gold here;
+ * stored text, options and gold are never overwritten.
+ */
+import type pg from "pg";
+import type { DatasetQuestion } from "../../lib/datasets";
+
+export async function upsertQuestions(client: pg.ClientBase, benchmarkId: number, qs: readonly DatasetQuestion[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  const CHUNK = 5000;
+  for (let i = 0; i < qs.length; i += CHUNK) {
+    const part = qs.slice(i, i + CHUNK);
+    const r = await client.query<{ id: number; languageCode: string; externalId: string }>(
+      `INSERT INTO "Question" ("benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold")
+       SELECT $1, l, e, s, t, o::jsonb, k, g FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[]) AS u(l, e, s, t, o, k, g)
+       ON CONFLICT ("benchmarkId", "languageCode", "externalId") DO UPDATE SET
+         "subject" = COALESCE("Question"."subject", EXCLUDED."subject"),
+         "text" = COALESCE("Question"."text", EXCLUDED."text"),
+         "options" = CASE WHEN "Question"."options" = '[]'::jsonb THEN EXCLUDED."options" ELSE "Question"."options" END,
+         "gold" = COALESCE("Question"."gold", EXCLUDED."gold")
+       RETURNING "id", "languageCode", "externalId"`,
+      [
+        benchmarkId,
+        part.map((q) => q.language),
+        part.map((q) => q.externalId),
+        part.map((q) => q.subject),
+        part.map((q) => q.question),
+        part.map((q) => JSON.stringify(q.options)),
+        part.map((q) => q.options.length),
+        part.map((q) => q.gold),
+      ],
+    );
+    for (const row of r.rows) ids.set(`${row.languageCode}\u0000${row.externalId}`, row.id);
+  }
+  return ids;
+}
+
+export const questionKey = (language: string, externalId: string) => `${language}\u0000${externalId}`;

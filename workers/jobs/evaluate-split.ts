@@ -1,0 +1,185 @@
+/**
+ * Scores one language split of a run. Claim-then-run and safe to retry: it skips questions that
+ * already have a prediction for the run (so a crashed worker's retry resumes where it stopped),
+ * writes each batch in one transaction together with its progress, checks for cancellation between
+ * batches, and at the end computes the split's stats with lib/calibration (recomputeRunStats).
+ */
+import type pg from "pg";
+import { loadDataset, selectShots, type DatasetQuestion } from "../../lib/datasets";
+import { poolFor } from "../../lib/db/pool";
+import { recomputeRunStats } from "../../lib/db/stats";
+import { ingestPredictions, type PredictionRow } from "../../lib/import/ingest-predictions";
+import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
+import type { JobContext } from "./define";
+import { modelFor } from "../evaluation/model-cache";
+import { questionKey } from "../evaluation/questions";
+
+interface RunRow {
+  id: number;
+  status: string;
+  scoringMethod: "letter" | "continuation";
+  shots: number;
+  benchmarkId: number;
+  config: { data: string; normalization: "per-token" | "sum"; limit: number | null; onnxPath: string };
+  split_status: string | null;
+}
+
+export interface SplitTimings {
+  scoringMs: number;
+  writeMs: number;
+  otherMs: number;
+  questions: number;
+  tokens: number;
+}
+
+/** Exposed for the benchmark: where the wall time of the last split went. */
+export let lastTimings: SplitTimings | null = null;
+
+async function loadRun(pool: pg.Pool, runId: number, language: string): Promise<RunRow | null> {
+  const r = await pool.query<RunRow>(
+    `SELECT r."id", r."status"::text AS status, r."scoringMethod", r."shots", r."benchmarkId", r."config",
+            s."status"::text AS split_status
+     FROM "Run" r LEFT JOIN "RunSplit" s ON s."runId" = r."id" AND s."languageCode" = $2 WHERE r."id" = $1`,
+    [runId, language],
+  );
+  return r.rows[0] ?? null;
+}
+
+export default async function evaluateSplitJob(
+  { runId, language, batchSize }: { runId: number; language: string; batchSize: number },
+  ctx: JobContext,
+): Promise<void> {
+  const t0 = performance.now();
+  const pool = poolFor(ctx.databaseUrl);
+  const run = await loadRun(pool, runId, language);
+  // Deleted, cancelled or already finished: nothing to do (a retry of a completed job is a no-op).
+  if (!run || run.split_status === null || ["cancelled", "completed"].includes(run.split_status) || run.status === "cancelled") return;
+
+  // Claim.
+  await pool.query(
+    `UPDATE "RunSplit" SET "status" = 'running', "jobId" = $3, "error" = NULL, "updatedAt" = now()
+     WHERE "runId" = $1 AND "languageCode" = $2`,
+    [runId, language, ctx.jobId],
+  );
+  await pool.query(`UPDATE "Run" SET "status" = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE "id" = $1 AND "status" IN ('queued', 'failed')`, [runId]);
+
+  try {
+    const dataset = await loadDataset(run.config.data, { language });
+    const tests = dataset.questions.filter((q) => q.split === "test" && q.language === language);
+    const dev = dataset.questions.filter((q) => q.split === "dev" && q.language === language);
+    const selected = run.config.limit ? tests.slice(0, run.config.limit) : tests;
+
+    const known = await pool.query<{ id: number; externalId: string; predicted: boolean }>(
+      `SELECT q."id", q."externalId", EXISTS (SELECT 1 FROM "Prediction" p WHERE p."runId" = $1 AND p."questionId" = q."id") AS predicted
+       FROM "Question" q WHERE q."benchmarkId" = $2 AND q."languageCode" = $3 AND q."externalId" = ANY($4)`,
+      [runId, run.benchmarkId, language, selected.map((q) => q.externalId)],
+    );
+    const byKey = new Map(known.rows.map((r) => [questionKey(language, r.externalId), r]));
+    const todo: { q: DatasetQuestion; id: number }[] = [];
+    let done = 0;
+    for (const q of selected) {
+      const row = byKey.get(questionKey(language, q.externalId));
+      if (!row) throw new Error(`question ${q.externalId} (${language}) is not stored: plan the evaluation again`);
+      if (row.predicted) done++;
+      else todo.push({ q, id: row.id });
+    }
+    const total = selected.length;
+    await pool.query(`UPDATE "RunSplit" SET "done" = $3, "total" = $4 WHERE "runId" = $1 AND "languageCode" = $2`, [runId, language, done, total]);
+    if (done > 0 && todo.length > 0) ctx.log(`run ${runId} ${language}: resuming after ${done} stored predictions`);
+
+    const model = await modelFor(run.config.onnxPath, ctx.log);
+    const timings: SplitTimings = { scoringMs: 0, writeMs: 0, otherMs: 0, questions: 0, tokens: 0 };
+    const started = performance.now();
+    let doneHere = 0;
+    for (let i = 0; i < todo.length; i += batchSize) {
+      const status = await pool.query<{ status: string }>(`SELECT "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2`, [runId, language]);
+      if (status.rows[0]?.status === "cancelled") {
+        ctx.log(`run ${runId} ${language}: cancelled after ${done} of ${total}`);
+        return;
+      }
+      const batch = todo.slice(i, i + batchSize);
+      const items: ScoringItem[] = batch.map(({ q }) => ({
+        question: { subject: q.subject, question: q.question, options: q.options, gold: q.gold },
+        shots: run.shots > 0 ? selectShots(dev, q, run.shots).map((s) => ({ subject: s.subject, question: s.question, options: s.options, gold: s.gold })) : [],
+      }));
+      const ts = performance.now();
+      let scores: OptionScores[];
+      if (run.scoringMethod === "letter") scores = await scoreLetter(model, items, { batchSize });
+      else {
+        scores = [];
+        for (const item of items) scores.push(await scoreContinuation(model, item, { normalization: run.config.normalization }));
+      }
+      timings.scoringMs += performance.now() - ts;
+      timings.tokens += scores.reduce((s, x) => s + x.promptTokens + x.tokenCounts.reduce((a, b) => a + b, 0), 0);
+
+      const rows: PredictionRow[] = scores.map((s, k) => ({
+        questionId: batch[k].id,
+        probs: s.probs,
+        logLikelihoods: s.logProbs,
+        predicted: s.predicted,
+        confidence: s.confidence,
+        correct: s.predicted === batch[k].q.gold,
+      }));
+      const tw = performance.now();
+      doneHere += batch.length;
+      done += batch.length;
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = doneHere / Math.max(elapsed, 1e-9);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const { inserted } = await ingestPredictions(client, runId, rows);
+        await client.query(
+          `UPDATE "RunSplit" SET "done" = "done" + $3, "questionsPerS" = $4, "etaSeconds" = $5, "updatedAt" = now()
+           WHERE "runId" = $1 AND "languageCode" = $2`,
+          [runId, language, inserted, rate, (total - done) / rate],
+        );
+        await client.query(`UPDATE "Run" SET "progressDone" = "progressDone" + $2 WHERE "id" = $1`, [runId, inserted]);
+        await client.query("COMMIT");
+      } catch (e) {
+        await client.query("ROLLBACK");
+        throw e;
+      } finally {
+        client.release();
+      }
+      timings.writeMs += performance.now() - tw;
+      timings.questions += batch.length;
+      ctx.progress({ label: `run ${runId} ${language}`, done, total, perSecond: rate });
+    }
+
+    // Finish: stats for this language, split completed, run completed when no split is left.
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await recomputeRunStats(client, runId, { languages: [language] });
+      await client.query(
+        `UPDATE "RunSplit" SET "status" = 'completed', "done" = "total", "etaSeconds" = 0, "updatedAt" = now()
+         WHERE "runId" = $1 AND "languageCode" = $2 AND "status" = 'running'`,
+        [runId, language],
+      );
+      await client.query(
+        `UPDATE "Run" SET "status" = 'completed', "finishedAt" = now()
+         WHERE "id" = $1 AND "status" = 'running'
+           AND NOT EXISTS (SELECT 1 FROM "RunSplit" WHERE "runId" = $1 AND "status" <> 'completed')`,
+        [runId],
+      );
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK");
+      throw e;
+    } finally {
+      client.release();
+    }
+    timings.otherMs = performance.now() - t0 - timings.scoringMs - timings.writeMs;
+    lastTimings = timings;
+  } catch (e) {
+    // Recorded for the runs page; pg-boss retries the job (and the retry resumes).
+    await pool.query(`UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`, [
+      runId,
+      language,
+      (e as Error).message,
+    ]);
+    await pool.query(`UPDATE "Run" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" = 'running'`, [runId, `${language}: ${(e as Error).message}`]);
+    throw e;
+  }
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineJob } from "./define";
+
+/** Score one language split of one run (model × benchmark × method × prompt × shots) in batches. */
+export const evaluateSplit = defineJob({
+  id: "evaluate-split",
+  payload: z.object({
+    runId: z.number().int().positive(),
+    language: z.string().min(2),
+    batchSize: z.number().int().min(1).max(1024),
+  }),
+  // A crashed worker's job comes back after expireInSeconds; the handler resumes after the last
+  // stored prediction, so retries are safe. Override with ATLAS_JOB_EXPIRE_S (tests use a few seconds).
+  queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: Number(process.env.ATLAS_JOB_EXPIRE_S ?? 3600) },
+  handler: () => import("./evaluate-split"),
+});
+
+export const JOBS = { [evaluateSplit.id]: evaluateSplit } as const;

@@ -1,0 +1,56 @@
+/**
+ * A queue worker: claims jobs of every registered kind from pg-boss and runs their handlers one at a
+ * time (one model in memory; ATLAS_WORKER_CONCURRENCY for more). Used by `npm run worker`,
+ * `calib evaluate` (which works on its own run) and the tests.
+ */
+import type PgBoss from "pg-boss";
+import { ProgressBar } from "../lib/cli/ui/progress";
+import { bossFor } from "./queue/boss";
+import { JOBS } from "./jobs/registry";
+import type { JobContext } from "./jobs/define";
+
+export interface WorkerOptions {
+  concurrency?: number;
+  quiet?: boolean;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(databaseUrl: string, opts: WorkerOptions = {}): Promise<RunningWorker> {
+  const boss: PgBoss = await bossFor(databaseUrl);
+  const bar = opts.quiet ? null : new ProgressBar();
+  const ids: string[] = [];
+  const concurrency = opts.concurrency ?? Number(process.env.ATLAS_WORKER_CONCURRENCY ?? 1);
+  // pg-boss 10 runs one handler at a time per work() subscription: subscribe once per slot.
+  for (const def of Object.values(JOBS)) for (let slot = 0; slot < concurrency; slot++) {
+    const id = await boss.work<Record<string, unknown>>(
+      def.id,
+      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      async ([job]) => {
+        const payload = def.payload.parse(job.data);
+        const ctx: JobContext = {
+          jobId: job.id,
+          databaseUrl,
+          progress: (p) => bar?.update(p),
+          log: (m) => {
+            if (!opts.quiet) {
+              bar?.done();
+              console.error(m);
+            }
+          },
+        };
+        const { default: handler } = await def.handler();
+        await handler(payload as never, ctx);
+        bar?.done();
+      },
+    );
+    ids.push(id);
+  }
+  return {
+    async stop() {
+      for (const id of ids) await boss.offWork({ id }).catch(() => {});
+    },
+  };
+}
