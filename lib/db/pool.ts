@@ -8,6 +8,9 @@ export function poolFor(url: string): pg.Pool {
   let p = pools.get(url);
   if (!p) {
     p = new pg.Pool({ connectionString: url, max: Number(process.env.ATLAS_PG_POOL ?? 8) });
+    // An idle connection dropped by the server (restart, admin termination) must not crash the process:
+    // the pool discards it and the next query opens a new one.
+    p.on("error", (e) => console.error(`[db] idle connection error: ${e.message}`));
     pools.set(url, p);
   }
   return p;

@@ -32,6 +32,8 @@ export interface SplitTimings {
   tokens: number;
 }
 
+const THROTTLE_MS = Number(process.env.ATLAS_WORKER_THROTTLE_MS ?? 0);
+
 /** Exposed for the benchmark: where the wall time of the last split went. */
 export let lastTimings: SplitTimings | null = null;
 
@@ -145,6 +147,8 @@ export default async function evaluateSplitJob(
       timings.writeMs += performance.now() - tw;
       timings.questions += batch.length;
       ctx.progress({ label: `run ${runId} ${language}`, done, total, perSecond: rate });
+      // The demo slows the fixture model down so a newcomer can watch progress (and tests can stop a worker mid-split).
+      if (THROTTLE_MS > 0) await new Promise((r) => setTimeout(r, THROTTLE_MS));
     }
 
     // Finish: stats for this language, split completed, run completed when no split is left.

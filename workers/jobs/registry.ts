@@ -11,7 +11,9 @@ export const evaluateSplit = defineJob({
   }),
   // A crashed worker's job comes back after expireInSeconds; the handler resumes after the last
   // stored prediction, so retries are safe. Override with ATLAS_JOB_EXPIRE_S (tests use a few seconds).
-  queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: Number(process.env.ATLAS_JOB_EXPIRE_S ?? 3600) },
+  // A job still running at expiry is failed and retried too; the two writers cannot duplicate rows
+  // (ON CONFLICT on run + question), so expiry only bounds how long a dead worker's split waits.
+  queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: Number(process.env.ATLAS_JOB_EXPIRE_S ?? 4 * 3600) },
   handler: () => import("./evaluate-split"),
 });
 

@@ -13,7 +13,13 @@ export function bossFor(url: string): Promise<PgBoss> {
   let b = bosses.get(url);
   if (!b) {
     b = (async () => {
-      const boss = new PgBoss({ connectionString: url, schema: "pgboss", max: 4 });
+      const boss = new PgBoss({
+        connectionString: url,
+        schema: "pgboss",
+        max: 4,
+        // Maintenance is what expires jobs whose worker died, so it bounds how soon they are retried.
+        maintenanceIntervalSeconds: Number(process.env.ATLAS_QUEUE_MAINTENANCE_S ?? 60),
+      });
       boss.on("error", (e: Error) => console.error(`[queue] ${e.message}`));
       await boss.start();
       for (const job of Object.values(JOBS)) await boss.createQueue(job.id, { name: job.id, ...job.queue });

@@ -1,0 +1,83 @@
+/**
+ * Times the scoring strategies on a model folder (docs/worker-model.md records the results):
+ *
+ *   /usr/bin/python3 scripts/make-tiny-model.py --preset 20m --out .atlas/models/gpt2-20m
+ *   /usr/bin/python3 scripts/make-tiny-model.py --preset 20m --no-past --out .atlas/models/gpt2-20m-nocache
+ *   node --import tsx workers/scoring/measure.ts [--models-dir .atlas/models] [--reps 3]
+ *
+ * Questions are the dataset fixtures (GlobalMMLU and MMLU-ProX, six languages each), zero- and 2-shot.
+ * "sequential" is the baseline the batched strategies are measured against: one batch-1 forward per option.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadDataset, type DatasetQuestion } from "../../lib/datasets";
+import { loadModel, type LoadedModel } from "../model";
+import { continuationPrompt, continuationText, encodeContinuation, packBatch, scoreContinuation, scoreLetter, type ScoringItem } from ".";
+
+const { values } = parseArgs({ options: { "models-dir": { type: "string", default: ".atlas/models" }, reps: { type: "string", default: "3" } } });
+const modelsDir = path.resolve(values["models-dir"]!);
+const reps = Number(values.reps);
+const fixtures = path.resolve(import.meta.dirname, "../../tests/fixtures/datasets");
+
+function itemsOf(questions: DatasetQuestion[], shots: number): ScoringItem[] {
+  return questions
+    .filter((q) => q.split === "test")
+    .map((q) => ({ question: q, shots: questions.filter((d) => d.split === "dev" && d.language === q.language).slice(0, shots) }));
+}
+
+/** Best of `reps` runs (after one warm-up), in ms per question: the machine is shared, the minimum is the least noisy. */
+async function time(label: string, count: number, run: () => Promise<unknown>): Promise<void> {
+  await run();
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    await run();
+    best = Math.min(best, performance.now() - t);
+  }
+  console.log(`${label.padEnd(58)} ${(best / count).toFixed(1).padStart(8)} ms/question`);
+}
+
+/** Baseline: every option's full sequence in its own batch-1 forward pass. */
+async function sequential(model: LoadedModel, item: ScoringItem): Promise<void> {
+  const text = continuationPrompt(item.question, item.shots);
+  const ctx = model.tokenizer.encode(text).ids;
+  for (const o of item.question.options) {
+    const ids = [...ctx, ...encodeContinuation(model.tokenizer, text, ctx, continuationText(o)).slice(0, -1)];
+    await model.forward(packBatch([ids], "right", model.padTokenId));
+  }
+}
+
+const gm = (await loadDataset(path.join(fixtures, "globalmmlu/jsonl"))).questions;
+const px = (await loadDataset(path.join(fixtures, "mmluprox/jsonl"))).questions;
+const withPast = await loadModel("gpt2-20m", { modelsDir });
+const noPast = await loadModel("gpt2-20m-nocache", { modelsDir, log: () => {} });
+console.log(`model: ${withPast.config.numLayers} layers × ${withPast.config.hiddenSize}, vocab ${withPast.config.vocabSize}; provider ${withPast.provider}`);
+
+for (const [bench, questions] of [["GlobalMMLU", gm], ["MMLU-ProX", px]] as const) {
+  for (const shots of [0, 2]) {
+    const items = itemsOf(questions, shots);
+    const tokens = items.map((i) => withPast.tokenizer.encode(continuationPrompt(i.question, i.shots)).ids.length);
+    const options = items.reduce((a, i) => a + i.question.options.length, 0) / items.length;
+    console.log(`\n${bench}, ${shots}-shot: ${items.length} questions, ${options.toFixed(1)} options, prompt ${Math.min(...tokens)}–${Math.max(...tokens)} tokens`);
+    const n = items.length;
+    await time("continuation, kv-cache (prompt once + K options batched)", n, async () => {
+      for (const i of items) await scoreContinuation(withPast, i, { strategy: "kv-cache" });
+    });
+    await time("continuation, full (K full sequences batched), with-past export", n, async () => {
+      for (const i of items) await scoreContinuation(withPast, i, { strategy: "full" });
+    });
+    await time("continuation, full, no-past export", n, async () => {
+      for (const i of items) await scoreContinuation(noPast, i, { strategy: "full" });
+    });
+    await time("continuation, sequential baseline (K batch-1 passes)", n, async () => {
+      for (const i of items) await sequential(noPast, i);
+    });
+    for (const batchSize of [1, 4, 8, 16]) {
+      await time(`letter, batch ${batchSize}, right padding`, n, () => scoreLetter(noPast, items, { batchSize }));
+    }
+    await time("letter, batch 8, left padding", n, () => scoreLetter(noPast, items, { batchSize: 8, padding: "left" }));
+    await time("letter, batch 8, right padding, with-past export", n, () => scoreLetter(withPast, items, { batchSize: 8 }));
+  }
+}
+await withPast.dispose();
+await noPast.dispose();
