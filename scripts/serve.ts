@@ -41,7 +41,10 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
 async function main() {
   const url = await resolveDatabaseUrl();
   console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + (process.env.ATLAS_PG_PORT ?? "54329")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
-  if (process.env.ATLAS_SEED !== "0") await seedDemo(url);
+  const worker = process.env.ATLAS_WORKER !== "0";
+  if (process.env.ATLAS_SEED !== "0") await seedDemo(url, { evaluate: worker });
+  const { stopBosses } = await import("../workers/queue/boss");
+  await stopBosses();
   await endPools();
 
   const nextBin = path.join(root, "node_modules/.bin/next");
@@ -52,8 +55,12 @@ async function main() {
   }
   const children: ChildProcess[] = [];
   children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: url }));
-  if (process.env.ATLAS_WORKER !== "0" && existsSync(path.join(root, "workers/main.ts"))) {
-    children.push(run(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url }));
+  if (worker) {
+    // The demo's fixture model scores a question in milliseconds: slow it so progress can be watched.
+    const throttle = process.env.ATLAS_WORKER_THROTTLE_MS ?? (process.env.ATLAS_SEED !== "0" ? "1000" : "0");
+    children.push(
+      run(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url, ATLAS_WORKER_THROTTLE_MS: throttle }),
+    );
   }
   console.error(`Calibration Atlas: http://localhost:${port}`);
   const stop = () => {

@@ -33,7 +33,7 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   await admin.end();
   const url = withDatabase(adminUrl, "atlas_e2e");
   await migrate(url, { quiet: true });
-  await seedDemo(url, () => {});
+  await seedDemo(url, { log: () => {} });
   await endPools();
 
   if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next/BUILD_ID"))) {
