@@ -16,10 +16,23 @@ export const METRIC_LABELS: Record<HeatmapMetric, string> = {
   entropy: "Entropy (bits)",
 };
 
+export const BINNINGS = ["equal-width", "equal-mass"] as const;
+export type BinningScheme = (typeof BINNINGS)[number];
+/** Small-multiple order: by language name, resource class, or the change in ECE of the first tuned model vs its base. */
+export const PANEL_SORTS = ["language", "resource", "dece-desc", "dece-asc"] as const;
+export type PanelSort = (typeof PANEL_SORTS)[number];
+
 const list = z
   .string()
   .optional()
-  .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : []));
+  .transform((s) =>
+    s
+      ? s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 const betaList = list.pipe(
   z.array(z.string().regex(/^(0(\.\d+)?|base)$/, "β must be a number in [0, 1) or 'base'")),
@@ -30,14 +43,47 @@ export const viewStateSchema = z.object({
   metric: z.enum(METRICS).default("ece"),
   mode: z.enum(["absolute", "delta-base", "delta-beta"]).default("absolute"),
   /** For mode=delta-beta: Δ = metric(β = betaB) − metric(β = betaA), per model × SFT dataset. */
-  betaA: z.string().regex(/^0(\.\d+)?$/).default("0.0"),
-  betaB: z.string().regex(/^0(\.\d+)?$/).default("0.1"),
+  betaA: z
+    .string()
+    .regex(/^0(\.\d+)?$/)
+    .default("0.0"),
+  betaB: z
+    .string()
+    .regex(/^0(\.\d+)?$/)
+    .default("0.1"),
   source: z.enum(["published", "measured", "both"]).default("both"),
   family: list,
   sft: list,
   beta: betaList,
   languages: list,
   sort: z.enum(["language", "resource", "value"]).default("language"),
+
+  // ── /reliability ──────────────────────────────────────────────────────────────────────────────
+  /** Model names (measured); each tuned model is drawn with its base. Empty = a family's base + its β=0 variants. */
+  models: list,
+  /** Binning of the reliability bins and of ECE/RMS/MCE. */
+  binning: z.enum(BINNINGS).default("equal-width"),
+  /** Bin count: the stored count or, for equal-width, one of its exact divisors (bins are merged). */
+  bins: z.coerce.number().int().min(1).max(100).default(15),
+  smooth: z.enum(["off", "on"]).default("off"),
+  sortPanels: z.enum(PANEL_SORTS).default("language"),
+
+  // ── /results (TanStack table state) ───────────────────────────────────────────────────────────
+  /** Sorting: "col:asc|desc" entries, e.g. `ece:desc,language:asc`. */
+  sortBy: list.pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9_.]+:(asc|desc)$/, "sortBy entries are column:asc or column:desc")),
+  ),
+  /** Grouping: column ids. */
+  group: list,
+  /** Visible columns (empty = the default set). */
+  cols: list,
+  /** Column filters: `col:value` entries separated by ";" — text contains, or `min..max` for numbers. */
+  cf: z.string().max(2000).default(""),
+
+  // ── /questions (a reliability bin's questions) ───────────────────────────────────────────────
+  run: z.coerce.number().int().positive().optional(),
+  bin: z.coerce.number().int().min(0).optional(),
+  page: z.coerce.number().int().min(1).default(1),
 });
 
 export type ViewState = z.infer<typeof viewStateSchema>;

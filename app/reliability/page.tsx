@@ -1,0 +1,116 @@
+/**
+ * `/reliability` — reliability diagrams of measured runs: for a benchmark and one or more languages, the
+ * base model and its tuned variants overlaid, one panel per language. Reads RunLanguageStats only.
+ */
+import Link from "next/link";
+import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
+import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
+import { availableBinCounts } from "@/components/reliability/reliability-model";
+import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { AtlasError, badInput } from "@/lib/errors";
+import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
+import { getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
+import { db } from "@/lib/db/server";
+import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+
+export const dynamic = "force-dynamic";
+
+export default async function ReliabilityPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  let state;
+  try {
+    state = parseViewState(sp, { strict: true });
+  } catch (e) {
+    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/reliability" />;
+    throw e;
+  }
+  const pool = db();
+  const [benchmarks, data] = await Promise.all([
+    listBenchmarks(pool),
+    getReliabilityData(pool, {
+      benchmark: state.benchmark,
+      binning: state.binning,
+      models: state.models,
+      families: state.family,
+      sft: state.sft,
+      betas: state.beta.filter((b) => b !== "base"),
+      languages: state.languages,
+      smooth: state.smooth === "on",
+    }),
+  ]);
+
+  if (!data || data.models.length === 0) {
+    return (
+      <>
+        <h1>Reliability diagrams — {state.benchmark}</h1>
+        <div className="empty" data-testid="empty">
+          No measured runs for {state.benchmark} yet: reliability diagrams need per-question outputs. Import
+          them with <code>npm run calib -- import FILE --model NAME --benchmark {state.benchmark}</code>{" "}
+          (lm-eval-harness samples, JSONL/CSV scores, Plaut et al. files) or run a model with{" "}
+          <code>npm run calib -- evaluate</code>; published aggregates alone have no bins (see the{" "}
+          <Link href="/">heatmap</Link>).
+        </div>
+      </>
+    );
+  }
+
+  const binCounts = availableBinCounts(data.storedBins.length ? data.storedBins : [15], state.binning);
+  let bins = state.bins;
+  if (sp.bins === undefined) bins = binCounts.includes(15) ? 15 : (data.storedBins[0] ?? 15);
+  else if (!binCounts.includes(bins)) {
+    const err = badInput(
+      `invalid value "${bins}": ${state.binning} stats are stored for ${data.storedBins.join(", ")} bins; this view offers ${binCounts.join(", ")}`,
+      { field: "bins" },
+    );
+    return <ErrorPanel message={err.message} resetHref="/reliability" />;
+  }
+
+  const tuned = data.models.filter((m) => m.sftDataset !== null);
+  const facets = {
+    benchmarks: benchmarks
+      .map((b) => b.name)
+      .concat(benchmarks.some((b) => b.name === state.benchmark) ? [] : [state.benchmark]),
+    families: [...new Set(data.models.map((m) => m.family))],
+    sftDatasets: [...new Set(tuned.map((m) => m.sftDataset as string))].sort(),
+    betas: [...new Set(tuned.map((m) => formatBeta(m.smoothing)))].sort(),
+    models: data.models.map((m) => ({ name: m.name, label: seriesLabel(m), family: m.family })),
+    languages: data.allLanguages.map((l) => ({ code: l.code, name: l.name })),
+    binCounts,
+  };
+  const missing = state.models.filter((m) => !data.models.some((x) => x.name === m));
+
+  return (
+    <>
+      <h1>Reliability diagrams — {state.benchmark}</h1>
+      <p className="subtitle">
+        Accuracy against confidence per bin (the diagonal is perfect calibration), the gap shaded as over- or
+        under-confidence, Wilson 95% intervals, the confidence histogram beneath; ECE, RMS and smECE in each
+        panel&apos;s corner. Measured runs only (published figures have no bins). Hover a bin for its numbers;
+        click it for its questions.
+      </p>
+      <ReliabilityFilters state={state} facets={facets} bins={bins} />
+      {missing.length > 0 && (
+        <p className="notice" data-testid="missing-models">
+          No measured stats for {missing.join(", ")} on {state.benchmark}.
+        </p>
+      )}
+      {data.series.length === 0 || data.languages.length === 0 ? (
+        <div className="empty" data-testid="empty-selection">
+          Nothing measured for this selection. Widen the filters, or import runs:{" "}
+          <code>npm run calib -- import FILE --model NAME --benchmark {state.benchmark}</code>.
+        </div>
+      ) : (
+        <ReliabilityChart
+          benchmark={state.benchmark}
+          binning={state.binning}
+          bins={bins}
+          smooth={state.smooth === "on"}
+          sortPanels={state.sortPanels}
+          series={data.series}
+          languages={data.languages}
+          stats={data.stats}
+        />
+      )}
+    </>
+  );
+}
