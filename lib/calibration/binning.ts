@@ -108,30 +108,39 @@ export function equalMassSumsSorted(
   if (weights) for (let j = 0; j < n; j++) total += weights[order[j]];
   else total = n;
   const sizes = groupSizes(total, m);
+  // The current group's sums live in locals and are stored when it fills (this loop runs once per
+  // class and resample in the bootstrap).
   let g = 0;
   let room = sizes[0];
-  let started = false;
-  for (let j = 0; j < n; j++) {
+  let cnt = 0;
+  let sv = 0;
+  let so = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let j = 0; j < n && g < m; j++) {
     let w = weights ? weights[order[j]] : 1;
     if (w === 0) continue;
     const c = values[j];
     const y = outcome[j];
     while (w > 0) {
-      if (!started) {
-        lower[g] = c;
-        started = true;
-      }
+      if (cnt === 0) lo = c;
       const take = w < room ? w : room;
-      count[g] += take;
-      sumValue[g] += take * c;
-      sumOutcome[g] += take * y;
-      upper[g] = c;
+      cnt += take;
+      sv += take * c;
+      so += take * y;
+      hi = c;
       w -= take;
       room -= take;
-      if (room === 0 && g < m - 1) {
-        g++;
+      if (room === 0) {
+        count[g] = cnt;
+        sumValue[g] = sv;
+        sumOutcome[g] = so;
+        lower[g] = lo;
+        upper[g] = hi;
+        cnt = sv = so = 0;
+        if (++g === m) break;
         room = sizes[g];
-        started = false;
+        if (room === 0) break; // the remaining groups are empty (N < M), and all weight is used
       }
     }
   }

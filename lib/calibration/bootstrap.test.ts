@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ResampleEngine } from "./resample";
 import {
   bootstrapIntervals,
   type CalibrationInput,
@@ -63,13 +64,17 @@ describe("resampling", { timeout: 120_000 }, () => {
           weights.forEach((m, i) => {
             for (let r = 0; r < m; r++) expandedIds.push(i);
           });
-          const weighted = new MetricEngine(set, bins).scalars(["equal-width", "equal-mass"], weights);
+          const engine = new MetricEngine(set, bins);
+          const weighted = engine.scalars(["equal-width", "equal-mass"], weights);
+          const fast = new ResampleEngine(engine).scalars(["equal-width", "equal-mass"], weights);
           const expanded = new MetricEngine(subset(set, expandedIds), bins).scalars(["equal-width", "equal-mass"]);
           for (const b of ["equal-width", "equal-mass"] as const)
             for (const name of METRIC_NAMES) {
               const a = metricValue(weighted, name, b) as number;
               const e = metricValue(expanded, name, b) as number;
               expect(Math.abs(a - e), `${name} ${b}`).toBeLessThan(1e-12);
+              // the bootstrap's fused loop performs the same sums in the same order
+              expect(metricValue(fast, name, b), `${name} ${b} (fused)`).toBe(a);
             }
         },
       ),

@@ -14,6 +14,7 @@ import { type Binning, DEFAULT_BINS } from "./binning";
 import { MetricEngine, METRIC_NAMES, type MetricName, metricValue, type Scalars } from "./engine";
 import type { CalibrationInput } from "./input";
 import { Rng } from "./prng";
+import { ResampleEngine } from "./resample";
 
 export const DEFAULT_RESAMPLES = 200;
 export const DEFAULT_LEVEL = 0.95;
@@ -91,10 +92,11 @@ export function bootstrapWithEngine(engine: MetricEngine, opts: BootstrapOptions
   const { resamples, level, binnings } = checkOptions(opts);
   const rng = new Rng(opts.seed ?? 0);
   const counts = new Int32Array(engine.n);
+  const fast = new ResampleEngine(engine);
   const scalars: Scalars[] = [];
   for (let b = 0; b < resamples; b++) {
     drawResample(rng, counts);
-    scalars.push(engine.scalars(binnings, counts));
+    scalars.push(fast.scalars(binnings, counts));
   }
   const samples = collect(scalars, binnings);
   const out: Partial<Record<Binning, MetricIntervals>> = {};
@@ -139,12 +141,14 @@ export function pairedBootstrap(
   const fullB = eb.scalars([binning]);
   const rng = new Rng(opts.seed ?? 0);
   const counts = new Int32Array(a.n);
+  const ra = new ResampleEngine(ea);
+  const rb = new ResampleEngine(eb);
   const sa: Scalars[] = [];
   const sb: Scalars[] = [];
   for (let r = 0; r < resamples; r++) {
     drawResample(rng, counts);
-    sa.push(ea.scalars([binning], counts));
-    sb.push(eb.scalars([binning], counts));
+    sa.push(ra.scalars([binning], counts));
+    sb.push(rb.scalars([binning], counts));
   }
   const out: Partial<Record<MetricName, PairedDifference>> = {};
   for (const name of METRIC_NAMES) {

@@ -1,24 +1,31 @@
 /**
  * In-place iterative radix-2 complex FFT. Used by smECE to convolve a 1001-point grid with a Gaussian
  * kernel in O(G log G) instead of O(G²) — that convolution runs ~11 times per smECE and again in every
- * bootstrap resample.
+ * bootstrap resample, so the twiddles are precomputed per stage (contiguous reads) and the first two
+ * stages, whose twiddles are 1 and −i, are done without multiplications.
  */
 
 export class Fft {
   readonly size: number;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /** Twiddles of every stage from len = 8 up, concatenated: stage len uses e^{−2πik/len}, k < len/2. */
+  private readonly twRe: Float64Array;
+  private readonly twIm: Float64Array;
   private readonly rev: Uint32Array;
 
   constructor(size: number) {
-    if (size < 1 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of 2, got ${size}`);
+    if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of 2 ≥ 4, got ${size}`);
     this.size = size;
-    const half = size >>> 1;
-    this.cos = new Float64Array(half);
-    this.sin = new Float64Array(half);
-    for (let i = 0; i < half; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / size);
-      this.sin[i] = Math.sin((2 * Math.PI * i) / size);
+    this.twRe = new Float64Array(size);
+    this.twIm = new Float64Array(size);
+    let at = 0;
+    for (let len = 8; len <= size; len <<= 1) {
+      for (let k = 0; k < len / 2; k++) {
+        // the same angle as size-based tables would give: 2πk/len = 2π(k·size/len)/size
+        const a = (2 * Math.PI * ((k * size) / len)) / size;
+        this.twRe[at] = Math.cos(a);
+        this.twIm[at] = -Math.sin(a);
+        at++;
+      }
     }
     this.rev = new Uint32Array(size);
     let bits = 0;
@@ -30,7 +37,7 @@ export class Fft {
     }
   }
 
-  /** Forward transform X_k = Σ x_j e^{−2πijk/n}; inverse divides by n. */
+  /** Forward transform X_k = Σ x_j e^{−2πijk/n}; inverse uses e^{+…} and divides by n. */
   transform(re: Float64Array, im: Float64Array, inverse = false): void {
     const n = this.size;
     const rev = this.rev;
@@ -45,16 +52,41 @@ export class Fft {
         im[j] = t;
       }
     }
-    const sign = inverse ? 1 : -1;
-    for (let len = 2; len <= n; len <<= 1) {
-      const halfLen = len >>> 1;
-      const step = n / len;
+    // The inverse is the forward transform with conjugated twiddles: flip the sign of the imaginary parts.
+    const s = inverse ? -1 : 1;
+    // len = 2 and len = 4 together (radix-4 butterfly with twiddles 1 and ∓i).
+    for (let a = 0; a < n; a += 4) {
+      const r0 = re[a] + re[a + 1];
+      const i0 = im[a] + im[a + 1];
+      const r1 = re[a] - re[a + 1];
+      const i1 = im[a] - im[a + 1];
+      const r2 = re[a + 2] + re[a + 3];
+      const i2 = im[a + 2] + im[a + 3];
+      const r3 = re[a + 2] - re[a + 3];
+      const i3 = im[a + 2] - im[a + 3];
+      // (r3 + i·i3)·(∓i) = ±i3 ∓ i·r3 (forward multiplies by −i)
+      const tr = s * i3;
+      const ti = -s * r3;
+      re[a] = r0 + r2;
+      im[a] = i0 + i2;
+      re[a + 2] = r0 - r2;
+      im[a + 2] = i0 - i2;
+      re[a + 1] = r1 + tr;
+      im[a + 1] = i1 + ti;
+      re[a + 3] = r1 - tr;
+      im[a + 3] = i1 - ti;
+    }
+    const twRe = this.twRe;
+    const twIm = this.twIm;
+    let base = 0;
+    for (let len = 8; len <= n; len <<= 1) {
+      const half = len >>> 1;
       for (let start = 0; start < n; start += len) {
-        for (let k = 0, t = 0; k < halfLen; k++, t += step) {
-          const wr = this.cos[t];
-          const wi = sign * this.sin[t];
+        for (let k = 0; k < half; k++) {
+          const wr = twRe[base + k];
+          const wi = s * twIm[base + k];
           const a = start + k;
-          const b = a + halfLen;
+          const b = a + half;
           const xr = re[b] * wr - im[b] * wi;
           const xi = re[b] * wi + im[b] * wr;
           re[b] = re[a] - xr;
@@ -63,6 +95,7 @@ export class Fft {
           im[a] += xi;
         }
       }
+      base += half;
     }
     if (inverse) {
       const inv = 1 / n;
@@ -87,7 +120,7 @@ export function fftPlan(size: number): Fft {
 }
 
 export function nextPow2(n: number): number {
-  let p = 1;
+  let p = 4;
   while (p < n) p <<= 1;
   return p;
 }

@@ -86,3 +86,32 @@ describe("smECE details", () => {
     expect(flat.smece).toBeCloseTo(0.4, 3);
   });
 });
+
+describe("FFT", () => {
+  it("matches a direct DFT and inverts", async () => {
+    const { fftPlan } = await import("./fft");
+    for (const n of [4, 8, 32, 256]) {
+      const re = Float64Array.from({ length: n }, (_, j) => Math.sin(j * 1.3) + 0.1 * j);
+      const im = Float64Array.from({ length: n }, (_, j) => Math.cos(j * 0.7));
+      const r2 = re.slice();
+      const i2 = im.slice();
+      fftPlan(n).transform(r2, i2);
+      for (let k = 0; k < n; k++) {
+        let sr = 0;
+        let si = 0;
+        for (let j = 0; j < n; j++) {
+          const a = (-2 * Math.PI * j * k) / n;
+          sr += re[j] * Math.cos(a) - im[j] * Math.sin(a);
+          si += re[j] * Math.sin(a) + im[j] * Math.cos(a);
+        }
+        expect(r2[k]).toBeCloseTo(sr, 8);
+        expect(i2[k]).toBeCloseTo(si, 8);
+      }
+      fftPlan(n).transform(r2, i2, true);
+      for (let j = 0; j < n; j++) {
+        expect(r2[j]).toBeCloseTo(re[j], 13);
+        expect(i2[j]).toBeCloseTo(im[j], 13);
+      }
+    }
+  });
+});

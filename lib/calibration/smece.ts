@@ -97,6 +97,21 @@ interface Spectrum {
   im: Float64Array;
 }
 
+/** Gridded residuals (vr) and counts (v1) of a sample for one grid size, and its (weighted) row count. */
+export interface PresetGrid {
+  vr: Float64Array;
+  v1: Float64Array;
+  total: number;
+}
+
+// Scratch buffers for the inverse transforms, one pair per FFT size (single-threaded, not re-entrant).
+const scratch = new Map<number, Spectrum>();
+function scratchFor(size: number): Spectrum {
+  let s = scratch.get(size);
+  if (!s) scratch.set(size, (s = { re: new Float64Array(size), im: new Float64Array(size) }));
+  return s;
+}
+
 // Kernel spectra depend only on (σ, G); bootstrap resamples revisit the same dyadic σ values, so cache.
 const kernelCache = new Map<string, Spectrum>();
 const KERNEL_CACHE_LIMIT = 128;
@@ -146,6 +161,8 @@ export class SmoothEce {
     private readonly weights: Int32Array | null = null,
     /** Precomputed node positions for G = 1001 (the usual grid), to skip per-row float work. */
     private readonly positions: GridPositions | null = null,
+    /** Grids already accumulated by the caller (bootstrap fuses gridding into its pass over rows), by G. */
+    private readonly presetGrids: ReadonlyMap<number, PresetGrid> | null = null,
   ) {}
 
   /** smECE_σ at a fixed bandwidth (relplot's smECE_sigma). */
@@ -251,7 +268,7 @@ export class SmoothEce {
   private dataSpectrum(G: number): Spectrum & { size: number; total: number } {
     let spec = this.spectra.get(G);
     if (!spec) {
-      const { vr, v1, total } = this.grid(G, false);
+      const { vr, v1, total } = this.presetGrids?.get(G) ?? this.grid(G, false);
       const size = nextPow2(2 * G - 1);
       const re = new Float64Array(size);
       const im = new Float64Array(size);
@@ -270,8 +287,7 @@ export class SmoothEce {
   private convolve(data: Spectrum & { size: number }, sigma: number, G: number): { a: Float64Array; b: Float64Array } {
     const size = data.size;
     const k = kernelSpectrum(sigma, G, size);
-    const re = new Float64Array(size);
-    const im = new Float64Array(size);
+    const { re, im } = scratchFor(size);
     for (let i = 0; i < size; i++) {
       const a = data.re[i];
       const b = data.im[i];
@@ -281,8 +297,9 @@ export class SmoothEce {
       im[i] = a * d + b * c;
     }
     fftPlan(size).transform(re, im, true);
-    // Output node i sits at linear-convolution index i + 2h = i + G − 1.
-    return { a: re.slice(G - 1, 2 * G - 1), b: im.slice(G - 1, 2 * G - 1) };
+    // Output node i sits at linear-convolution index i + 2h = i + G − 1. Views of the scratch buffers:
+    // valid until the next convolution.
+    return { a: re.subarray(G - 1, 2 * G - 1), b: im.subarray(G - 1, 2 * G - 1) };
   }
 }
 
