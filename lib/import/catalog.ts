@@ -57,16 +57,28 @@ export async function ensureModel(client: pg.ClientBase, spec: ModelSpec): Promi
     smoothing: spec.beta ?? null,
   };
   const existing = (await findModel(client, spec.name)) ?? (await insertModel(client, wanted));
+  assertSameModel(existing, spec, wanted.baseModelId);
+  return existing.id;
+}
+
+/** For a no-op re-import: the stated model must still match the stored one (creates nothing). */
+export async function verifyModel(client: pg.ClientBase, spec: ModelSpec): Promise<void> {
+  const existing = await findModel(client, spec.name);
+  if (!existing) return;
+  const base = spec.base !== undefined ? await findModel(client, spec.base) : null;
+  assertSameModel(existing, spec, base?.id ?? null);
+}
+
+function assertSameModel(existing: ModelRow, spec: ModelSpec, baseModelId: number | null): void {
   // Only what the import states is compared: omitted flags mean "as stored".
   const clashes: string[] = [];
-  if (spec.base !== undefined && existing.baseModelId !== wanted.baseModelId) clashes.push(`base model`);
+  if (spec.base !== undefined && existing.baseModelId !== baseModelId) clashes.push(`base model`);
   if (spec.sft !== undefined && existing.sftDataset !== spec.sft) clashes.push(`SFT dataset (stored: ${existing.sftDataset ?? "none"})`);
   if (spec.beta !== undefined && existing.smoothing !== spec.beta) clashes.push(`beta (stored: ${existing.smoothing ?? "none"})`);
   if (spec.family !== undefined && existing.family !== spec.family) clashes.push(`family (stored: ${existing.family})`);
   if (clashes.length > 0) {
     throw new AtlasError("CONFLICT", `model "${spec.name}" already exists with a different ${clashes.join(", ")}`, { field: "model" });
   }
-  return existing.id;
 }
 
 /** Option counts of the benchmarks the project knows; others take --options or the largest count seen. */

@@ -9,7 +9,7 @@
  */
 import type pg from "pg";
 import { badInput } from "../errors";
-import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, LANGUAGE_CODE, type BenchmarkRow } from "./catalog";
+import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, verifyModel, KNOWN_OPTION_COUNTS, LANGUAGE_CODE, type BenchmarkRow } from "./catalog";
 import { copyRows } from "./copy-writer";
 import { withClient, type Db } from "./db";
 import { detectFileFormat } from "./detect";
@@ -23,7 +23,7 @@ import { createStage, enlargeTempBuffers, findDuplicate, findQuestionClash, inse
 import { recomputeStats } from "./stats";
 
 export interface ImportOptions {
-  /** Database: URL, pool, or a connected client that is not inside a transaction. */
+  /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */
   db: Db;
   /** Files and/or directories (walked recursively for .jsonl/.ndjson/.csv/.txt). */
   files: string[];
@@ -99,17 +99,24 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
   const key = importKey({ model: opts.model, benchmark: opts.benchmark, files: sources, ...parse });
 
   return withClient(opts.db, async (client) => {
+    const spec = { name: opts.model, base: opts.base, sft: opts.sft, beta: opts.beta, family: opts.family };
     const previous = await runByKey(client, key);
-    if (previous !== null) return alreadyImported(client, previous, sources);
+    if (previous !== null) {
+      await verifyModel(client, spec); // a no-op, but not with contradicting model flags
+      return alreadyImported(client, previous, sources);
+    }
     const started = new Date();
-    await enlargeTempBuffers(client);
-    await client.query("BEGIN");
+    // Inside the caller's transaction (e.g. a seed script), a savepoint gives the same all-or-nothing.
+    const nested = await inTransaction(client);
+    if (!nested) await enlargeTempBuffers(client);
+    await client.query(nested ? "SAVEPOINT atlas_import" : "BEGIN");
     try {
       const result = await importInTransaction(client, opts, parse, planned, key, started, limits.maxLineBytes);
-      await client.query("COMMIT");
+      if (nested) await client.query(`DROP TABLE ${STAGE}; RELEASE SAVEPOINT atlas_import`);
+      else await client.query("COMMIT");
       return result;
     } catch (e) {
-      await client.query("ROLLBACK");
+      await client.query(nested ? "ROLLBACK TO SAVEPOINT atlas_import; RELEASE SAVEPOINT atlas_import" : "ROLLBACK");
       // Lost a race with a concurrent import of the same files: theirs stands.
       if (isUniqueViolation(e, "Run_importKey_key")) {
         const id = await runByKey(client, key);
@@ -118,6 +125,15 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       throw e;
     }
   });
+}
+
+/**
+ * Whether the client is inside a transaction block: there, transaction_timestamp() is when BEGIN ran;
+ * outside, this SELECT is its own transaction and both timestamps are the same instant.
+ */
+async function inTransaction(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query<{ open: boolean }>(`SELECT transaction_timestamp() <> statement_timestamp() AS open`);
+  return r.rows[0].open;
 }
 
 async function importInTransaction(

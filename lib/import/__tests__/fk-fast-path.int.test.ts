@@ -24,9 +24,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (!db) return;
   await admin?.query(`DROP OWNED BY ${role}`).catch(() => undefined);
   await admin?.end();
-  await db?.drop();
+  await db.drop();
   const c = new pg.Client({ connectionString: db.url.replace(/\/[^/]*$/, "/postgres") });
   await c.connect();
   await c.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);

@@ -71,3 +71,21 @@ describe("ingestPredictions", () => {
     expect(await count()).toBe(before);
   });
 });
+
+describe("importFiles inside the caller's transaction", () => {
+  it("uses a savepoint: committed with the caller's transaction, or undone on error without aborting it", async () => {
+    await client.query("BEGIN");
+    const r = await importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy" });
+    expect(r.predictions).toBe(3);
+    // A failing import inside the same transaction leaves the transaction usable and the first import intact.
+    await expect(importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy", beta: 0.5 })).rejects.toMatchObject({ code: "CONFLICT" });
+    const again = await importFiles({ db: client, files: [fixture("scores", "logprobs.jsonl")], model: "Nested", benchmark: "Toy" });
+    expect(again.predictions).toBe(2);
+    await client.query("ROLLBACK");
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Model" WHERE name = 'Nested'`)).rows[0].n).toBe(0);
+    await client.query("BEGIN");
+    await importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy" });
+    await client.query("COMMIT");
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = 'Nested'`)).rows[0].n).toBe(1);
+  });
+});
