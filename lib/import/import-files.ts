@@ -20,7 +20,7 @@ import { newTally, stagedChunks, type PlannedFile, type ReadTally } from "./read
 import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./fk-fast-path";
 import { createStage, enlargeTempBuffers, findDuplicate, findQuestionClash, insertNewQuestions, insertQuestionsTolerant, insertStagedPredictions, STAGE, STAGE_COPY_SQL } from "./stage";
-import { recomputeStats } from "./stats";
+import { recomputeRunStats } from "../db/stats";
 
 export interface ImportOptions {
   /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */
@@ -71,8 +71,6 @@ export interface ImportResult {
   files: SourceFile[];
   topLabelOnly: boolean;
   scoringMethod: string;
-  /** False when lib/db/stats.ts was not available: RunLanguageStats were not computed. */
-  statsComputed: boolean;
 }
 
 const MAX_NAME = 200;
@@ -230,7 +228,7 @@ async function importInTransaction(
   await client.query(`UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`, [runId, predictions]);
 
   progress("stats", tally);
-  const statsComputed = await recomputeStats(client, runId);
+  await recomputeRunStats(client, runId);
   return {
     runId,
     alreadyImported: false,
@@ -241,7 +239,6 @@ async function importInTransaction(
     files: files.map((f) => f.source),
     topLabelOnly: tally.topLabelOnly,
     scoringMethod,
-    statsComputed,
   };
 }
 
@@ -270,7 +267,6 @@ async function alreadyImported(client: pg.ClientBase, runId: number, files: Sour
     files,
     topLabelOnly: row?.topLabelOnly ?? false,
     scoringMethod: row?.scoringMethod ?? "",
-    statsComputed: true,
   };
 }
 

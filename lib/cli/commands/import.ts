@@ -87,7 +87,6 @@ export async function run(argv: string[]): Promise<number> {
       (r.topLabelOnly ? "; top-label only (no gold labels)" : ""),
   );
   if (r.newLanguages.length > 0) console.error(`note: added unclassified language(s) ${r.newLanguages.join(", ")}`);
-  if (!r.statsComputed) console.error(`note: statistics not computed (lib/db/stats.ts unavailable); run \`calib recompute --run ${r.runId}\` later`);
   return 0;
 }
 

@@ -51,6 +51,15 @@ describe("calib import / recompute", () => {
     expect((await calib("import", "x.jsonl", "--model", "X", "--benchmark", "B", "--bogus")).code).toBe(2);
   });
 
+  it("recompute rebuilds the statistics of one run or of all runs", async () => {
+    const one = await calib("recompute", "--run", "1");
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^run 1: statistics recomputed in \d+ ms/);
+    const all = await calib("recompute");
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trim().split("\n").length).toBeGreaterThanOrEqual(1);
+  });
+
   it("recompute: unknown run is an error; --run must be an id", async () => {
     expect((await calib("recompute", "--run", "abc")).code).toBe(2);
     const missing = await calib("recompute", "--run", "99999");

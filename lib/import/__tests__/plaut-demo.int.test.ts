@@ -65,4 +65,19 @@ describe.skipIf(!existsSync("data/plaut2024/arc__Mistral__chat.txt"))("importPla
       expect(Math.abs(row.ece - ece), `${row.model} ECE`).toBeLessThan(0.0015);
     }
   });
+
+  it("stores per-language statistics that reproduce the published figures, top-label only", async () => {
+    const r = await pool.query<{ model: string; n: number; accuracy: number; confidence: number; ece: number; sce: number | null; brier: number | null; nll: number | null; bins: number }>(`
+      SELECT m.name AS model, s.n, s.accuracy, s.confidence, s.ece, s.sce, s.brier, s.nll, s.bins
+        FROM "RunLanguageStats" s JOIN "Run" r ON r.id = s."runId" JOIN "Model" m ON m.id = r."modelId"
+       WHERE s.binning = 'equal-width' AND s."languageCode" = 'en' ORDER BY m.name`);
+    expect(r.rows).toHaveLength(6);
+    for (const row of r.rows) {
+      const [acc, conf, ece] = EXPECTED[row.model];
+      expect(row).toMatchObject({ n: 2590, bins: 15, sce: null, brier: null, nll: null });
+      expect(row.accuracy, `${row.model} accuracy`).toBeCloseTo(acc, 3);
+      expect(Math.abs(row.confidence - conf), `${row.model} confidence`).toBeLessThan(0.0015);
+      expect(Math.abs(row.ece - ece), `${row.model} ECE`).toBeLessThan(0.0015);
+    }
+  });
 });
