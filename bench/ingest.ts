@@ -36,7 +36,8 @@ function withDatabase(url: string, db: string): string {
 /** A temp database on DATABASE_URL's server, or on the embedded cluster; migrated. */
 async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `atlas_bench_ingest_${randomBytes(3).toString("hex")}`;
-  const serverUrl = process.env.DATABASE_URL || (await ensureEmbedded({ ...embeddedOptionsFromEnv(), database: "postgres" }));
+  const serverUrl =
+    process.env.DATABASE_URL || (await ensureEmbedded({ ...embeddedOptionsFromEnv(), database: "postgres" }));
   const admin = withDatabase(serverUrl, "postgres");
   const run = async (sql: string) => {
     const c = new pg.Client({ connectionString: admin });
@@ -81,7 +82,12 @@ function* rows(n: number): Generator<Row> {
     // Rounded to 6 decimals with the rounding error folded into the last option: sums to 1 within 1e-6.
     const probs = raw.map((x) => Math.round((x / s) * 1e6) / 1e6);
     probs[K - 1] = Math.round((1 - probs.slice(0, K - 1).reduce((a, b) => a + b, 0)) * 1e6) / 1e6;
-    yield { id: `q${i % perLang}`, language: LANGS[Math.floor(i / perLang)], probs, label: Math.floor(rnd() * K) };
+    yield {
+      id: `q${i % perLang}`,
+      language: LANGS[Math.floor(i / perLang)],
+      probs,
+      label: Math.floor(rnd() * K),
+    };
   }
 }
 
@@ -134,24 +140,44 @@ async function main() {
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (r.predictions !== N) throw new Error(`imported ${r.predictions} predictions, expected ${N}`);
-    log(`importFiles: ${N} predictions in ${importS.toFixed(2)} s (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(", ")})`);
+    log(
+      `importFiles: ${N} predictions in ${importS.toFixed(2)} s (${Object.entries(phases)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+        .join(", ")})`,
+    );
 
     // ---- Prisma createMany baseline on a subset of the same data ----
     const prisma = prismaFor(url);
     const run = await prisma.run.create({
-      data: { modelId: (await prisma.model.findFirstOrThrow({ where: { name: "Bench-Model" } })).id, benchmarkId: (await prisma.benchmark.findFirstOrThrow({ where: { name: "Bench-MC" } })).id, scoringMethod: "probs", provenance: "imported" },
+      data: {
+        modelId: (await prisma.model.findFirstOrThrow({ where: { name: "Bench-Model" } })).id,
+        benchmarkId: (await prisma.benchmark.findFirstOrThrow({ where: { name: "Bench-MC" } })).id,
+        scoringMethod: "probs",
+        provenance: "imported",
+      },
     });
     const qids = new Map<string, number>(
-      (await prisma.question.findMany({ select: { id: true, languageCode: true, externalId: true } })).map((q) => [`${q.languageCode}/${q.externalId}`, q.id]),
+      (await prisma.question.findMany({ select: { id: true, languageCode: true, externalId: true } })).map(
+        (q) => [`${q.languageCode}/${q.externalId}`, q.id],
+      ),
     );
     const data = [];
     for (const row of rows(CREATEMANY_N)) {
       let best = 0;
       for (let k = 1; k < K; k++) if (row.probs[k] > row.probs[best]) best = k;
-      data.push({ runId: run.id, questionId: qids.get(`${row.language}/${row.id}`)!, probs: row.probs, logLikelihoods: [], predicted: best, confidence: row.probs[best], correct: best === row.label });
+      data.push({
+        runId: run.id,
+        questionId: qids.get(`${row.language}/${row.id}`)!,
+        probs: row.probs,
+        logLikelihoods: [],
+        predicted: best,
+        confidence: row.probs[best],
+        correct: best === row.label,
+      });
     }
     t = Date.now();
-    for (let i = 0; i < data.length; i += 10_000) await prisma.prediction.createMany({ data: data.slice(i, i + 10_000) });
+    for (let i = 0; i < data.length; i += 10_000)
+      await prisma.prediction.createMany({ data: data.slice(i, i + 10_000) });
     const cmS = (Date.now() - t) / 1000;
     log(`prisma createMany: ${CREATEMANY_N} predictions in ${cmS.toFixed(2)} s`);
 

@@ -7,7 +7,11 @@ import { badInput, type AtlasError } from "../errors";
 import { FORMATS, NORMALIZATIONS } from "./record";
 
 const name = z.string().trim().min(1).max(200);
-const numeric = z.string().trim().regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "must be a number").transform(Number);
+const numeric = z
+  .string()
+  .trim()
+  .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "must be a number")
+  .transform(Number);
 
 export const ImportFields = z.strictObject({
   model: name,
@@ -17,11 +21,19 @@ export const ImportFields = z.strictObject({
   family: name.optional(),
   beta: numeric.pipe(z.number().min(0).max(1)).optional(),
   options: numeric.pipe(z.number().int().min(2).max(100)).optional(),
-  language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, "must be an ISO 639 code of 2–3 letters").optional(),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2,3}$/, "must be an ISO 639 code of 2–3 letters")
+    .optional(),
   subject: name.optional(),
   format: z.enum(FORMATS).optional(),
   normalize: z.enum(NORMALIZATIONS).optional(),
-  renormalize: z.enum(["true", "false", "1", "0", "on"]).transform((v) => v === "true" || v === "1" || v === "on").optional(),
+  renormalize: z
+    .enum(["true", "false", "1", "0", "on"])
+    .transform((v) => v === "true" || v === "1" || v === "on")
+    .optional(),
 });
 
 export type ImportFieldValues = z.infer<typeof ImportFields>;
@@ -35,8 +47,12 @@ export function parseImportFields(raw: Record<string, string>): ImportFieldValue
 
 function zodError(err: z.ZodError): AtlasError {
   const issue = err.issues[0];
-  if (issue.code === "unrecognized_keys") return badInput(`unknown field "${issue.keys[0]}"`, { field: issue.keys[0] });
+  if (issue.code === "unrecognized_keys")
+    return badInput(`unknown field "${issue.keys[0]}"`, { field: issue.keys[0] });
   const field = String(issue.path[0] ?? "");
-  const message = issue.code === "invalid_type" && issue.input === undefined ? `missing field "${field}"` : `field "${field}": ${issue.message}`;
+  const message =
+    issue.code === "invalid_type" && issue.input === undefined
+      ? `missing field "${field}"`
+      : `field "${field}": ${issue.message}`;
   return badInput(message, { field });
 }

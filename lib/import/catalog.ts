@@ -47,7 +47,13 @@ export async function ensureModel(client: pg.ClientBase, spec: ModelSpec): Promi
     if (spec.base === spec.name) throw badInput(`a model cannot be its own base`, { field: "base" });
     base =
       (await findModel(client, spec.base)) ??
-      (await insertModel(client, { name: spec.base, family: spec.family ?? spec.base, baseModelId: null, sftDataset: null, smoothing: null }));
+      (await insertModel(client, {
+        name: spec.base,
+        family: spec.family ?? spec.base,
+        baseModelId: null,
+        sftDataset: null,
+        smoothing: null,
+      }));
   }
   const wanted: Omit<ModelRow, "id"> = {
     name: spec.name,
@@ -73,33 +79,62 @@ function assertSameModel(existing: ModelRow, spec: ModelSpec, baseModelId: numbe
   // Only what the import states is compared: omitted flags mean "as stored".
   const clashes: string[] = [];
   if (spec.base !== undefined && existing.baseModelId !== baseModelId) clashes.push(`base model`);
-  if (spec.sft !== undefined && existing.sftDataset !== spec.sft) clashes.push(`SFT dataset (stored: ${existing.sftDataset ?? "none"})`);
-  if (spec.beta !== undefined && existing.smoothing !== spec.beta) clashes.push(`beta (stored: ${existing.smoothing ?? "none"})`);
-  if (spec.family !== undefined && existing.family !== spec.family) clashes.push(`family (stored: ${existing.family})`);
+  if (spec.sft !== undefined && existing.sftDataset !== spec.sft)
+    clashes.push(`SFT dataset (stored: ${existing.sftDataset ?? "none"})`);
+  if (spec.beta !== undefined && existing.smoothing !== spec.beta)
+    clashes.push(`beta (stored: ${existing.smoothing ?? "none"})`);
+  if (spec.family !== undefined && existing.family !== spec.family)
+    clashes.push(`family (stored: ${existing.family})`);
   if (clashes.length > 0) {
-    throw new AtlasError("CONFLICT", `model "${spec.name}" already exists with a different ${clashes.join(", ")}`, { field: "model" });
+    throw new AtlasError(
+      "CONFLICT",
+      `model "${spec.name}" already exists with a different ${clashes.join(", ")}`,
+      { field: "model" },
+    );
   }
 }
 
 /** Option counts of the benchmarks the project knows; others take --options or the largest count seen. */
-export const KNOWN_OPTION_COUNTS: Record<string, number> = { GlobalMMLU: 4, "MMLU-ProX": 10, "ARC-Challenge": 5 };
+export const KNOWN_OPTION_COUNTS: Record<string, number> = {
+  GlobalMMLU: 4,
+  "MMLU-ProX": 10,
+  "ARC-Challenge": 5,
+};
 
 export interface BenchmarkRow {
   id: number;
   optionCount: number;
 }
 
-export async function findBenchmark(client: pg.ClientBase, name: string, options?: number): Promise<BenchmarkRow | null> {
-  const r = await client.query<BenchmarkRow>(`SELECT "id", "optionCount" FROM "Benchmark" WHERE "name" = $1`, [name]);
+export async function findBenchmark(
+  client: pg.ClientBase,
+  name: string,
+  options?: number,
+): Promise<BenchmarkRow | null> {
+  const r = await client.query<BenchmarkRow>(
+    `SELECT "id", "optionCount" FROM "Benchmark" WHERE "name" = $1`,
+    [name],
+  );
   const b = r.rows[0] ?? null;
   if (b && options !== undefined && b.optionCount !== options) {
-    throw new AtlasError("CONFLICT", `benchmark "${name}" already exists with ${b.optionCount} options, not ${options}`, { field: "options" });
+    throw new AtlasError(
+      "CONFLICT",
+      `benchmark "${name}" already exists with ${b.optionCount} options, not ${options}`,
+      { field: "options" },
+    );
   }
   return b;
 }
 
-export async function createBenchmark(client: pg.ClientBase, name: string, optionCount: number): Promise<BenchmarkRow> {
-  await client.query(`INSERT INTO "Benchmark" ("name", "optionCount") VALUES ($1, $2) ON CONFLICT ("name") DO NOTHING`, [name, optionCount]);
+export async function createBenchmark(
+  client: pg.ClientBase,
+  name: string,
+  optionCount: number,
+): Promise<BenchmarkRow> {
+  await client.query(
+    `INSERT INTO "Benchmark" ("name", "optionCount") VALUES ($1, $2) ON CONFLICT ("name") DO NOTHING`,
+    [name, optionCount],
+  );
   return (await findBenchmark(client, name))!;
 }
 

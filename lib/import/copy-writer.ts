@@ -10,7 +10,11 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
 /** Streams `chunks` (each holding whole rows, newline-terminated) into `COPY <target> FROM STDIN`. */
-export async function copyRows(client: pg.ClientBase, copySql: string, chunks: AsyncIterable<string>): Promise<number> {
+export async function copyRows(
+  client: pg.ClientBase,
+  copySql: string,
+  chunks: AsyncIterable<string>,
+): Promise<number> {
   const sink = client.query(copyFrom(copySql));
   let producerError: unknown = null;
   async function* guarded(): AsyncGenerator<string> {

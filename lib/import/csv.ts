@@ -39,7 +39,10 @@ export class CsvReader {
     }
     this.length += line.length + 1;
     if (this.length > this.maxRecordChars) {
-      throw tooLarge(`quoted field longer than ${this.maxRecordChars} bytes`, { file: this.file, line: this.startLine });
+      throw tooLarge(`quoted field longer than ${this.maxRecordChars} bytes`, {
+        file: this.file,
+        line: this.startLine,
+      });
     }
     this.field += "\n";
     return this.scan(line, 0, true, lineNo);
@@ -71,7 +74,8 @@ export class CsvReader {
         inQuotes = false;
         i = q + 1;
         if (i === line.length) break;
-        if (line[i] !== d) throw badInput(`unexpected character after closing quote`, { file: this.file, line: lineNo });
+        if (line[i] !== d)
+          throw badInput(`unexpected character after closing quote`, { file: this.file, line: lineNo });
         this.fields.push(this.field);
         this.field = "";
         i++;
@@ -85,7 +89,8 @@ export class CsvReader {
       const next = line.indexOf(d, i);
       const end = next < 0 ? line.length : next;
       const text = line.slice(i, end);
-      if (text.includes('"')) throw badInput(`unexpected quote inside an unquoted field`, { file: this.file, line: lineNo });
+      if (text.includes('"'))
+        throw badInput(`unexpected quote inside an unquoted field`, { file: this.file, line: lineNo });
       this.field += text;
       if (next < 0) break;
       this.fields.push(this.field);

@@ -37,6 +37,10 @@ export async function detectFileFormat(file: string, name: string, maxLineBytes:
   const first = await firstLine(file, name, maxLineBytes);
   if (first === null) throw badInput(`empty file`, { file: name });
   const f = detectFormat(name, first);
-  if (!f) throw badInput(`cannot detect the format (lm-eval, scores-jsonl, scores-csv or plaut): pass --format`, { file: name, line: 1 });
+  if (!f)
+    throw badInput(`cannot detect the format (lm-eval, scores-jsonl, scores-csv or plaut): pass --format`, {
+      file: name,
+      line: 1,
+    });
   return f;
 }

@@ -19,7 +19,11 @@ export interface InputFile {
 const DATA_FILE = /\.(jsonl|ndjson|csv|txt)$/i;
 const SKIP = /^(readme|license|licence|notice)(\..*)?$/i;
 
-export async function resolveInputs(inputs: string[], names: (string | undefined)[] = [], maxFileBytes: number): Promise<InputFile[]> {
+export async function resolveInputs(
+  inputs: string[],
+  names: (string | undefined)[] = [],
+  maxFileBytes: number,
+): Promise<InputFile[]> {
   if (inputs.length === 0) throw badInput(`no input files`, { field: "file" });
   const out: InputFile[] = [];
   for (let i = 0; i < inputs.length; i++) {
@@ -30,8 +34,10 @@ export async function resolveInputs(inputs: string[], names: (string | undefined
     });
     if (st.isDirectory()) {
       const found = await walk(p);
-      if (found.length === 0) throw badInput(`no data files (.jsonl, .csv, .txt) in directory`, { file: display });
-      for (const f of found) out.push(await checked(f, path.join(display, path.relative(p, f)), maxFileBytes));
+      if (found.length === 0)
+        throw badInput(`no data files (.jsonl, .csv, .txt) in directory`, { file: display });
+      for (const f of found)
+        out.push(await checked(f, path.join(display, path.relative(p, f)), maxFileBytes));
     } else out.push(await checked(p, display, maxFileBytes, st.size));
   }
   return out;
@@ -53,7 +59,9 @@ async function walk(dir: string): Promise<string[]> {
 async function checked(p: string, name: string, maxFileBytes: number, size?: number): Promise<InputFile> {
   const bytes = size ?? (await stat(p)).size;
   if (bytes > maxFileBytes) {
-    throw tooLarge(`file is ${bytes} bytes, over the ${maxFileBytes}-byte limit (ATLAS_IMPORT_MAX_BYTES)`, { file: name });
+    throw tooLarge(`file is ${bytes} bytes, over the ${maxFileBytes}-byte limit (ATLAS_IMPORT_MAX_BYTES)`, {
+      file: name,
+    });
   }
   if (bytes === 0) throw badInput(`empty file`, { file: name });
   return { path: p, name, bytes };

@@ -39,9 +39,17 @@ export async function leaveBulkMode(client: pg.ClientBase): Promise<void> {
 }
 
 /** The locks the FK triggers would have taken on rows that other transactions can see. */
-export async function lockReferencedRows(client: pg.ClientBase, benchmarkId: number, languages: string[], stage: string): Promise<void> {
+export async function lockReferencedRows(
+  client: pg.ClientBase,
+  benchmarkId: number,
+  languages: string[],
+  stage: string,
+): Promise<void> {
   await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
-  await client.query(`SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`, [languages]);
+  await client.query(
+    `SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`,
+    [languages],
+  );
   // Questions that already existed before this import (new ones are invisible to everyone else).
   await client.query(
     `SELECT count(*) FROM (

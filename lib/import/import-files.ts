@@ -9,7 +9,16 @@
  */
 import type pg from "pg";
 import { badInput } from "../errors";
-import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, verifyModel, KNOWN_OPTION_COUNTS, LANGUAGE_CODE, type BenchmarkRow } from "./catalog";
+import {
+  createBenchmark,
+  ensureLanguages,
+  ensureModel,
+  findBenchmark,
+  verifyModel,
+  KNOWN_OPTION_COUNTS,
+  LANGUAGE_CODE,
+  type BenchmarkRow,
+} from "./catalog";
 import { copyRows } from "./copy-writer";
 import { withClient, type Db } from "./db";
 import { detectFileFormat } from "./detect";
@@ -19,7 +28,17 @@ import { IMPORTER_VERSION, importKey, sha256File, type SourceFile } from "./prov
 import { newTally, stagedChunks, type PlannedFile, type ReadTally } from "./read-records";
 import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./fk-fast-path";
-import { createStage, enlargeTempBuffers, findDuplicate, findQuestionClash, insertNewQuestions, insertQuestionsTolerant, insertStagedPredictions, STAGE, STAGE_COPY_SQL } from "./stage";
+import {
+  createStage,
+  enlargeTempBuffers,
+  findDuplicate,
+  findQuestionClash,
+  insertNewQuestions,
+  insertQuestionsTolerant,
+  insertStagedPredictions,
+  STAGE,
+  STAGE_COPY_SQL,
+} from "./stage";
 import { recomputeRunStats } from "../db/stats";
 
 export interface ImportOptions {
@@ -86,7 +105,10 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
   for (const f of inputs) {
     const format = opts.format ?? (await detectFileFormat(f.path, f.name, limits.maxLineBytes));
     if (parse.normalize !== "none" && format !== "lm-eval") {
-      throw badInput(`--normalize applies to lm-eval sample files only (this file is ${format})`, { file: f.name, field: "normalize" });
+      throw badInput(`--normalize applies to lm-eval sample files only (this file is ${format})`, {
+        file: f.name,
+        field: "normalize",
+      });
     }
     const sha256 = await sha256File(f.path);
     hashed += f.bytes;
@@ -109,12 +131,22 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
     if (!nested) await enlargeTempBuffers(client);
     await client.query(nested ? "SAVEPOINT atlas_import" : "BEGIN");
     try {
-      const result = await importInTransaction(client, opts, parse, planned, key, started, limits.maxLineBytes);
+      const result = await importInTransaction(
+        client,
+        opts,
+        parse,
+        planned,
+        key,
+        started,
+        limits.maxLineBytes,
+      );
       if (nested) await client.query(`DROP TABLE ${STAGE}; RELEASE SAVEPOINT atlas_import`);
       else await client.query("COMMIT");
       return result;
     } catch (e) {
-      await client.query(nested ? "ROLLBACK TO SAVEPOINT atlas_import; RELEASE SAVEPOINT atlas_import" : "ROLLBACK");
+      await client.query(
+        nested ? "ROLLBACK TO SAVEPOINT atlas_import; RELEASE SAVEPOINT atlas_import" : "ROLLBACK",
+      );
       // Lost a race with a concurrent import of the same files: theirs stands.
       if (isUniqueViolation(e, "Run_importKey_key")) {
         const id = await runByKey(client, key);
@@ -130,7 +162,9 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
  * outside, this SELECT is its own transaction and both timestamps are the same instant.
  */
 async function inTransaction(client: pg.ClientBase): Promise<boolean> {
-  const r = await client.query<{ open: boolean }>(`SELECT transaction_timestamp() <> statement_timestamp() AS open`);
+  const r = await client.query<{ open: boolean }>(
+    `SELECT transaction_timestamp() <> statement_timestamp() AS open`,
+  );
   return r.rows[0].open;
 }
 
@@ -146,7 +180,13 @@ async function importInTransaction(
   const progress = (phase: ImportProgress["phase"], t: ReadTally) =>
     opts.onProgress?.({ phase, bytesRead: t.bytesRead, bytesTotal: t.bytesTotal, rows: t.rows });
 
-  const modelId = await ensureModel(client, { name: opts.model, base: opts.base, sft: opts.sft, beta: opts.beta, family: opts.family });
+  const modelId = await ensureModel(client, {
+    name: opts.model,
+    base: opts.base,
+    sft: opts.sft,
+    beta: opts.beta,
+    family: opts.family,
+  });
   let benchmark: BenchmarkRow | null = await findBenchmark(client, opts.benchmark, opts.options);
   const knownCount = benchmark?.optionCount ?? opts.options ?? KNOWN_OPTION_COUNTS[opts.benchmark];
 
@@ -155,7 +195,17 @@ async function importInTransaction(
   await copyRows(
     client,
     STAGE_COPY_SQL,
-    stagedChunks(files, { parse, maxLineBytes, optionCount: knownCount, benchmark: opts.benchmark, onBatch: (t) => progress("reading", t) }, tally),
+    stagedChunks(
+      files,
+      {
+        parse,
+        maxLineBytes,
+        optionCount: knownCount,
+        benchmark: opts.benchmark,
+        onBatch: (t) => progress("reading", t),
+      },
+      tally,
+    ),
   );
   progress("writing", tally);
   // Planner statistics for the joins below (temp tables are never auto-analysed).
@@ -170,7 +220,10 @@ async function importInTransaction(
       clash.storedOptionCount !== clash.optionCount
         ? `${clash.optionCount} options, but the stored question has ${clash.storedOptionCount}`
         : `label ${clash.gold}, but the stored question's gold is ${clash.storedGold}`;
-    throw badInput(`question "${clash.extId}" (${clash.lang}) has ${what}`, { file: files[clash.fileIdx].name, line: clash.line });
+    throw badInput(`question "${clash.extId}" (${clash.lang}) has ${what}`, {
+      file: files[clash.fileIdx].name,
+      line: clash.line,
+    });
   }
   const scoringMethod = [...tally.scoringMethods].sort().join("+");
   const run = await client.query<{ id: number }>(
@@ -218,14 +271,20 @@ async function importInTransaction(
     await client.query("ROLLBACK TO SAVEPOINT predictions");
     const d = await findDuplicate(client);
     if (!d) throw e;
-    throw badInput(`duplicate id "${d.extId}" for language ${d.lang} (first at ${files[d.firstFileIdx].name}:${d.firstLine})`, {
-      file: files[d.fileIdx].name,
-      line: d.line,
-      field: "id",
-    });
+    throw badInput(
+      `duplicate id "${d.extId}" for language ${d.lang} (first at ${files[d.firstFileIdx].name}:${d.firstLine})`,
+      {
+        file: files[d.fileIdx].name,
+        line: d.line,
+        field: "id",
+      },
+    );
   }
   if (bulk) await leaveBulkMode(client);
-  await client.query(`UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`, [runId, predictions]);
+  await client.query(
+    `UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`,
+    [runId, predictions],
+  );
 
   progress("stats", tally);
   await recomputeRunStats(client, runId);
@@ -247,8 +306,17 @@ async function runByKey(client: pg.ClientBase, key: string): Promise<number | nu
   return r.rows[0]?.id ?? null;
 }
 
-async function alreadyImported(client: pg.ClientBase, runId: number, files: SourceFile[]): Promise<ImportResult> {
-  const r = await client.query<{ n: number; languages: string[] | null; topLabelOnly: boolean; scoringMethod: string }>(
+async function alreadyImported(
+  client: pg.ClientBase,
+  runId: number,
+  files: SourceFile[],
+): Promise<ImportResult> {
+  const r = await client.query<{
+    n: number;
+    languages: string[] | null;
+    topLabelOnly: boolean;
+    scoringMethod: string;
+  }>(
     `SELECT (SELECT count(*)::int FROM "Prediction" WHERE "runId" = $1) AS n,
             (SELECT array_agg(DISTINCT q."languageCode" ORDER BY q."languageCode") FROM "Prediction" p
                JOIN "Question" q ON q.id = p."questionId" WHERE p."runId" = $1) AS languages,
@@ -284,7 +352,8 @@ function checkOptions(given: ImportOptions): { opts: ImportOptions; parse: Parse
       return undefined;
     }
     const t = v.trim();
-    if (t === "" || t.length > MAX_NAME) throw badInput(`--${field} must be 1–${MAX_NAME} characters`, { field });
+    if (t === "" || t.length > MAX_NAME)
+      throw badInput(`--${field} must be 1–${MAX_NAME} characters`, { field });
     return t;
   };
   o.model = name(o.model, "model", true)!;
@@ -302,13 +371,16 @@ function checkOptions(given: ImportOptions): { opts: ImportOptions; parse: Parse
     throw badInput(`unknown format "${o.format}" (${FORMATS.join(", ")})`, { field: "format" });
   }
   const normalize = o.normalize ?? "none";
-  if (!NORMALIZATIONS.includes(normalize)) throw badInput(`--normalize must be one of ${NORMALIZATIONS.join(", ")}`, { field: "normalize" });
+  if (!NORMALIZATIONS.includes(normalize))
+    throw badInput(`--normalize must be one of ${NORMALIZATIONS.join(", ")}`, { field: "normalize" });
   let language = o.language;
   if (language !== undefined) {
     language = language.trim().toLowerCase();
-    if (!LANGUAGE_CODE.test(language)) throw badInput(`unknown language "${o.language}": expected an ISO 639 code of 2–3 letters`, { field: "language" });
+    if (!LANGUAGE_CODE.test(language))
+      throw badInput(`unknown language "${o.language}": expected an ISO 639 code of 2–3 letters`, {
+        field: "language",
+      });
   }
   const subject = name(o.subject, "subject", false);
   return { opts: o, parse: { language, subject, normalize, renormalize: o.renormalize ?? false } };
 }
-

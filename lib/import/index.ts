@@ -5,7 +5,13 @@
  *   importPlautDemo    — the six Plaut et al. ARC files as demo runs
  */
 export { importFiles, type ImportOptions, type ImportProgress, type ImportResult } from "./import-files";
-export { ingestPredictions, predictionRow, type IngestOptions, type IngestResult, type PredictionRow } from "./ingest-predictions";
+export {
+  ingestPredictions,
+  predictionRow,
+  type IngestOptions,
+  type IngestResult,
+  type PredictionRow,
+} from "./ingest-predictions";
 export { importPlautDemo, PLAUT_MODELS, PLAUT_BENCHMARK, plautDataDir } from "./plaut-demo";
 export { detectFormat, detectFileFormat } from "./detect";
 export { IMPORTER_VERSION, type SourceFile } from "./provenance";

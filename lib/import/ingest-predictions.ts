@@ -20,7 +20,12 @@ export interface PredictionRow {
 }
 
 /** Builds a row from per-option probabilities and the question's gold index. */
-export function predictionRow(questionId: number, probs: number[], gold: number, logLikelihoods: number[] | null = null): PredictionRow {
+export function predictionRow(
+  questionId: number,
+  probs: number[],
+  gold: number,
+  logLikelihoods: number[] | null = null,
+): PredictionRow {
   const { predicted, confidence } = decide(probs);
   return { questionId, probs, logLikelihoods, predicted, confidence, correct: predicted === gold };
 }
@@ -53,7 +58,10 @@ export async function ingestPredictions(
   );
   const staged = await copyRows(client, `COPY ${STAGE} FROM STDIN`, encode(rows));
   const res = await client.query(
-    insertPredictionsSql(`SELECT question_id, probs, ll, predicted, confidence, correct FROM ${STAGE}`, opts.onConflict ?? "ignore"),
+    insertPredictionsSql(
+      `SELECT question_id, probs, ll, predicted, confidence, correct FROM ${STAGE}`,
+      opts.onConflict ?? "ignore",
+    ),
     [runId],
   );
   await client.query(`DROP TABLE ${STAGE}`);
@@ -75,11 +83,14 @@ async function* encode(rows: AsyncIterable<PredictionRow> | Iterable<PredictionR
 
 /** Postgres accepts NaN/Infinity in float8, so they must be stopped here. */
 function check(r: PredictionRow): void {
-  const bad = (why: string) => new AtlasError("BAD_INPUT", `prediction for question ${r.questionId}: ${why}`, { field: "probs" });
+  const bad = (why: string) =>
+    new AtlasError("BAD_INPUT", `prediction for question ${r.questionId}: ${why}`, { field: "probs" });
   if (!Number.isInteger(r.questionId)) throw bad("questionId must be an integer");
   if (r.probs.length === 0) throw bad("no probabilities");
   for (const p of r.probs) if (!Number.isFinite(p) || p < 0) throw bad(`invalid probability ${p}`);
-  if (r.logLikelihoods) for (const x of r.logLikelihoods) if (!Number.isFinite(x)) throw bad(`non-finite log-likelihood ${x}`);
-  if (!Number.isInteger(r.predicted) || r.predicted < 0 || r.predicted >= r.probs.length) throw bad(`predicted ${r.predicted} out of range`);
+  if (r.logLikelihoods)
+    for (const x of r.logLikelihoods) if (!Number.isFinite(x)) throw bad(`non-finite log-likelihood ${x}`);
+  if (!Number.isInteger(r.predicted) || r.predicted < 0 || r.predicted >= r.probs.length)
+    throw bad(`predicted ${r.predicted} out of range`);
   if (!Number.isFinite(r.confidence)) throw bad(`non-finite confidence`);
 }

@@ -24,7 +24,8 @@ export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits
 function positive(raw: string | undefined, fallback: number, name: string): number {
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AtlasError("INTERNAL", `${name} must be a positive integer (got "${raw}")`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new AtlasError("INTERNAL", `${name} must be a positive integer (got "${raw}")`);
   return n;
 }
 

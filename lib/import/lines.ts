@@ -41,7 +41,11 @@ export async function* readLineBatches(path: string, opts: ReadLinesOptions): As
     }
     return s.endsWith("\r") ? s.slice(0, -1) : s;
   };
-  const overLong = () => tooLarge(`line longer than ${max} bytes (ATLAS_IMPORT_MAX_LINE_BYTES)`, { file: opts.name, line: lineNo });
+  const overLong = () =>
+    tooLarge(`line longer than ${max} bytes (ATLAS_IMPORT_MAX_LINE_BYTES)`, {
+      file: opts.name,
+      line: lineNo,
+    });
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     opts.onChunk?.(chunk);

@@ -16,11 +16,13 @@ export function finiteNumber(v: unknown, where: ErrorLocation): number {
   if (typeof v === "number") n = v;
   else if (typeof v === "string") {
     const s = v.trim();
-    if (NON_FINITE.test(s)) throw badInput(`not a finite number: "${v}" (NaN and infinities are rejected)`, where);
+    if (NON_FINITE.test(s))
+      throw badInput(`not a finite number: "${v}" (NaN and infinities are rejected)`, where);
     if (!DECIMAL.test(s)) throw badInput(`not a number: ${JSON.stringify(v)}`, where);
     n = Number(s);
   } else throw badInput(`expected a number, got ${describe(v)}`, where);
-  if (!Number.isFinite(n)) throw badInput(`not a finite number: ${String(v)} (NaN and infinities are rejected)`, where);
+  if (!Number.isFinite(n))
+    throw badInput(`not a finite number: ${String(v)} (NaN and infinities are rejected)`, where);
   return n;
 }
 
@@ -71,7 +73,10 @@ export function checkProbs(ps: number[], check: ProbCheck, where: ErrorLocation)
   }
   // The tiny extra slack absorbs the rounding of the summation itself.
   if (Math.abs(sum - 1) > SUM_TOLERANCE + 1e-12) {
-    throw badInput(`probabilities sum to ${sum}, not 1 (tolerance ${SUM_TOLERANCE}; use --renormalize to rescale)`, where);
+    throw badInput(
+      `probabilities sum to ${sum}, not 1 (tolerance ${SUM_TOLERANCE}; use --renormalize to rescale)`,
+      where,
+    );
   }
   return ps;
 }

@@ -4,7 +4,10 @@
  */
 import type { ImportProgress } from "./import-files";
 
-export function progressBar(stream: NodeJS.WriteStream): { update: (p: ImportProgress) => void; done: () => void } {
+export function progressBar(stream: NodeJS.WriteStream): {
+  update: (p: ImportProgress) => void;
+  done: () => void;
+} {
   const start = Date.now();
   let last = 0;
   let drawn = false;

@@ -50,7 +50,11 @@ export function newTally(files: PlannedFile[]): ReadTally {
   };
 }
 
-export async function* stagedChunks(files: PlannedFile[], opts: ReadOptions, tally: ReadTally): AsyncGenerator<string> {
+export async function* stagedChunks(
+  files: PlannedFile[],
+  opts: ReadOptions,
+  tally: ReadTally,
+): AsyncGenerator<string> {
   for (let fileIdx = 0; fileIdx < files.length; fileIdx++) {
     const f = files[fileIdx];
     const before = tally.rows;
@@ -69,7 +73,11 @@ export async function* stagedChunks(files: PlannedFile[], opts: ReadOptions, tal
  * to the planned sha256: the import key was computed from a first pass, and data that is not what
  * was hashed must not be stored under that key.
  */
-export async function* fileRecords(f: PlannedFile, opts: ReadOptions, tally: ReadTally = newTally([f])): AsyncGenerator<ImportRecord[]> {
+export async function* fileRecords(
+  f: PlannedFile,
+  opts: ReadOptions,
+  tally: ReadTally = newTally([f]),
+): AsyncGenerator<ImportRecord[]> {
   const ctx = { name: f.name, options: opts.parse, maxLineBytes: opts.maxLineBytes };
   const parser = FORMAT_SPECS[f.source.format].create(ctx);
   const hash = createHash("sha256");
@@ -107,7 +115,8 @@ export async function* fileRecords(f: PlannedFile, opts: ReadOptions, tally: Rea
   parser.end();
   const method = parser.scoringMethod();
   if (method) tally.scoringMethods.add(method);
-  if (f.source.sha256 && hash.digest("hex") !== f.source.sha256) throw badInput(`file changed while it was being imported`, { file: f.name });
+  if (f.source.sha256 && hash.digest("hex") !== f.source.sha256)
+    throw badInput(`file changed while it was being imported`, { file: f.name });
 }
 
 /** Row checks common to all formats; rewrites the language code to its canonical lower case. */
@@ -117,13 +126,23 @@ function validate(r: ImportRecord, file: string, opts: ReadOptions): void {
   if (r.language !== lastCode) {
     const code = r.language.trim().toLowerCase();
     if (!LANGUAGE_CODE.test(code)) {
-      throw badInput(`unknown language ${JSON.stringify(r.language)}: expected an ISO 639 code of 2–3 letters`, { file, line: r.line, field: "language" });
+      throw badInput(
+        `unknown language ${JSON.stringify(r.language)}: expected an ISO 639 code of 2–3 letters`,
+        { file, line: r.line, field: "language" },
+      );
     }
     if (code !== r.language) r.language = code;
     else lastCode = code; // the common case: already canonical, skip the checks on the next rows
   }
-  if (r.optionCount < 2) throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, { file, line: r.line });
+  if (r.optionCount < 2)
+    throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, {
+      file,
+      line: r.line,
+    });
   if (opts.optionCount !== undefined && r.optionCount > opts.optionCount) {
-    throw badInput(`${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`, { file, line: r.line });
+    throw badInput(
+      `${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`,
+      { file, line: r.line },
+    );
   }
 }

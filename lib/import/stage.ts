@@ -58,7 +58,10 @@ export interface QuestionClash extends StagedRow {
 }
 
 /** First staged row whose question is already stored with another option count or gold label. */
-export async function findQuestionClash(client: pg.ClientBase, benchmarkId: number): Promise<QuestionClash | null> {
+export async function findQuestionClash(
+  client: pg.ClientBase,
+  benchmarkId: number,
+): Promise<QuestionClash | null> {
   const r = await client.query<QuestionClash>(
     `SELECT s.file_idx AS "fileIdx", s.line, s.lang, s.ext_id AS "extId",
             q."optionCount" AS "storedOptionCount", s.option_count AS "optionCount", q.gold AS "storedGold", s.gold
@@ -101,7 +104,12 @@ export async function insertQuestionsTolerant(client: pg.ClientBase, benchmarkId
   return r.rowCount ?? 0;
 }
 
-export async function insertStagedPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, onConflict: OnConflict): Promise<number> {
+export async function insertStagedPredictions(
+  client: pg.ClientBase,
+  runId: number,
+  benchmarkId: number,
+  onConflict: OnConflict,
+): Promise<number> {
   const source = `SELECT q.id, s.probs, s.ll, s.predicted, s.confidence, s.correct
     FROM ${STAGE} s JOIN "Question" q ON q."benchmarkId" = ${Number(benchmarkId)} AND q."languageCode" = s.lang AND q."externalId" = s.ext_id`;
   const r = await client.query(insertPredictionsSql(source, onConflict), [runId]);

@@ -24,10 +24,16 @@ export interface Upload {
 
 export async function receiveUpload(req: Request, maxFileBytes: number): Promise<Upload> {
   const type = req.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) throw badInput(`expected a multipart/form-data body`, { field: "file" });
+  if (!type.toLowerCase().startsWith("multipart/form-data"))
+    throw badInput(`expected a multipart/form-data body`, { field: "file" });
   if (!req.body) throw badInput(`empty request body`, { field: "file" });
   const dir = await mkdtemp(path.join(tmpdir(), "atlas-upload-"));
-  const upload: Upload = { dir, files: [], fields: {}, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const upload: Upload = {
+    dir,
+    files: [],
+    fields: {},
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
   try {
     await parse(req, type, upload, maxFileBytes);
     return upload;
@@ -43,7 +49,10 @@ function parse(req: Request, type: string, upload: Upload, maxFileBytes: number)
     const writes: Promise<void>[] = [];
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: { "content-type": type }, limits: { fileSize: maxFileBytes, files: 1000, fields: 100, fieldSize: 64 * 1024 } });
+      bb = busboy({
+        headers: { "content-type": type },
+        limits: { fileSize: maxFileBytes, files: 1000, fields: 100, fieldSize: 64 * 1024 },
+      });
     } catch (e) {
       reject(badInput(`malformed multipart body: ${(e as Error).message}`, { field: "file" }));
       return;
@@ -58,10 +67,15 @@ function parse(req: Request, type: string, upload: Upload, maxFileBytes: number)
         return;
       }
       // The client's name matters (lm-eval task names, provenance) but never touches the file system.
-      const display = path.basename((info.filename ?? "").replace(/\\/g, "/")) || `upload-${upload.files.length + 1}`;
+      const display =
+        path.basename((info.filename ?? "").replace(/\\/g, "/")) || `upload-${upload.files.length + 1}`;
       const target = path.join(upload.dir, `part-${upload.files.length}`);
       upload.files.push({ path: target, name: display });
-      stream.on("limit", () => fail(tooLarge(`file is over the ${maxFileBytes}-byte limit (ATLAS_IMPORT_MAX_BYTES)`, { file: display })));
+      stream.on("limit", () =>
+        fail(
+          tooLarge(`file is over the ${maxFileBytes}-byte limit (ATLAS_IMPORT_MAX_BYTES)`, { file: display }),
+        ),
+      );
       writes.push(pipeline(stream, createWriteStream(target)));
     });
     bb.on("field", (name, value, info) => {

@@ -18,7 +18,12 @@ export const dynamic = "force-dynamic";
 
 type ErrorBody = { error: { code: string; message: string; file?: string; line?: number; field?: string } };
 
-function error(status: number, code: string, message: string, where: { file?: string; line?: number; field?: string } = {}): Response {
+function error(
+  status: number,
+  code: string,
+  message: string,
+  where: { file?: string; line?: number; field?: string } = {},
+): Response {
   const body: ErrorBody = { error: { code, message, ...where } };
   return Response.json(body, { status });
 }
@@ -33,19 +38,24 @@ function authorised(header: string | null, token: string): boolean {
 
 export async function POST(req: Request): Promise<Response> {
   const token = process.env.ATLAS_API_TOKEN;
-  if (!token) return error(503, "IMPORTS_DISABLED", "imports disabled: ATLAS_API_TOKEN is not set on the server");
+  if (!token)
+    return error(503, "IMPORTS_DISABLED", "imports disabled: ATLAS_API_TOKEN is not set on the server");
   if (!authorised(req.headers.get("authorization"), token)) {
-    return Response.json({ error: { code: "UNAUTHORIZED", message: "missing or wrong bearer token" } } satisfies ErrorBody, {
-      status: 401,
-      headers: { "WWW-Authenticate": "Bearer" },
-    });
+    return Response.json(
+      { error: { code: "UNAUTHORIZED", message: "missing or wrong bearer token" } } satisfies ErrorBody,
+      {
+        status: 401,
+        headers: { "WWW-Authenticate": "Bearer" },
+      },
+    );
   }
   let upload: Upload | null = null;
   try {
     const limits = importLimits();
     upload = await receiveUpload(req, limits.maxFileBytes);
     const fields = parseImportFields(upload.fields);
-    if (upload.files.length === 0) return error(400, "BAD_INPUT", `no files: send them in "file" parts`, { field: "file" });
+    if (upload.files.length === 0)
+      return error(400, "BAD_INPUT", `no files: send them in "file" parts`, { field: "file" });
     const r = await importFiles({
       db: db(),
       files: upload.files.map((f) => f.path),
@@ -53,7 +63,12 @@ export async function POST(req: Request): Promise<Response> {
       ...fields,
     });
     return Response.json(
-      { runId: r.runId, predictions: r.predictions, languages: r.languages, alreadyImported: r.alreadyImported },
+      {
+        runId: r.runId,
+        predictions: r.predictions,
+        languages: r.languages,
+        alreadyImported: r.alreadyImported,
+      },
       { status: r.alreadyImported ? 200 : 201 },
     );
   } catch (e) {

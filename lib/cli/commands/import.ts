@@ -86,13 +86,15 @@ export async function run(argv: string[]): Promise<number> {
       `${r.questionsCreated} new questions, ${r.files.length} file${r.files.length === 1 ? "" : "s"}` +
       (r.topLabelOnly ? "; top-label only (no gold labels)" : ""),
   );
-  if (r.newLanguages.length > 0) console.error(`note: added unclassified language(s) ${r.newLanguages.join(", ")}`);
+  if (r.newLanguages.length > 0)
+    console.error(`note: added unclassified language(s) ${r.newLanguages.join(", ")}`);
   return 0;
 }
 
 function number(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n)) throw badInput(`--${field} must be a number, got "${raw}"`, { field });
+  if (raw.trim() === "" || !Number.isFinite(n))
+    throw badInput(`--${field} must be a number, got "${raw}"`, { field });
   return n;
 }

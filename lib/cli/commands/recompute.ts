@@ -16,14 +16,19 @@ export async function run(argv: string[]): Promise<number> {
   let only: number | undefined;
   if (values.run !== undefined) {
     only = Number(values.run);
-    if (!Number.isSafeInteger(only) || only <= 0) throw badInput(`--run must be a run id, got "${values.run}"`, { field: "run" });
+    if (!Number.isSafeInteger(only) || only <= 0)
+      throw badInput(`--run must be a run id, got "${values.run}"`, { field: "run" });
   }
   const pool = poolFor(await resolveDatabaseUrl());
   try {
     const ids = (
-      await pool.query<{ id: number }>(`SELECT "id" FROM "Run" ${only !== undefined ? `WHERE "id" = $1` : ""} ORDER BY "id"`, only !== undefined ? [only] : [])
+      await pool.query<{ id: number }>(
+        `SELECT "id" FROM "Run" ${only !== undefined ? `WHERE "id" = $1` : ""} ORDER BY "id"`,
+        only !== undefined ? [only] : [],
+      )
     ).rows.map((r) => r.id);
-    if (only !== undefined && ids.length === 0) throw new AtlasError("NOT_FOUND", `no run ${only}`, { field: "run" });
+    if (only !== undefined && ids.length === 0)
+      throw new AtlasError("NOT_FOUND", `no run ${only}`, { field: "run" });
     for (const id of ids) {
       const client = await pool.connect();
       const t0 = Date.now();

@@ -25,10 +25,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function request(fields: Record<string, string>, files: { name: string; content: string | Buffer }[], token: string | null = TOKEN): Request {
+function request(
+  fields: Record<string, string>,
+  files: { name: string; content: string | Buffer }[],
+  token: string | null = TOKEN,
+): Request {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const f of files) form.append("file", new Blob([typeof f.content === "string" ? f.content : new Uint8Array(f.content)]), f.name);
+  for (const f of files)
+    form.append(
+      "file",
+      new Blob([typeof f.content === "string" ? f.content : new Uint8Array(f.content)]),
+      f.name,
+    );
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return new Request("http://localhost/api/imports", { method: "POST", body: form, headers });
 }
@@ -45,7 +54,9 @@ describe("POST /api/imports", () => {
     for (const token of [null, "wrong"]) {
       const res = await POST(request({ model: "M", benchmark: "B" }, [scores], token));
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "missing or wrong bearer token" } });
+      expect(await res.json()).toEqual({
+        error: { code: "UNAUTHORIZED", message: "missing or wrong bearer token" },
+      });
     }
   });
 
@@ -72,26 +83,51 @@ describe("POST /api/imports", () => {
   it("imports uploaded files: 201 with the run, then 200 alreadyImported for the same files", async () => {
     const lm = {
       name: "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl",
-      content: readFileSync(fixture("lm-eval", "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl")),
+      content: readFileSync(
+        fixture("lm-eval", "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl"),
+      ),
     };
-    const fields = { model: "Gemma2-2B-Alpaca", base: "Gemma2-2B", sft: "Alpaca", beta: "0.1", benchmark: "GlobalMMLU", format: "" };
+    const fields = {
+      model: "Gemma2-2B-Alpaca",
+      base: "Gemma2-2B",
+      sft: "Alpaca",
+      beta: "0.1",
+      benchmark: "GlobalMMLU",
+      format: "",
+    };
     const res = await POST(request(fields, [scores, lm]));
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(201);
-    expect(body).toEqual({ runId: expect.any(Number), predictions: 10, languages: ["de", "en", "yo"], alreadyImported: false });
+    expect(body).toEqual({
+      runId: expect.any(Number),
+      predictions: 10,
+      languages: ["de", "en", "yo"],
+      alreadyImported: false,
+    });
     const again = await POST(request(fields, [lm, scores]));
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ ...body, alreadyImported: true });
-    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: body.runId }, include: { model: true } });
+    const run = await db.prisma.run.findUniqueOrThrow({
+      where: { id: body.runId },
+      include: { model: true },
+    });
     expect(run.model).toMatchObject({ sftDataset: "Alpaca", smoothing: 0.1 });
     expect((run.sourceFiles as { name: string }[]).map((f) => f.name)).toEqual([scores.name, lm.name]);
   });
 
   it("reports bad file content as 400 with the uploaded file's name and line; 413 over the size limit", async () => {
-    const bad = { name: "mine.jsonl", content: `{"id":"a","language":"en","probs":[0.5,0.5],"label":0}\n{"id":"b","language":"en","probs":[0.5,-0.5],"label":0}\n` };
+    const bad = {
+      name: "mine.jsonl",
+      content: `{"id":"a","language":"en","probs":[0.5,0.5],"label":0}\n{"id":"b","language":"en","probs":[0.5,-0.5],"label":0}\n`,
+    };
     const res = await POST(request({ model: "M", benchmark: "B" }, [bad]));
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatchObject({ code: "BAD_INPUT", file: "mine.jsonl", line: 2, field: "probs" });
+    expect((await res.json()).error).toMatchObject({
+      code: "BAD_INPUT",
+      file: "mine.jsonl",
+      line: 2,
+      field: "probs",
+    });
     process.env.ATLAS_IMPORT_MAX_BYTES = "64";
     const big = await POST(request({ model: "M", benchmark: "B" }, [scores]));
     expect(big.status).toBe(413);

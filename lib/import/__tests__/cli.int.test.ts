@@ -15,9 +15,13 @@ afterAll(async () => {
 
 function calib(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
+    const p = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args],
+      {
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    );
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -29,10 +33,23 @@ function calib(...args: string[]): Promise<{ code: number | null; stdout: string
 
 describe("calib import / recompute", () => {
   it("imports, reports the run, and is a no-op the second time (exit 0 both times)", async () => {
-    const args = ["import", fixture("plaut", "arc__tiny__base.txt"), "--model", "Tiny-Chat", "--base", "Tiny", "--sft", "chat", "--benchmark", "ARC-Challenge"];
+    const args = [
+      "import",
+      fixture("plaut", "arc__tiny__base.txt"),
+      "--model",
+      "Tiny-Chat",
+      "--base",
+      "Tiny",
+      "--sft",
+      "chat",
+      "--benchmark",
+      "ARC-Challenge",
+    ];
     const first = await calib(...args);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/^run (\d+): 5 predictions in 1 language \(en\), 5 new questions, 1 file; top-label only/);
+    expect(first.stdout).toMatch(
+      /^run (\d+): 5 predictions in 1 language \(en\), 5 new questions, 1 file; top-label only/,
+    );
     const id = /^run (\d+)/.exec(first.stdout)![1];
     const again = await calib(...args);
     expect(again.code).toBe(0);
@@ -40,13 +57,33 @@ describe("calib import / recompute", () => {
   });
 
   it("exits 2 with file:line on bad input, 1 on a conflicting model, 2 on bad flags", async () => {
-    const bad = await calib("import", tempFile("bad.jsonl", `{"id":"a","language":"en","probs":[0.5,0.5],"label":7}\n`), "--model", "X", "--benchmark", "B");
+    const bad = await calib(
+      "import",
+      tempFile("bad.jsonl", `{"id":"a","language":"en","probs":[0.5,0.5],"label":7}\n`),
+      "--model",
+      "X",
+      "--benchmark",
+      "B",
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.jsonl:1, field "label": label 7 out of range for 2 options/);
-    const conflict = await calib("import", fixture("scores", "scores.jsonl"), "--model", "Tiny-Chat", "--sft", "other", "--benchmark", "B");
+    const conflict = await calib(
+      "import",
+      fixture("scores", "scores.jsonl"),
+      "--model",
+      "Tiny-Chat",
+      "--sft",
+      "other",
+      "--benchmark",
+      "B",
+    );
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toMatch(/model "Tiny-Chat" already exists with a different SFT dataset \(stored: chat\)/);
-    expect((await calib("import", "x.jsonl", "--model", "X", "--benchmark", "B", "--beta", "abc")).code).toBe(2);
+    expect(conflict.stderr).toMatch(
+      /model "Tiny-Chat" already exists with a different SFT dataset \(stored: chat\)/,
+    );
+    expect((await calib("import", "x.jsonl", "--model", "X", "--benchmark", "B", "--beta", "abc")).code).toBe(
+      2,
+    );
     expect((await calib("import", "x.jsonl", "--model", "X")).code).toBe(2);
     expect((await calib("import", "x.jsonl", "--model", "X", "--benchmark", "B", "--bogus")).code).toBe(2);
   });

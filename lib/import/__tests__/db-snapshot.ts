@@ -1,7 +1,9 @@
 /** Row counts and a content checksum of every table, to prove a failed import changed nothing. */
 import type pg from "pg";
 
-export async function snapshot(client: pg.ClientBase): Promise<Record<string, { rows: number; md5: string | null }>> {
+export async function snapshot(
+  client: pg.ClientBase,
+): Promise<Record<string, { rows: number; md5: string | null }>> {
   const tables = await client.query<{ name: string }>(
     `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
   );

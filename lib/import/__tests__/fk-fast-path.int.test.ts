@@ -45,12 +45,24 @@ describe("FK triggers vs the bulk fast path", () => {
       await client.query("BEGIN");
       expect(await enterBulkMode(client)).toBe(false);
       await client.query("ROLLBACK");
-      const r = await importFiles({ db: client, files: [fixture("scores")], model: "Plain", benchmark: "FK" });
+      const r = await importFiles({
+        db: client,
+        files: [fixture("scores")],
+        model: "Plain",
+        benchmark: "FK",
+      });
       expect(r.predictions).toBe(18);
       // Duplicates and failures behave the same on this path.
       const before = await snapshot(admin);
       const dup = `{"id":"d","language":"en","probs":[0.5,0.5],"label":0}\n`;
-      await expect(importFiles({ db: client, files: [tempFile("dup.jsonl", dup + dup)], model: "Plain", benchmark: "FK" })).rejects.toMatchObject({
+      await expect(
+        importFiles({
+          db: client,
+          files: [tempFile("dup.jsonl", dup + dup)],
+          model: "Plain",
+          benchmark: "FK",
+        }),
+      ).rejects.toMatchObject({
         where: { file: "dup.jsonl", line: 2, field: "id" },
       });
       expect(await snapshot(admin)).toEqual(before);
@@ -64,26 +76,57 @@ describe("FK triggers vs the bulk fast path", () => {
          JOIN "Run" r ON r.id = p."runId" JOIN "Model" m ON m.id = r."modelId" JOIN "Question" q ON q.id = p."questionId"
         ORDER BY q."languageCode", q."externalId", m.name`,
     );
-    const by = (name: string) => rows.rows.filter((x) => x.name === name).map(({ name: _n, ...rest }) => rest);
+    const by = (name: string) =>
+      rows.rows.filter((x) => x.name === name).map(({ name: _n, ...rest }) => rest);
     expect(by("Fast")).toEqual(by("Plain"));
     expect(fast.questionsCreated).toBe(0);
   });
 
   it("in bulk mode, referenced rows are locked as the FK triggers would lock them", async () => {
-    const q = (await admin.query<{ id: number; benchmarkId: number }>(`SELECT id, "benchmarkId" FROM "Question" WHERE "externalId" = 'q1' AND "languageCode" = 'en'`)).rows[0];
+    const q = (
+      await admin.query<{ id: number; benchmarkId: number }>(
+        `SELECT id, "benchmarkId" FROM "Question" WHERE "externalId" = 'q1' AND "languageCode" = 'en'`,
+      )
+    ).rows[0];
     await admin.query("BEGIN");
     expect(await enterBulkMode(admin)).toBe(true);
     await createStage(admin);
-    const rec = { line: 1, language: "en", externalId: "q1", subject: null, text: null, options: [], optionCount: 4, gold: 0, probs: [1, 0, 0, 0], logLikelihoods: null, predicted: 0, confidence: 1, correct: true };
-    await copyRows(admin, STAGE_COPY_SQL, (async function* () { yield encodeRecord(rec, 0); })());
+    const rec = {
+      line: 1,
+      language: "en",
+      externalId: "q1",
+      subject: null,
+      text: null,
+      options: [],
+      optionCount: 4,
+      gold: 0,
+      probs: [1, 0, 0, 0],
+      logLikelihoods: null,
+      predicted: 0,
+      confidence: 1,
+      correct: true,
+    };
+    await copyRows(
+      admin,
+      STAGE_COPY_SQL,
+      (async function* () {
+        yield encodeRecord(rec, 0);
+      })(),
+    );
     await lockReferencedRows(admin, q.benchmarkId, ["en"], STAGE);
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
     try {
       await other.query(`SET lock_timeout = '300ms'`);
-      await expect(other.query(`DELETE FROM "Question" WHERE id = $1`, [q.id])).rejects.toMatchObject({ code: "55P03" });
-      await expect(other.query(`DELETE FROM "Benchmark" WHERE id = $1`, [q.benchmarkId])).rejects.toMatchObject({ code: "55P03" });
-      await expect(other.query(`DELETE FROM "Language" WHERE code = 'en'`)).rejects.toMatchObject({ code: "55P03" });
+      await expect(other.query(`DELETE FROM "Question" WHERE id = $1`, [q.id])).rejects.toMatchObject({
+        code: "55P03",
+      });
+      await expect(
+        other.query(`DELETE FROM "Benchmark" WHERE id = $1`, [q.benchmarkId]),
+      ).rejects.toMatchObject({ code: "55P03" });
+      await expect(other.query(`DELETE FROM "Language" WHERE code = 'en'`)).rejects.toMatchObject({
+        code: "55P03",
+      });
     } finally {
       await other.end();
       await leaveBulkMode(admin);

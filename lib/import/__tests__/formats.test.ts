@@ -16,7 +16,9 @@ async function failure(p: Promise<unknown>): Promise<AtlasError> {
 
 describe("lm-eval samples", () => {
   it("parses GlobalMMLU samples: language/subject from the task name, letter target, softmax of log-likelihoods", async () => {
-    const recs = await parseFile(fixture("lm-eval", "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl"));
+    const recs = await parseFile(
+      fixture("lm-eval", "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl"),
+    );
     expect(recs).toHaveLength(4);
     const r = recs[0];
     expect(r.language).toBe("de");
@@ -34,7 +36,9 @@ describe("lm-eval samples", () => {
   });
 
   it("parses MMLU-ProX samples with gen_args arguments, numeric targets and varying option counts", async () => {
-    const recs = await parseFile(fixture("lm-eval", "samples_mmlu_prox_sw_biology_2025-02-03T08-30-11.004521.jsonl"));
+    const recs = await parseFile(
+      fixture("lm-eval", "samples_mmlu_prox_sw_biology_2025-02-03T08-30-11.004521.jsonl"),
+    );
     expect(recs.map((r) => [r.language, r.subject, r.externalId, r.optionCount, r.gold])).toEqual([
       ["sw", "biology", "1001", 10, 1],
       ["sw", "biology", "1002", 8, 0],
@@ -50,7 +54,18 @@ describe("lm-eval samples", () => {
     const [perChar] = await parseFile(f, { normalize: "per-char" });
     expect(perChar.logLikelihoods).toEqual(plain.logLikelihoods);
     // Choice "Moyo" (4 chars, leading delimiter stripped) scored -3.2; "Mapafu" (6) -0.4.
-    const lens = ["Moyo", "Mapafu", "Figo", "Ini", "Tumbo", "Ubongo", "Ngozi", "Kongosho", "Wengu", "Kibofu"].map((s) => s.length);
+    const lens = [
+      "Moyo",
+      "Mapafu",
+      "Figo",
+      "Ini",
+      "Tumbo",
+      "Ubongo",
+      "Ngozi",
+      "Kongosho",
+      "Wengu",
+      "Kibofu",
+    ].map((s) => s.length);
     const scaled = plain.logLikelihoods!.map((v, i) => v / lens[i]);
     const z = scaled.reduce((a, v) => a + Math.exp(v), 0);
     expect(perChar.probs[0]).toBeCloseTo(Math.exp(scaled[0]) / z, 12);
@@ -59,7 +74,15 @@ describe("lm-eval samples", () => {
   });
 
   it("takes --language over the task name and requires one when the task names none", async () => {
-    const line = JSON.stringify({ doc_id: 0, doc: { question: "q", choices: ["a", "b"] }, target: 0, filtered_resps: [["-1", "True"], ["-2", "False"]] });
+    const line = JSON.stringify({
+      doc_id: 0,
+      doc: { question: "q", choices: ["a", "b"] },
+      target: 0,
+      filtered_resps: [
+        ["-1", "True"],
+        ["-2", "False"],
+      ],
+    });
     const f = tempFile("samples_arc_challenge_2024-01-01T00-00-00.000000.jsonl", line + "\n");
     const e = await failure(parseFile(f));
     expect(e.where).toMatchObject({ line: 1, field: "language" });
@@ -76,7 +99,11 @@ describe("lm-eval samples", () => {
       doc_id: 3,
       doc: { question: "2+2?", choices: ["3", "4", "5"] },
       target: "4",
-      arguments: [["Q: 2+2?\nA:", " 3"], ["Q: 2+2?\nA:", " 4"], ["Q: 2+2?\nA:", " 5"]],
+      arguments: [
+        ["Q: 2+2?\nA:", " 3"],
+        ["Q: 2+2?\nA:", " 4"],
+        ["Q: 2+2?\nA:", " 5"],
+      ],
       resps: [[[-3.5, false]], [[-0.2, true]], [[-2.0, false]]],
     });
     const f = tempFile("samples_toy_en.jsonl", line + "\n");
@@ -90,9 +117,38 @@ describe("lm-eval samples", () => {
     const base = { doc_id: 0, doc: { question: "q", choices: ["a", "b"] }, target: 0 };
     const cases: [object, RegExp][] = [
       [{ ...base, filtered_resps: ["The answer is (B)"] }, /not a multiple-choice/],
-      [{ ...base, filtered_resps: [["-inf", "False"], ["-1", "True"]] }, /not a finite number/],
-      [{ ...base, filtered_resps: [["-1", "False"], ["-2", "True"], ["-3", "False"]] }, /doc has 2 options but 3 responses/],
-      [{ ...base, target: 5, filtered_resps: [["-1", "False"], ["-2", "True"]] }, /out of range/],
+      [
+        {
+          ...base,
+          filtered_resps: [
+            ["-inf", "False"],
+            ["-1", "True"],
+          ],
+        },
+        /not a finite number/,
+      ],
+      [
+        {
+          ...base,
+          filtered_resps: [
+            ["-1", "False"],
+            ["-2", "True"],
+            ["-3", "False"],
+          ],
+        },
+        /doc has 2 options but 3 responses/,
+      ],
+      [
+        {
+          ...base,
+          target: 5,
+          filtered_resps: [
+            ["-1", "False"],
+            ["-2", "True"],
+          ],
+        },
+        /out of range/,
+      ],
     ];
     for (const [obj, msg] of cases) {
       const f = tempFile("samples_x_en.jsonl", `\n${JSON.stringify(obj)}\n`);
@@ -131,7 +187,9 @@ describe("per-question scores", () => {
     const lp = await parseFile(fixture("scores", "logprobs.jsonl"));
     expect(lp[0].probs[0]).toBeCloseTo(0.9, 9);
     expect(lp[1].probs[1]).toBeCloseTo(0.7, 9);
-    expect(lp[1].logLikelihoods).toEqual([-1.6094379124341003, -0.35667494393873245, -2.995732273553991, -2.995732273553991]);
+    expect(lp[1].logLikelihoods).toEqual([
+      -1.6094379124341003, -0.35667494393873245, -2.995732273553991, -2.995732273553991,
+    ]);
   });
 
   it("parses CSV with per-option columns (trailing empty cells = fewer options) and quoted fields", async () => {
@@ -171,7 +229,9 @@ describe("Plaut et al. files", () => {
   it("renormalises over the options, takes the grade as correctness and leaves gold unknown", async () => {
     const recs = await parseFile(fixture("plaut", "arc__tiny__base.txt"));
     expect(recs).toHaveLength(5);
-    expect(recs.map((r) => [r.externalId, r.optionCount, r.predicted, r.correct, r.gold, r.language])).toEqual([
+    expect(
+      recs.map((r) => [r.externalId, r.optionCount, r.predicted, r.correct, r.gold, r.language]),
+    ).toEqual([
       ["0", 4, 1, true, null, "en"],
       ["1", 3, 2, false, null, "en"],
       ["2", 5, 4, true, null, "en"],

@@ -13,12 +13,27 @@ export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
 
-export async function parseFile(file: string, parse: Partial<ParseOptions> = {}, format?: Format, optionCount?: number): Promise<ImportRecord[]> {
+export async function parseFile(
+  file: string,
+  parse: Partial<ParseOptions> = {},
+  format?: Format,
+  optionCount?: number,
+): Promise<ImportRecord[]> {
   const name = path.basename(file);
   const fmt = format ?? (await detectFileFormat(file, name, 1 << 24));
-  const planned = { path: file, name, bytes: statSync(file).size, source: { name, sha256: "", bytes: 0, format: fmt } };
+  const planned = {
+    path: file,
+    name,
+    bytes: statSync(file).size,
+    source: { name, sha256: "", bytes: 0, format: fmt },
+  };
   const out: ImportRecord[] = [];
-  const opts = { parse: { normalize: "none" as const, renormalize: false, ...parse }, maxLineBytes: 1 << 24, optionCount, benchmark: "B" };
+  const opts = {
+    parse: { normalize: "none" as const, renormalize: false, ...parse },
+    maxLineBytes: 1 << 24,
+    optionCount,
+    benchmark: "B",
+  };
   for await (const batch of fileRecords(planned, opts)) out.push(...batch);
   return out;
 }

@@ -16,7 +16,12 @@ beforeAll(async () => {
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   // Questions exist (from an import); the worker writes a second, worker-provenance run over them.
-  const imp = await importFiles({ db: client, files: [fixture("scores", "scores.jsonl")], model: "M", benchmark: "Toy" });
+  const imp = await importFiles({
+    db: client,
+    files: [fixture("scores", "scores.jsonl")],
+    model: "M",
+    benchmark: "Toy",
+  });
   questions = (await client.query(`SELECT id, gold FROM "Question" ORDER BY id`)).rows;
   const r = await client.query(
     `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "provenance", "status")
@@ -31,7 +36,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const rowsFor = (qs: { id: number; gold: number }[]) => qs.map((q) => predictionRow(q.id, [0.1, 0.2, 0.3, 0.4], q.gold, [-2.3, -1.6, -1.2, -0.9]));
+const rowsFor = (qs: { id: number; gold: number }[]) =>
+  qs.map((q) => predictionRow(q.id, [0.1, 0.2, 0.3, 0.4], q.gold, [-2.3, -1.6, -1.2, -0.9]));
 
 describe("ingestPredictions", () => {
   it("writes rows through COPY and is idempotent on (runId, questionId)", async () => {
@@ -47,7 +53,10 @@ describe("ingestPredictions", () => {
     const second = await ingestPredictions(client, runId, stream());
     await client.query("COMMIT");
     expect(second).toEqual({ staged: 6, inserted: 2 });
-    const stored = await client.query(`SELECT probs, "logLikelihoods", predicted, confidence, correct FROM "Prediction" WHERE "runId" = $1 ORDER BY "questionId"`, [runId]);
+    const stored = await client.query(
+      `SELECT probs, "logLikelihoods", predicted, confidence, correct FROM "Prediction" WHERE "runId" = $1 ORDER BY "questionId"`,
+      [runId],
+    );
     expect(stored.rows).toHaveLength(6);
     expect(stored.rows[0]).toEqual({
       probs: [0.1, 0.2, 0.3, 0.4],
@@ -59,10 +68,14 @@ describe("ingestPredictions", () => {
   });
 
   it("fails on duplicates with onConflict 'error' and rejects non-finite values; the transaction rolls back", async () => {
-    const count = async () => (await client.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [runId])).rows[0].n;
+    const count = async () =>
+      (await client.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [runId])).rows[0]
+        .n;
     const before = await count();
     await client.query("BEGIN");
-    await expect(ingestPredictions(client, runId, rowsFor(questions.slice(0, 1)), { onConflict: "error" })).rejects.toMatchObject({ code: "23505" });
+    await expect(
+      ingestPredictions(client, runId, rowsFor(questions.slice(0, 1)), { onConflict: "error" }),
+    ).rejects.toMatchObject({ code: "23505" });
     await client.query("ROLLBACK");
     await client.query("BEGIN");
     const bad = { ...rowsFor(questions.slice(0, 1))[0], probs: [NaN, 1] };
@@ -75,17 +88,48 @@ describe("ingestPredictions", () => {
 describe("importFiles inside the caller's transaction", () => {
   it("uses a savepoint: committed with the caller's transaction, or undone on error without aborting it", async () => {
     await client.query("BEGIN");
-    const r = await importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy" });
+    const r = await importFiles({
+      db: client,
+      files: [fixture("scores", "logits.jsonl")],
+      model: "Nested",
+      benchmark: "Toy",
+    });
     expect(r.predictions).toBe(3);
     // A failing import inside the same transaction leaves the transaction usable and the first import intact.
-    await expect(importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy", beta: 0.5 })).rejects.toMatchObject({ code: "CONFLICT" });
-    const again = await importFiles({ db: client, files: [fixture("scores", "logprobs.jsonl")], model: "Nested", benchmark: "Toy" });
+    await expect(
+      importFiles({
+        db: client,
+        files: [fixture("scores", "logits.jsonl")],
+        model: "Nested",
+        benchmark: "Toy",
+        beta: 0.5,
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    const again = await importFiles({
+      db: client,
+      files: [fixture("scores", "logprobs.jsonl")],
+      model: "Nested",
+      benchmark: "Toy",
+    });
     expect(again.predictions).toBe(2);
     await client.query("ROLLBACK");
-    expect((await client.query(`SELECT count(*)::int AS n FROM "Model" WHERE name = 'Nested'`)).rows[0].n).toBe(0);
+    expect(
+      (await client.query(`SELECT count(*)::int AS n FROM "Model" WHERE name = 'Nested'`)).rows[0].n,
+    ).toBe(0);
     await client.query("BEGIN");
-    await importFiles({ db: client, files: [fixture("scores", "logits.jsonl")], model: "Nested", benchmark: "Toy" });
+    await importFiles({
+      db: client,
+      files: [fixture("scores", "logits.jsonl")],
+      model: "Nested",
+      benchmark: "Toy",
+    });
     await client.query("COMMIT");
-    expect((await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = 'Nested'`)).rows[0].n).toBe(1);
+    expect(
+      (
+        await client.query(
+          `SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = 'Nested'`,
+        )
+      ).rows[0].n,
+    ).toBe(1);
   });
 });

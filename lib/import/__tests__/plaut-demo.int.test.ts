@@ -40,7 +40,12 @@ describe.skipIf(!existsSync("data/plaut2024/arc__Mistral__chat.txt"))("importPla
     const models = await pool.query(
       `SELECT m.name, m.family, m."sftDataset", b.name AS base FROM "Model" m LEFT JOIN "Model" b ON b.id = m."baseModelId" ORDER BY m.name`,
     );
-    expect(models.rows).toContainEqual({ name: "Mistral-7B-Instruct", family: "Mistral-7B", sftDataset: "chat", base: "Mistral-7B" });
+    expect(models.rows).toContainEqual({
+      name: "Mistral-7B-Instruct",
+      family: "Mistral-7B",
+      sftDataset: "chat",
+      base: "Mistral-7B",
+    });
     expect(models.rows).toContainEqual({ name: "Yi-6B", family: "Yi-6B", sftDataset: null, base: null });
     const bench = await pool.query(`SELECT "optionCount" FROM "Benchmark" WHERE name = 'ARC-Challenge'`);
     expect(bench.rows).toEqual([{ optionCount: 5 }]);
@@ -67,7 +72,17 @@ describe.skipIf(!existsSync("data/plaut2024/arc__Mistral__chat.txt"))("importPla
   });
 
   it("stores per-language statistics that reproduce the published figures, top-label only", async () => {
-    const r = await pool.query<{ model: string; n: number; accuracy: number; confidence: number; ece: number; sce: number | null; brier: number | null; nll: number | null; bins: number }>(`
+    const r = await pool.query<{
+      model: string;
+      n: number;
+      accuracy: number;
+      confidence: number;
+      ece: number;
+      sce: number | null;
+      brier: number | null;
+      nll: number | null;
+      bins: number;
+    }>(`
       SELECT m.name AS model, s.n, s.accuracy, s.confidence, s.ece, s.sce, s.brier, s.nll, s.bins
         FROM "RunLanguageStats" s JOIN "Run" r ON r.id = s."runId" JOIN "Model" m ON m.id = r."modelId"
        WHERE s.binning = 'equal-width' AND s."languageCode" = 'en' ORDER BY m.name`);

@@ -12,6 +12,7 @@ export function parseJsonObject(text: string, file: string, line: number): Recor
     }
     throw badInput(`malformed JSON: ${(e as Error).message}`, { file, line });
   }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw badInput(`expected a JSON object per line`, { file, line });
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw badInput(`expected a JSON object per line`, { file, line });
   return v as Record<string, unknown>;
 }

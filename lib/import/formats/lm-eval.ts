@@ -31,7 +31,12 @@ export const lmEval: FormatSpec = {
   },
 };
 
-function sampleRecord(o: Record<string, unknown>, ctx: FileContext, task: TaskInfo, line: number): ImportRecord {
+function sampleRecord(
+  o: Record<string, unknown>,
+  ctx: FileContext,
+  task: TaskInfo,
+  line: number,
+): ImportRecord {
   const at = (field?: string): ErrorLocation => ({ file: ctx.name, line, field });
   const docId = o.doc_id;
   if (typeof docId !== "number" && typeof docId !== "string") throw badInput(`missing doc_id`, at("doc_id"));
@@ -55,10 +60,14 @@ function sampleRecord(o: Record<string, unknown>, ctx: FileContext, task: TaskIn
   const scores = normalise(ll, choiceTexts, ctx.options.normalize, at("arguments"));
   const probs = softmax(scores);
   const gold = goldIndex(o, doc, docOptions, choiceTexts, ll.length, at);
-  const subject = ctx.options.subject ?? task.subject ?? stringOr(doc.subject) ?? stringOr(doc.category) ?? null;
+  const subject =
+    ctx.options.subject ?? task.subject ?? stringOr(doc.subject) ?? stringOr(doc.category) ?? null;
   const language = ctx.options.language ?? task.language;
   if (!language) {
-    throw badInput(`no language: the task name "${task.task}" does not name one; pass --language`, at("language"));
+    throw badInput(
+      `no language: the task name "${task.task}" does not name one; pass --language`,
+      at("language"),
+    );
   }
   const { predicted, confidence } = decide(probs);
   return {
@@ -86,7 +95,10 @@ function logLikelihood(r: unknown, where: ErrorLocation): number {
     x = x[0];
   }
   if (typeof x === "string" && !/^\s*[-+]?[\d.]/.test(x) && !/^\s*[-+]?(nan|inf)/i.test(x)) {
-    throw badInput(`response is text, not a log-likelihood: not a multiple-choice (loglikelihood) sample`, where);
+    throw badInput(
+      `response is text, not a log-likelihood: not a multiple-choice (loglikelihood) sample`,
+      where,
+    );
   }
   return finiteNumber(x, where);
 }
@@ -106,7 +118,8 @@ function argumentContinuations(args: unknown, where: ErrorLocation): string[] | 
       });
   } else throw badInput(`arguments must be a list or an object`, where);
   if (pairs.length === 0) return null;
-  if (!pairs.every((p): p is string => typeof p === "string")) throw badInput(`arguments without a continuation string`, where);
+  if (!pairs.every((p): p is string => typeof p === "string"))
+    throw badInput(`arguments without a continuation string`, where);
   return pairs;
 }
 
@@ -120,7 +133,8 @@ const PRE_TOKEN = /\p{L}+|\p{N}+|[^\s\p{L}\p{N}]/gu;
 
 function normalise(ll: number[], choices: string[] | null, mode: Normalize, where: ErrorLocation): number[] {
   if (mode === "none") return ll;
-  if (!choices) throw badInput(`--normalize ${mode} needs the choice texts, but this sample has no arguments`, where);
+  if (!choices)
+    throw badInput(`--normalize ${mode} needs the choice texts, but this sample has no arguments`, where);
   return ll.map((v, i) => {
     const len = mode === "per-char" ? [...choices[i]].length : (choices[i].match(PRE_TOKEN)?.length ?? 0);
     if (len === 0) throw badInput(`choice ${i} is empty: cannot normalise by its length`, where);
@@ -129,7 +143,8 @@ function normalise(ll: number[], choices: string[] | null, mode: Normalize, wher
 }
 
 function optionTexts(doc: Record<string, unknown>): string[] | null {
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : null);
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : null;
   const direct = strings(doc.options) ?? strings(doc.choices) ?? strings(doc.endings);
   if (direct) return direct;
   if (isObject(doc.choices)) {
@@ -162,10 +177,14 @@ function goldIndex(
       if (i >= 0) return i;
     }
     if (/^\d+$/.test(t) || /^[A-Za-z]$/.test(t)) return parseLabel(t, k, at("target"));
-    throw badInput(`target ${JSON.stringify(target.slice(0, 60))} is not an option index, letter or text`, at("target"));
+    throw badInput(
+      `target ${JSON.stringify(target.slice(0, 60))} is not an option index, letter or text`,
+      at("target"),
+    );
   }
   if (typeof target === "number") return parseLabel(target, k, at("target"));
-  if (Array.isArray(target)) throw badInput(`several targets: not a single-answer multiple-choice sample`, at("target"));
+  if (Array.isArray(target))
+    throw badInput(`several targets: not a single-answer multiple-choice sample`, at("target"));
   for (const key of ["answer_index", "answer", "label", "gold"]) {
     const v = doc[key];
     if (typeof v === "number" || typeof v === "string") return parseLabel(v, k, at(`doc.${key}`));

@@ -7,7 +7,14 @@
 import { badInput } from "../../errors";
 import { CsvReader } from "../csv";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
-import { optionKey, orderOptionKeys, SCORE_ARRAY_KEYS, ScoresState, scoresRecord, type ScoreKind } from "./scores-row";
+import {
+  optionKey,
+  orderOptionKeys,
+  SCORE_ARRAY_KEYS,
+  ScoresState,
+  scoresRecord,
+  type ScoreKind,
+} from "./scores-row";
 
 interface Layout {
   width: number;
@@ -40,7 +47,10 @@ export const scoresCsv: FormatSpec = {
         }
         const f = rec.fields;
         if (f.length !== layout.width) {
-          throw badInput(`${f.length} fields but the header has ${layout.width}`, { file: ctx.name, line: rec.line });
+          throw badInput(`${f.length} fields but the header has ${layout.width}`, {
+            file: ctx.name,
+            line: rec.line,
+          });
         }
         const cell = (i: number) => (i >= 0 ? f[i].trim() : undefined);
         return scoresRecord(
@@ -52,7 +62,10 @@ export const scoresCsv: FormatSpec = {
             options: layout.options >= 0 ? optionsCell(f[layout.options], ctx.name, rec.line) : undefined,
             label: cell(layout.label),
             kind: layout.kind,
-            values: layout.arrayColumn >= 0 ? arrayCell(f[layout.arrayColumn], layout.kind, ctx.name, rec.line) : perOption(f, layout.optionColumns),
+            values:
+              layout.arrayColumn >= 0
+                ? arrayCell(f[layout.arrayColumn], layout.kind, ctx.name, rec.line)
+                : perOption(f, layout.optionColumns),
           },
           ctx,
           rec.line,
@@ -77,9 +90,19 @@ function headerLayout(fields: string[], file: string, line: number): Layout {
     return -1;
   };
   const id = find("id", "question_id", "sample_id", "doc_id");
-  if (id < 0) throw badInput(`header has no id column (id, question_id, sample_id or doc_id)`, { file, line, field: "id" });
+  if (id < 0)
+    throw badInput(`header has no id column (id, question_id, sample_id or doc_id)`, {
+      file,
+      line,
+      field: "id",
+    });
   const label = find("label", "gold", "answer_index", "answer");
-  if (label < 0) throw badInput(`header has no label column (label, gold, answer_index or answer)`, { file, line, field: "label" });
+  if (label < 0)
+    throw badInput(`header has no label column (label, gold, answer_index or answer)`, {
+      file,
+      line,
+      field: "label",
+    });
   const arrays = SCORE_ARRAY_KEYS.filter((k) => names.includes(k));
   const optionCols = names.flatMap((n, i) => {
     const key = optionKey(n);
@@ -98,7 +121,10 @@ function headerLayout(fields: string[], file: string, line: number): Layout {
     kind = o.kind;
     optionColumns = o.ordered.map((c) => c.i);
   } else {
-    throw badInput(`header has no score columns: probs, logprobs, logits, or per-option columns such as p_0, prob_A`, { file, line });
+    throw badInput(
+      `header has no score columns: probs, logprobs, logits, or per-option columns such as p_0, prob_A`,
+      { file, line },
+    );
   }
   return {
     width: fields.length,
@@ -125,8 +151,12 @@ function perOption(f: string[], cols: number[]): string[] {
 function arrayCell(raw: string, kind: ScoreKind, file: string, line: number): string[] {
   const s = raw.trim();
   if (s === "") throw badInput(`empty ${kind} cell`, { file, line, field: kind });
-  const inner = s.startsWith("[") || s.startsWith("{") ? s.slice(1, s.endsWith("]") || s.endsWith("}") ? -1 : undefined) : s;
-  if (inner.length === s.length - 1) throw badInput(`unclosed array in ${kind} cell`, { file, line, field: kind });
+  const inner =
+    s.startsWith("[") || s.startsWith("{")
+      ? s.slice(1, s.endsWith("]") || s.endsWith("}") ? -1 : undefined)
+      : s;
+  if (inner.length === s.length - 1)
+    throw badInput(`unclosed array in ${kind} cell`, { file, line, field: kind });
   return inner.split(/[;,|\s]+/).filter((x) => x !== "");
 }
 

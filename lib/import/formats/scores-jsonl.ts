@@ -7,7 +7,15 @@
 import { badInput } from "../../errors";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
 import { parseJsonObject } from "./json-line";
-import { optionKey, orderOptionKeys, SCORE_ARRAY_KEYS, ScoresState, scoresRecord, type OptionKey, type ScoreKind } from "./scores-row";
+import {
+  optionKey,
+  orderOptionKeys,
+  SCORE_ARRAY_KEYS,
+  ScoresState,
+  scoresRecord,
+  type OptionKey,
+  type ScoreKind,
+} from "./scores-row";
 
 export const scoresJsonl: FormatSpec = {
   name: "scores-jsonl",
@@ -40,13 +48,26 @@ export const scoresJsonl: FormatSpec = {
   },
 };
 
-function scoreValues(o: Record<string, unknown>, file: string, line: number): { kind: ScoreKind; values: unknown[] } {
+function scoreValues(
+  o: Record<string, unknown>,
+  file: string,
+  line: number,
+): { kind: ScoreKind; values: unknown[] } {
   // Common case first, without allocating: exactly one of the array keys.
-  const kind: ScoreKind | null = o.probs !== undefined ? "probs" : o.logprobs !== undefined ? "logprobs" : o.logits !== undefined ? "logits" : null;
+  const kind: ScoreKind | null =
+    o.probs !== undefined
+      ? "probs"
+      : o.logprobs !== undefined
+        ? "logprobs"
+        : o.logits !== undefined
+          ? "logits"
+          : null;
   if (kind) {
-    const count = (o.probs !== undefined ? 1 : 0) + (o.logprobs !== undefined ? 1 : 0) + (o.logits !== undefined ? 1 : 0);
+    const count =
+      (o.probs !== undefined ? 1 : 0) + (o.logprobs !== undefined ? 1 : 0) + (o.logits !== undefined ? 1 : 0);
     const arrays = count > 1 ? SCORE_ARRAY_KEYS.filter((k) => o[k] !== undefined) : [];
-    if (count > 1) throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
+    if (count > 1)
+      throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
     const v = o[kind];
     if (!Array.isArray(v)) throw badInput(`${kind} must be an array`, { file, line, field: kind });
     return { kind, values: v };
@@ -57,7 +78,10 @@ function scoreValues(o: Record<string, unknown>, file: string, line: number): { 
     if (key) cols.push({ key, value });
   }
   if (cols.length === 0) {
-    throw badInput(`no scores: expected "probs", "logprobs" or "logits" (an array) or per-option fields such as p_0, prob_A`, { file, line });
+    throw badInput(
+      `no scores: expected "probs", "logprobs" or "logits" (an array) or per-option fields such as p_0, prob_A`,
+      { file, line },
+    );
   }
   const ordered = orderOptionKeys(cols, { file, line });
   return { kind: ordered.kind, values: ordered.ordered.map((c) => c.value) };

@@ -23,7 +23,8 @@ const PREFIX_KIND: Record<string, ScoreKind> = {
 };
 
 // `p0`, `p_0`, `prob_A`, `logit-3`, `lp.B`: a letter needs a separator so that `probs` is not "prob" + option S.
-const OPTION_KEY = /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Za-z])|(\d+))$/i;
+const OPTION_KEY =
+  /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Za-z])|(\d+))$/i;
 
 export interface OptionKey {
   kind: ScoreKind;
@@ -49,7 +50,10 @@ export function optionKey(key: string): OptionKey | null {
  * Orders per-option keys into option positions. Indices must be contiguous from 0 (or from 1 for
  * `p1..pK`, which are then shifted), one kind and one style (digits or letters) per row.
  */
-export function orderOptionKeys<T extends { key: OptionKey }>(cols: T[], where: ErrorLocation): { kind: ScoreKind; ordered: T[] } {
+export function orderOptionKeys<T extends { key: OptionKey }>(
+  cols: T[],
+  where: ErrorLocation,
+): { kind: ScoreKind; ordered: T[] } {
   const kind = cols[0].key.kind;
   for (const c of cols) {
     if (c.key.kind !== kind) throw badInput(`mixes ${kind} and ${c.key.kind} columns`, where);
@@ -59,7 +63,10 @@ export function orderOptionKeys<T extends { key: OptionKey }>(cols: T[], where: 
   const base = sorted[0].key.index === 1 && !sorted[0].key.letter ? 1 : 0;
   sorted.forEach((c, i) => {
     if (c.key.index !== i + base) {
-      throw badInput(`option columns must be contiguous from ${base === 1 ? "1" : sorted[0].key.letter ? "A" : "0"} (missing or repeated option ${i + base})`, where);
+      throw badInput(
+        `option columns must be contiguous from ${base === 1 ? "1" : sorted[0].key.letter ? "A" : "0"} (missing or repeated option ${i + base})`,
+        where,
+      );
     }
   });
   return { kind, ordered: sorted };
@@ -87,15 +94,26 @@ function at(ctx: FileContext, line: number, field?: string): ErrorLocation {
   return { file: ctx.name, line, field };
 }
 
-export function scoresRecord(row: ScoresRow, ctx: FileContext, line: number, state: ScoresState): ImportRecord {
+export function scoresRecord(
+  row: ScoresRow,
+  ctx: FileContext,
+  line: number,
+  state: ScoresState,
+): ImportRecord {
   if (state.kind !== row.kind) {
-    if (state.kind) throw badInput(`row gives ${row.kind} but earlier rows gave ${state.kind}; use one kind of score per file`, at(ctx, line, row.kind));
+    if (state.kind)
+      throw badInput(
+        `row gives ${row.kind} but earlier rows gave ${state.kind}; use one kind of score per file`,
+        at(ctx, line, row.kind),
+      );
     state.kind = row.kind;
   }
 
   const id = row.id;
   const externalId =
-    typeof id === "string" && id.length > 0 && id.charCodeAt(0) > 32 && id.charCodeAt(id.length - 1) > 32 ? id : idString(id, at(ctx, line, "id"));
+    typeof id === "string" && id.length > 0 && id.charCodeAt(0) > 32 && id.charCodeAt(id.length - 1) > 32
+      ? id
+      : idString(id, at(ctx, line, "id"));
   const language = row.language ?? ctx.options.language;
   if (language === undefined || language === null || language === "") {
     throw badInput(`missing language (add a "language" field or pass --language)`, at(ctx, line, "language"));
@@ -110,7 +128,8 @@ export function scoresRecord(row: ScoresRow, ctx: FileContext, line: number, sta
     const v = row.values[i];
     // Fast path for JSON numbers; strings, blanks and non-finite values go through the checks.
     if (typeof v === "number" && Number.isFinite(v)) values[i] = v;
-    else if (v === "" || v === null || v === undefined) throw badInput(`missing score for option ${i}`, at(ctx, line, row.kind));
+    else if (v === "" || v === null || v === undefined)
+      throw badInput(`missing score for option ${i}`, at(ctx, line, row.kind));
     else values[i] = finiteNumber(v, at(ctx, line, row.kind));
     sum += values[i];
     if (values[i] < 0) negative = true;
@@ -119,12 +138,18 @@ export function scoresRecord(row: ScoresRow, ctx: FileContext, line: number, sta
   let logLikelihoods: number[] | null = null;
   if (row.kind === "probs") {
     // checkProbs explains (or renormalises) what the inline test does not accept as is.
-    probs = !negative && Math.abs(sum - 1) <= SUM_TOLERANCE ? values : checkProbs(values, { renormalize: ctx.options.renormalize }, at(ctx, line, "probs"));
-  }
-  else {
+    probs =
+      !negative && Math.abs(sum - 1) <= SUM_TOLERANCE
+        ? values
+        : checkProbs(values, { renormalize: ctx.options.renormalize }, at(ctx, line, "probs"));
+  } else {
     if (row.kind === "logprobs") {
       for (let i = 0; i < n; i++) {
-        if (values[i] > 1e-6) throw badInput(`log-probability ${values[i]} for option ${i} is positive`, at(ctx, line, "logprobs"));
+        if (values[i] > 1e-6)
+          throw badInput(
+            `log-probability ${values[i]} for option ${i} is positive`,
+            at(ctx, line, "logprobs"),
+          );
       }
       logLikelihoods = values;
     }
@@ -132,8 +157,12 @@ export function scoresRecord(row: ScoresRow, ctx: FileContext, line: number, sta
   }
 
   const options = optionTexts(row.options, n, ctx, line);
-  if (row.label === undefined || row.label === null || row.label === "") throw badInput(`missing label`, at(ctx, line, "label"));
-  const gold = typeof row.label === "number" && Number.isInteger(row.label) && row.label >= 0 && row.label < n ? row.label : parseLabel(row.label, n, at(ctx, line, "label"));
+  if (row.label === undefined || row.label === null || row.label === "")
+    throw badInput(`missing label`, at(ctx, line, "label"));
+  const gold =
+    typeof row.label === "number" && Number.isInteger(row.label) && row.label >= 0 && row.label < n
+      ? row.label
+      : parseLabel(row.label, n, at(ctx, line, "label"));
   const { predicted, confidence } = decide(probs);
   return {
     line,
@@ -169,7 +198,9 @@ const NO_OPTIONS: string[] = [];
 
 function optionTexts(v: unknown, count: number, ctx: FileContext, line: number): string[] {
   if (v === undefined || v === null || v === "") return NO_OPTIONS;
-  if (!Array.isArray(v) || !v.every((o) => typeof o === "string")) throw badInput(`options must be an array of strings`, at(ctx, line, "options"));
-  if (v.length !== count) throw badInput(`${v.length} option texts but ${count} scores`, at(ctx, line, "options"));
+  if (!Array.isArray(v) || !v.every((o) => typeof o === "string"))
+    throw badInput(`options must be an array of strings`, at(ctx, line, "options"));
+  if (v.length !== count)
+    throw badInput(`${v.length} option texts but ${count} scores`, at(ctx, line, "options"));
   return v as string[];
 }
