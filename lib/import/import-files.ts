@@ -131,6 +131,9 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
     if (!nested) await enlargeTempBuffers(client);
     await client.query(nested ? "SAVEPOINT atlas_import" : "BEGIN");
     try {
+      // The staging joins hash up to every row of the import: keep them in memory rather than in
+      // batches spilled to disk (default work_mem is 4 MB). Transaction-local.
+      await client.query(`SET LOCAL work_mem = '${process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB"}'`);
       const result = await importInTransaction(
         client,
         opts,
