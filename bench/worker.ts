@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:worker` — the evaluation worker end to end (plan → pg-boss queue → scoring → COPY
+ * writes → stats) for both scoring methods and several batch sizes, on the tiny fixture model and on a
+ * generated ~20M-parameter GPT-2 (scripts/make-tiny-model.py --preset 20m, needs Debian's
+ * python3-torch python3-onnx python3-regex; skipped with a message when they are missing).
+ *
+ * For every case it measures wall time from enqueue to the run's completion, the time spent inside
+ * onnxruntime (the model's forward calls), tokens scored, and reports
+ *   overhead_share = 1 − onnx_time / wall_time   (tokenisation, prompt building, queue, DB writes, stats).
+ * Ends with one JSON line per case:
+ *   {"bench":"worker","model":…,"method":…,"batch":…,"questions_per_s":…,"tokens_per_s":…,"overhead_share":…}
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { ensureEmbedded, embeddedOptionsFromEnv } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { endPools, poolFor } from "../lib/db/pool";
+
+const root = process.cwd();
+const benchDir = path.join(root, ".atlas", "bench-worker");
+const modelsDir = path.join(benchDir, "models");
+process.env.ATLAS_MODELS_DIR = modelsDir;
+
+// A deterministic question generator in the GlobalMMLU layout (English words, realistic lengths).
+const WORDS = "the of and to in is was for on that with as by at from this which are be or an have not it were has all their been one more can its other also two after first into new time would most these some may only over many years such later made between about three both during including known used where city world state work while".split(" ");
+function dataset(dir: string, n: number) {
+  let s = 12345;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const words = (k: number) => Array.from({ length: k }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(" ");
+  const rows = (split: string, count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      JSON.stringify({
+        sample_id: `${split}/${i}`, subject: "miscellaneous", subject_category: "Other",
+        question: `${words(28)}?`, option_a: words(4), option_b: words(5), option_c: words(3), option_d: words(6),
+        answer: "ABCD"[i % 4],
+      }),
+    ).join("\n") + "\n";
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "test_en.jsonl"), rows("test", n));
+  writeFileSync(path.join(dir, "dev_en.jsonl"), rows("dev", 5));
+}
+
+function ensure20m(): string | null {
+  const folder = path.join(modelsDir, "gpt2-20m");
+  if (existsSync(path.join(folder, "onnx", "model.onnx"))) return "gpt2-20m";
+  const probe = spawnSync("/usr/bin/python3", ["-c", "import torch, onnx, regex"], { encoding: "utf8" });
+  if (probe.status !== 0) {
+    console.error("bench:worker: skipping the 20M model — install Debian's python3-torch python3-onnx python3-regex to generate it");
+    return null;
+  }
+  console.error("generating the ~20M-parameter model (scripts/make-tiny-model.py --preset 20m)…");
+  const r = spawnSync("/usr/bin/python3", ["scripts/make-tiny-model.py", "--preset", "20m", "--out", folder], { stdio: "inherit" });
+  return r.status === 0 ? "gpt2-20m" : null;
+}
+
+async function main() {
+  mkdirSync(modelsDir, { recursive: true });
+  cpSync(path.join(root, "tests/fixtures/models/tiny-gpt2"), path.join(modelsDir, "tiny-gpt2"), { recursive: true });
+  const big = ensure20m();
+
+  const admin = process.env.BENCH_ADMIN_URL ?? (await ensureEmbedded(embeddedOptionsFromEnv({ ...process.env, ATLAS_PG_DATABASE: "postgres" })));
+  const dbName = "atlas_bench_worker";
+  const a = new pg.Client({ connectionString: admin });
+  await a.connect();
+  await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await a.query(`CREATE DATABASE ${dbName}`);
+  await a.end();
+  const u = new URL(admin);
+  u.pathname = `/${dbName}`;
+  const url = u.toString();
+  await migrate(url, { quiet: true });
+  const pool = poolFor(url);
+
+  const { registerModel } = await import("../lib/cli/commands/register-model");
+  const { planEvaluation } = await import("../workers/evaluation/plan");
+  const { evaluationRequestSchema } = await import("../workers/evaluation/request");
+  const { startWorker } = await import("../workers/worker");
+  const { stopBosses } = await import("../workers/queue/boss");
+  const { modelFor } = await import("../workers/evaluation/model-cache");
+  const split = await import("../workers/jobs/evaluate-split");
+
+  const cases: { model: string; questions: number; method: "letter" | "continuation"; batch: number }[] = [];
+  for (const [model, n] of [["tiny-gpt2", 400], ...(big ? [[big, 96]] : [])] as [string, number][]) {
+    for (const batch of [1, 8, 32]) cases.push({ model, questions: n, method: "letter", batch });
+    for (const batch of [1, 8]) cases.push({ model, questions: n, method: "continuation", batch });
+  }
+  const results: Record<string, unknown>[] = [];
+  const worker = await startWorker(url, { quiet: true });
+  for (const [i, c] of cases.entries()) {
+    const data = path.join(benchDir, `data-${c.questions}`);
+    if (!existsSync(data)) dataset(data, c.questions);
+    const name = `${c.model}-case${i}`;
+    await registerModel(pool, { name, onnx: c.model, family: c.model }, () => {});
+    // Load once outside the timing and count time inside onnxruntime through the model's forward.
+    const model = await modelFor(c.model, () => {});
+    const original = model.forward;
+    let onnxMs = 0;
+    model.forward = async (...args) => {
+      const t = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        onnxMs += performance.now() - t;
+      }
+    };
+    const t0 = performance.now();
+    const plan = await planEvaluation(pool, url, evaluationRequestSchema.parse({ model: name, benchmark: "GlobalMMLU", data, method: c.method, batchSize: c.batch }));
+    for (;;) {
+      const r = await pool.query<{ status: string }>(`SELECT "status"::text AS status FROM "Run" WHERE "id" = $1`, [plan.runId]);
+      if (r.rows[0].status === "completed") break;
+      if (r.rows[0].status === "failed") throw new Error(`run ${plan.runId} failed`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const wallMs = performance.now() - t0;
+    model.forward = original;
+    const t = split.lastTimings!;
+    const line = {
+      bench: "worker",
+      model: c.model,
+      method: c.method,
+      batch: c.batch,
+      questions: t.questions,
+      questions_per_s: +(t.questions / (wallMs / 1000)).toFixed(2),
+      tokens_per_s: +(t.tokens / (wallMs / 1000)).toFixed(0),
+      onnx_s: +(onnxMs / 1000).toFixed(3),
+      wall_s: +(wallMs / 1000).toFixed(3),
+      overhead_share: +(1 - onnxMs / wallMs).toFixed(3),
+    };
+    console.error(`${c.model} ${c.method} batch ${c.batch}: ${line.questions_per_s} q/s, ${line.tokens_per_s} tok/s, onnx ${line.onnx_s}s of ${line.wall_s}s → overhead ${line.overhead_share}`);
+    results.push(line);
+  }
+  await worker.stop();
+  await stopBosses();
+  await endPools();
+  const c2 = new pg.Client({ connectionString: admin });
+  await c2.connect();
+  await c2.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await c2.end();
+  rmSync(path.join(benchDir, "data-400"), { recursive: true, force: true });
+  for (const r of results) console.log(JSON.stringify(r));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
