@@ -94,19 +94,8 @@ export class ResampleEngine {
     let total = 0;
     let sCorrect = 0;
     let sConf = 0;
-    let sH = 0;
-    let sBrier = 0;
-    let sNll = 0;
-    const sce = this.sce;
-    const cells = this.cells;
-    const goldEntry = this.goldEntry;
-    const offsets = this.offsets;
-    const probs = this.probs;
-    if (sce) {
-      sce.count.fill(0);
-      sce.sumP.fill(0);
-      sce.sumY.fill(0);
-    }
+    // Top-label pass: means, equal-width bins and the smECE grid. (Two tight loops — this one and the
+    // classwise one below — run faster in V8 than one loop doing both.)
     for (let i = 0; i < n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
@@ -115,9 +104,6 @@ export class ResampleEngine {
       total += wi;
       sCorrect += wi * y;
       sConf += wi * c;
-      if (entropy) sH += wi * entropy[i];
-      if (brier) sBrier += wi * (brier as Float64Array)[i];
-      if (nll) sNll += wi * (nll as Float64Array)[i];
       const b = ewBin[i];
       count[b] += wi;
       sumValue[b] += wi * c;
@@ -129,16 +115,11 @@ export class ResampleEngine {
       vr[g + 1] += wi * (f * r);
       v1[g] += wi * (1 - f);
       v1[g + 1] += wi * f;
-      if (sce) {
-        const end = (offsets as Int32Array)[i + 1];
-        for (let j = (offsets as Int32Array)[i]; j < end; j++) {
-          const cell = (cells as Int32Array)[j];
-          sce.count[cell] += wi;
-          sce.sumP[cell] += wi * (probs as Float64Array)[j];
-          if ((goldEntry as Uint8Array)[j]) sce.sumY[cell] += wi;
-        }
-      }
     }
+    const sH = entropy ? weightedSum(entropy, w) : 0;
+    const sBrier = brier ? weightedSum(brier, w) : 0;
+    const sNll = nll ? weightedSum(nll, w) : 0;
+    if (this.sce) this.accumulateSce(w);
     this.grid.total = total;
 
     const binned: Partial<Record<Binning, BinnedErrors>> = {};
@@ -161,12 +142,35 @@ export class ResampleEngine {
       entropyBits: entropy ? sH / total : null,
       smece: sm.smece,
       smeceSigma: sm.sigma,
-      sce: sce ? this.sceValue() : null,
+      sce: this.sce ? this.sceValue() : null,
       ace: this.classSorted ? this.aceValue(w) : null,
       brier: brier ? sBrier / total : null,
       nll: nll ? sNll / total : null,
       binned,
     };
+  }
+
+  /** Classwise cells: per option entry, weight, weight·p_k and weight·[gold = k] into cell k·M + bin(p_k). */
+  private accumulateSce(w: Int32Array): void {
+    const { count, sumP, sumY } = this.sce as NonNullable<ResampleEngine["sce"]>;
+    count.fill(0);
+    sumP.fill(0);
+    sumY.fill(0);
+    const offsets = this.offsets as Int32Array;
+    const probs = this.probs as Float64Array;
+    const cells = this.cells as Int32Array;
+    const gold = this.goldEntry as Uint8Array;
+    for (let i = 0; i < this.n; i++) {
+      const wi = w[i];
+      if (wi === 0) continue;
+      const end = offsets[i + 1];
+      for (let j = offsets[i]; j < end; j++) {
+        const cell = cells[j];
+        count[cell] += wi;
+        sumP[cell] += wi * probs[j];
+        if (gold[j]) sumY[cell] += wi;
+      }
+    }
   }
 
   /** SCE from the accumulated cells (as staticCalibrationError). */
@@ -203,4 +207,11 @@ export class ResampleEngine {
     }
     return total / (present * r);
   }
+}
+
+/** Σ w_i·x_i in row order (as MetricEngine's weighted means). */
+function weightedSum(x: Float64Array, w: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += w[i] * x[i];
+  return s;
 }

@@ -194,3 +194,39 @@ describe("recomputeRunStats", () => {
     await expect(inTransaction(() => recomputeRunStats(client, 999999))).rejects.toSatisfy((e) => e instanceof AtlasError && e.code === "NOT_FOUND");
   });
 });
+
+// Opt-in timing on a million predictions (40 languages × 25,000 questions, K = 4):
+//   ATLAS_STATS_PERF=1 npx vitest run --project int lib/db/stats
+describe.skipIf(!process.env.ATLAS_STATS_PERF)("recomputeRunStats on 1M predictions", () => {
+  it("times the recompute without and with the bootstrap", { timeout: 1_800_000 }, async () => {
+    const bench = (await client.query<{ id: number }>(`INSERT INTO "Benchmark" ("name", "optionCount") VALUES ('PERF', 4) RETURNING "id"`)).rows[0].id;
+    const run = await insertRun(modelId, bench, false);
+    let t0 = Date.now();
+    // generated in SQL: 40 languages × 25,000 questions, softmax of 4 N(0, 2²) logits
+    await client.query(
+      `INSERT INTO "Question" ("benchmarkId", "languageCode", "externalId", "optionCount", "gold")
+       SELECT $1, l."code", l."code" || '-' || i, 4, floor(random() * 4)::int
+         FROM (SELECT "code" FROM "Language" ORDER BY "code" LIMIT 40) l, generate_series(1, 25000) i`,
+      [bench],
+    );
+    await client.query(
+      `INSERT INTO "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct")
+       SELECT $1, "id", ARRAY[e1 / s, e2 / s, e3 / s, e4 / s], '{}', 0, 0, false
+         FROM (SELECT "id", e1, e2, e3, e4, e1 + e2 + e3 + e4 AS s
+                 FROM (SELECT "id", exp(2 * random_normal()) e1, exp(2 * random_normal()) e2, exp(2 * random_normal()) e3, exp(2 * random_normal()) e4
+                         FROM "Question" WHERE "benchmarkId" = $2) x) y`,
+      [run, bench],
+    );
+    await client.query(`ANALYZE "Prediction"; ANALYZE "Question"`);
+    const langs = { length: 40 };
+    console.log(`inserted 1,000,000 predictions in ${Date.now() - t0} ms`);
+    for (const bootstrap of [0, 20, 200]) {
+      t0 = Date.now();
+      const cpu0 = process.cpuUsage();
+      await inTransaction(() => recomputeRunStats(client, run, { bootstrap }));
+      const cpu = process.cpuUsage(cpu0);
+      console.log(`recompute, bootstrap ${bootstrap}: ${Date.now() - t0} ms wall, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU (node)`);
+    }
+    expect((await statsRows(run)).length).toBe(2 * langs.length);
+  });
+});

@@ -3,9 +3,9 @@
  * (language, binning) — from its predictions, so that no view ever scans predictions.
  *
  * Runs inside the caller's transaction (no BEGIN/COMMIT here): DELETE the run's rows (for the chosen
- * languages) and INSERT the new ones. Predictions are read in keyset-paginated chunks ordered by
- * question id (the Prediction primary key), with the probabilities sent as binary float8 (array_send)
- * to skip decimal text parsing, and dealt into per-language typed arrays; metrics come from
+ * languages) and INSERT the new ones. Predictions are read with one binary COPY of the run (ordered by
+ * question id along the Prediction primary key) and parsed straight from the stream into per-language
+ * typed arrays — no per-row JS objects, no decimal text; metrics come from
  * lib/calibration (both binnings, default 15 bins) with seeded bootstrap 95% intervals (default 200
  * resamples; seed "<runId>/<languageCode>", so a recompute reproduces the same intervals).
  *
@@ -15,6 +15,7 @@
  * max p (Prediction.confidence when no probabilities are stored) and sce/ace/brier/nll are NULL.
  */
 import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import {
   BINNINGS,
   type Binning,
@@ -40,8 +41,6 @@ export interface RecomputeOptions {
   languages?: string[];
 }
 
-const CHUNK = 20000;
-
 /** Per-language accumulation of a run's predictions. */
 class LanguageRows {
   probs = new Float64Array(4096);
@@ -54,9 +53,9 @@ class LanguageRows {
   missingGold = false;
   missingProbs = false;
 
-  add(questionId: number, probs: Buffer, gold: number | null, correct: boolean, confidence: number, runId: number): void {
+  /** Appends a row whose k probabilities were just written at probs[used..] (see reserve). */
+  add(questionId: number, k: number, gold: number | null, correct: boolean, confidence: number, runId: number): void {
     const where = `run ${runId}, question ${questionId}`;
-    const k = decodeFloat8Array(probs, this, where);
     if (k < 2) this.missingProbs = true;
     else {
       const problem = checkProbRow(this.probs, this.used, k);
@@ -64,7 +63,7 @@ class LanguageRows {
       if (gold !== null && (gold < 0 || gold >= k))
         throw badInput(`${where}: gold index ${gold} outside the ${k} options`, { field: "Question.gold" });
     }
-    this.used += Math.max(k, 0);
+    this.used += k;
     this.offsets.push(this.used);
     if (k > this.maxK) this.maxK = k;
     if (gold === null) this.missingGold = true;
@@ -98,26 +97,6 @@ class LanguageRows {
     } else confidence = Float64Array.from(this.confidence);
     return { kind: "top-label", n, confidence, correct: Uint8Array.from(this.correct), rows };
   }
-}
-
-/**
- * Decodes PostgreSQL's binary array format (array_send of float8[]) into acc.probs at acc.used;
- * returns the element count (0 for an empty array).
- */
-function decodeFloat8Array(buf: Buffer, acc: LanguageRows, where: string): number {
-  const ndim = buf.readInt32BE(0);
-  if (ndim === 0) return 0;
-  if (ndim !== 1) throw badInput(`${where}: probs must be a one-dimensional array`, { field: "Prediction.probs" });
-  if (buf.readInt32BE(4) !== 0) throw badInput(`${where}: probs contains NULL`, { field: "Prediction.probs" });
-  const k = buf.readInt32BE(12);
-  acc.reserve(k);
-  let pos = 20;
-  for (let j = 0; j < k; j++) {
-    // each element: int32 length (8), then the float8 big-endian
-    acc.probs[acc.used + j] = buf.readDoubleBE(pos + 4);
-    pos += 12;
-  }
-  return k;
 }
 
 interface StatsRow {
@@ -157,28 +136,117 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (stats.length > 0) await insertStats(client, runId, stats);
 }
 
+/**
+ * Streams the run's predictions with COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
+ * arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8,
+ * languageCode text. Rows come in question-id order, so every language's rows (and hence its
+ * equal-mass ties and bootstrap draws) are in a reproducible order.
+ */
 async function readPredictions(client: pg.ClientBase, runId: number, languages: string[] | null): Promise<Map<string, LanguageRows>> {
-  const out = new Map<string, LanguageRows>();
-  let after = -2147483648;
-  for (;;) {
-    const params: unknown[] = [runId, after, CHUNK];
-    if (languages) params.push(languages);
-    const res = await client.query<{ id: number; probs: Buffer; gold: number | null; correct: boolean; confidence: number; lang: string }>(
-      `SELECT p."questionId" AS id, array_send(p."probs") AS probs, q."gold", p."correct", p."confidence", q."languageCode" AS lang
-         FROM "Prediction" p JOIN "Question" q ON q."id" = p."questionId"
-        WHERE p."runId" = $1 AND p."questionId" > $2 ${languages ? `AND q."languageCode" = ANY($4::text[])` : ""}
-        ORDER BY p."questionId" LIMIT $3`,
-      params,
-    );
-    for (const r of res.rows) {
-      let acc = out.get(r.lang);
-      if (!acc) out.set(r.lang, (acc = new LanguageRows()));
-      acc.add(r.id, r.probs, r.gold, r.correct, r.confidence, runId);
+  // COPY takes no bind parameters: the run id is a validated integer, languages are escaped literals.
+  if (!Number.isSafeInteger(runId)) throw badInput(`run id must be an integer, got ${runId}`, { field: "runId" });
+  const filter = languages
+    ? `AND q."languageCode" IN (${languages.length ? languages.map((l) => escapeLiteral(l)).join(", ") : "NULL"})`
+    : "";
+  const sql = `COPY (
+      SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
+        FROM "Prediction" p JOIN "Question" q ON q."id" = p."questionId"
+       WHERE p."runId" = ${runId} ${filter}
+       ORDER BY p."questionId"
+    ) TO STDOUT (FORMAT binary)`;
+  const parser = new CopyParser(runId);
+  const stream = client.query(copyTo(sql));
+  for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+  parser.end();
+  return parser.byLanguage;
+}
+
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+
+/** Incremental parser of PostgreSQL's binary COPY format for the six columns above. */
+class CopyParser {
+  readonly byLanguage = new Map<string, LanguageRows>();
+  private buf: Buffer = Buffer.alloc(0);
+  private headerDone = false;
+  private finished = false;
+  private last: LanguageRows | null = null;
+  private lastLang = "";
+
+  constructor(private readonly runId: number) {}
+
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    let pos = 0;
+    if (!this.headerDone) {
+      if (this.buf.length < 19) return;
+      if (!this.buf.subarray(0, 11).equals(COPY_SIGNATURE)) throw new AtlasError("INTERNAL", "unexpected COPY header");
+      pos = 19 + this.buf.readInt32BE(15);
+      this.headerDone = true;
     }
-    if (res.rows.length < CHUNK) break;
-    after = res.rows[res.rows.length - 1].id;
+    for (;;) {
+      const next = this.tuple(pos);
+      if (next < 0) break;
+      pos = next;
+    }
+    this.buf = this.buf.subarray(pos);
   }
-  return out;
+
+  end(): void {
+    if (!this.finished) throw new AtlasError("INTERNAL", "COPY stream ended without its trailer");
+  }
+
+  /** Parses one tuple at pos; returns the position after it, or −1 if it is not complete yet. */
+  private tuple(pos: number): number {
+    const b = this.buf;
+    if (pos + 2 > b.length) return -1;
+    const fields = b.readInt16BE(pos);
+    if (fields === -1) {
+      this.finished = true;
+      return pos + 2;
+    }
+    // Find the tuple's end first, so that a partial tuple is left for the next chunk.
+    let p = pos + 2;
+    const start: number[] = [];
+    const len: number[] = [];
+    for (let f = 0; f < fields; f++) {
+      if (p + 4 > b.length) return -1;
+      const l = b.readInt32BE(p);
+      start.push(p + 4);
+      len.push(l);
+      p += 4 + Math.max(l, 0);
+      if (p > b.length) return -1;
+    }
+    const questionId = b.readInt32BE(start[0]);
+    const gold = len[2] < 0 ? null : b.readInt32BE(start[2]);
+    const correct = b[start[3]] === 1;
+    const confidence = b.readDoubleBE(start[4]);
+    const lang = b.toString("utf8", start[5], start[5] + len[5]);
+    let acc = lang === this.lastLang ? this.last : this.byLanguage.get(lang);
+    if (!acc) this.byLanguage.set(lang, (acc = new LanguageRows()));
+    this.last = acc;
+    this.lastLang = lang;
+    // probs: binary array — ndim, has-null flag, element oid, then per dimension (size, lower bound),
+    // then per element (length 8, float8 big-endian).
+    const a = start[1];
+    const where = `run ${this.runId}, question ${questionId}`;
+    const ndim = b.readInt32BE(a);
+    let k = 0;
+    if (ndim !== 0) {
+      if (ndim !== 1) throw badInput(`${where}: probs must be a one-dimensional array`, { field: "Prediction.probs" });
+      if (b.readInt32BE(a + 4) !== 0) throw badInput(`${where}: probs contains NULL`, { field: "Prediction.probs" });
+      k = b.readInt32BE(a + 12);
+      acc.reserve(k);
+      const out = acc.probs;
+      let e = a + 20 + 4;
+      for (let j = 0; j < k; j++, e += 12) out[acc.used + j] = b.readDoubleBE(e);
+    }
+    acc.add(questionId, k, gold, correct, confidence, this.runId);
+    return p;
+  }
+}
+
+function escapeLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 const COLUMNS = [
