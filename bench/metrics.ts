@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { computeMetrics, type LabelledSet, Rng } from "../lib/calibration/index";
@@ -26,6 +26,8 @@ interface CaseResult {
   k: number;
   seconds: number;
   runs: number[];
+  /** CPU seconds of the median run's process (user + system): less sensitive than wall time to other load. */
+  cpuSeconds: number;
   peakRssMb: number;
   metrics: Record<string, number | null>;
 }
@@ -80,17 +82,22 @@ function runCase(n: number, k: number, repeats: number, dumpDir: string | undefi
   }
   computeMetrics(set, { bins: BINS }); // warm-up (JIT)
   const runs: number[] = [];
+  const cpu: number[] = [];
   let m = computeMetrics(set, { bins: BINS });
   for (let r = 0; r < repeats; r++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     m = computeMetrics(set, { bins: BINS });
     runs.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
   const result: CaseResult = {
     n,
     k,
     seconds: median(runs),
     runs,
+    cpuSeconds: median(cpu),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     metrics: {
       accuracy: m.accuracy,
@@ -135,6 +142,7 @@ function main(): void {
   const numpy = hasNumpy();
   const dir = numpy ? mkdtempSync(join(tmpdir(), "bench-metrics-")) : undefined;
   console.log(`bench:metrics — ${n.toLocaleString("en")} questions, ${BINS} bins, full metric set (bootstrap excluded); node ${process.version}`);
+  console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (wall times grow with other load; CPU times less so)`);
   if (!numpy) console.log("python3 with numpy not found: skipping the NumPy comparison (apt-get install -y python3-numpy to enable)");
   const lines: string[] = [];
   try {
@@ -145,7 +153,9 @@ function main(): void {
       });
       if (child.status !== 0) throw new Error(`case k=${k} failed:\n${child.stderr}`);
       const r = JSON.parse(child.stdout.trim().split("\n").pop() as string) as CaseResult;
-      console.log(`\nK = ${k}: TypeScript ${r.seconds.toFixed(3)} s (median of ${r.runs.map((s) => s.toFixed(3)).join(", ")}), ${Math.round(n / r.seconds).toLocaleString("en")} questions/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+      console.log(
+        `\nK = ${k}: TypeScript ${r.seconds.toFixed(3)} s (median of ${r.runs.map((s) => s.toFixed(3)).join(", ")}; ${r.cpuSeconds.toFixed(3)} s CPU), ${Math.round(n / r.seconds).toLocaleString("en")} questions/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      );
       let numpySeconds: number | null = null;
       if (dir) {
         const py = spawnSync("python3", [join(import.meta.dirname, "metrics_numpy.py"), join(dir, `probs-${k}.f64`), join(dir, `labels-${k}.i32`), String(n), String(k), String(BINS), String(repeats)], {
@@ -153,7 +163,7 @@ function main(): void {
         });
         if (py.status !== 0) console.log(`  NumPy run failed: ${py.stderr.trim().split("\n").pop()}`);
         else {
-          const res = JSON.parse(py.stdout) as { numpy: string; seconds: number[]; metrics: Record<string, number> };
+          const res = JSON.parse(py.stdout) as { numpy: string; seconds: number[]; cpu_seconds: number[]; metrics: Record<string, number> };
           numpySeconds = median(res.seconds);
           let worst = 0;
           let worstName = "";
@@ -162,7 +172,7 @@ function main(): void {
             if (d > worst) [worst, worstName] = [d, name];
           }
           console.log(
-            `  NumPy ${res.numpy}: ${numpySeconds.toFixed(3)} s (median of ${res.seconds.map((s) => s.toFixed(3)).join(", ")}) → TypeScript is ${(numpySeconds / r.seconds).toFixed(2)}× NumPy's speed`,
+            `  NumPy ${res.numpy}: ${numpySeconds.toFixed(3)} s (median of ${res.seconds.map((s) => s.toFixed(3)).join(", ")}; ${median(res.cpu_seconds).toFixed(3)} s CPU, which counts NumPy's own threads) → TypeScript is ${(numpySeconds / r.seconds).toFixed(2)}× NumPy's speed`,
           );
           console.log(`  values agree: max |TS − NumPy| over all metrics = ${worst.toExponential(2)}${worstName ? ` (${worstName})` : ""}`);
         }
@@ -177,6 +187,7 @@ function main(): void {
           seconds: Number(r.seconds.toFixed(4)),
           questions_per_s: Math.round(n / r.seconds),
           peak_rss_mb: Number(r.peakRssMb.toFixed(1)),
+          cpu_seconds: Number(r.cpuSeconds.toFixed(4)),
           numpy_seconds: numpySeconds === null ? null : Number(numpySeconds.toFixed(4)),
         }),
       );

@@ -3,7 +3,7 @@
 
 Usage: python3 bench/metrics_numpy.py PROBS.f64 LABELS.i32 N K BINS REPEATS
 Reads raw little-endian float64 probabilities (N*K, row-major) and int32 gold labels, computes every
-metric REPEATS times, and prints one JSON object: {"seconds": [...], "metrics": {...}}.
+metric REPEATS times, and prints one JSON object: {"seconds": [...], "cpu_seconds": [...], "metrics": {...}}.
 
 Conventions follow docs/metrics.md: equal-width bin = min(floor(c*M), M-1); equal-mass ranges from a
 stable argsort split like numpy.array_split; smECE as relplot (reflected Gaussian kernel, grid
@@ -121,12 +121,15 @@ def main():
     p = np.fromfile(probs_file, dtype="<f8").reshape(n, k)
     y = np.fromfile(labels_file, dtype="<i4").astype(np.int64)
     seconds = []
+    cpu = []
     result = None
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         result = metrics(p, y, m)
         seconds.append(time.perf_counter() - t0)
-    print(json.dumps({"numpy": np.__version__, "seconds": seconds, "metrics": result}))
+        cpu.append(time.process_time() - c0)
+    print(json.dumps({"numpy": np.__version__, "seconds": seconds, "cpu_seconds": cpu, "metrics": result}))
 
 
 if __name__ == "__main__":
