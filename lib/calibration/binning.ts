@@ -122,6 +122,16 @@ export function equalMassSumsSorted(
     if (w === 0) continue;
     const c = values[j];
     const y = outcome[j];
+    if (cnt === 0) lo = c;
+    if (w < room) {
+      // fast path: every copy of the row fits in the current group (same sums as the loop below)
+      cnt += w;
+      sv += w * c;
+      so += w * y;
+      hi = c;
+      room -= w;
+      continue;
+    }
     while (w > 0) {
       if (cnt === 0) lo = c;
       const take = w < room ? w : room;
