@@ -68,6 +68,11 @@ export interface ImportOptions {
   /** Accept generic `probs` rows that do not sum to 1 and rescale them (default: reject them). */
   renormalize?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Recompute the run's statistics in the import transaction (default true). Bulk tooling may pass
+   * false and run `calib recompute` afterwards; until then the run has no RunLanguageStats rows.
+   */
+  stats?: boolean;
 }
 
 export interface ImportProgress {
@@ -289,8 +294,10 @@ async function importInTransaction(
     [runId, predictions],
   );
 
-  progress("stats", tally);
-  await recomputeRunStats(client, runId);
+  if (opts.stats !== false) {
+    progress("stats", tally);
+    await recomputeRunStats(client, runId);
+  }
   return {
     runId,
     alreadyImported: false,
