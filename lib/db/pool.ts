@@ -20,3 +20,19 @@ export async function endPools(): Promise<void> {
   await Promise.all([...pools.values()].map((p) => p.end()));
   pools.clear();
 }
+
+/** Runs `fn` on one pooled client inside BEGIN … COMMIT; any error rolls back and is rethrown. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
+import { inTransaction } from "../db/pool";
 import { badInput } from "../errors";
 import { parsePublishedCsv, type PublishedRow } from "./parse";
 
@@ -30,18 +31,7 @@ export async function importPublishedFile(
     throw badInput(e.code === "ENOENT" ? "file not found" : e.message, { file });
   });
   const rows = parsePublishedCsv(text, path.basename(file));
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await writePublished(client, rows, source, path.basename(file));
-    await client.query("COMMIT");
-    return result;
-  } catch (e) {
-    await client.query("ROLLBACK");
-    throw e;
-  } finally {
-    client.release();
-  }
+  return inTransaction(pool, (client) => writePublished(client, rows, source, path.basename(file)));
 }
 
 async function writePublished(

@@ -10,7 +10,13 @@ import path from "node:path";
 import type pg from "pg";
 import { AtlasError, badInput } from "../../lib/errors";
 import { loadDataset, type DatasetQuestion } from "../../lib/datasets";
-import { createBenchmark, ensureLanguages, findBenchmark, KNOWN_OPTION_COUNTS } from "../../lib/import/catalog";
+import { inTransaction } from "../../lib/db/pool";
+import {
+  createBenchmark,
+  ensureLanguages,
+  findBenchmark,
+  KNOWN_OPTION_COUNTS,
+} from "../../lib/import/catalog";
 import { bossFor } from "../queue/boss";
 import { evaluateSplit } from "../jobs/registry";
 import { promptId, type EvaluationRequest } from "./request";
@@ -31,7 +37,11 @@ function fileDigest(files: string[]): string {
   return h.digest("hex");
 }
 
-export async function planEvaluation(pool: pg.Pool, databaseUrl: string, req: EvaluationRequest): Promise<PlannedEvaluation> {
+export async function planEvaluation(
+  pool: pg.Pool,
+  databaseUrl: string,
+  req: EvaluationRequest,
+): Promise<PlannedEvaluation> {
   try {
     statSync(req.data);
   } catch {
@@ -44,31 +54,56 @@ export async function planEvaluation(pool: pg.Pool, databaseUrl: string, req: Ev
     if (q.split !== "test" || (wanted.size && !wanted.has(q.language))) continue;
     byLang.set(q.language, [...(byLang.get(q.language) ?? []), q]);
   }
-  for (const l of wanted) if (!byLang.has(l)) throw badInput(`no test questions for language "${l}" in ${req.data}`, { field: "languages" });
+  for (const l of wanted)
+    if (!byLang.has(l))
+      throw badInput(`no test questions for language "${l}" in ${req.data}`, { field: "languages" });
   if (byLang.size === 0) throw badInput(`no test questions in ${req.data}`, { field: "data" });
   for (const [l, qs] of byLang) byLang.set(l, req.limit ? qs.slice(0, req.limit) : qs);
   const optionCount = Math.max(...[...byLang.values()].flat().map((q) => q.options.length));
 
-  const client = await pool.connect();
-  let planned: PlannedEvaluation;
-  try {
-    await client.query("BEGIN");
-    const model = await client.query<{ id: number; onnxPath: string | null }>(`SELECT "id", "onnxPath" FROM "Model" WHERE "name" = $1`, [req.model]);
-    if (!model.rows[0]) throw new AtlasError("NOT_FOUND", `model "${req.model}" is not registered (calib register-model)`, { field: "model" });
-    if (!model.rows[0].onnxPath) throw badInput(`model "${req.model}" has no ONNX folder (calib register-model --onnx DIR)`, { field: "model" });
+  const planned: PlannedEvaluation = await inTransaction(pool, async (client) => {
+    const model = await client.query<{ id: number; onnxPath: string | null }>(
+      `SELECT "id", "onnxPath" FROM "Model" WHERE "name" = $1`,
+      [req.model],
+    );
+    if (!model.rows[0])
+      throw new AtlasError("NOT_FOUND", `model "${req.model}" is not registered (calib register-model)`, {
+        field: "model",
+      });
+    if (!model.rows[0].onnxPath)
+      throw badInput(`model "${req.model}" has no ONNX folder (calib register-model --onnx DIR)`, {
+        field: "model",
+      });
     const benchmark =
       (await findBenchmark(client, req.benchmark)) ??
       (await createBenchmark(client, req.benchmark, KNOWN_OPTION_COUNTS[req.benchmark] ?? optionCount));
     if (optionCount > benchmark.optionCount) {
-      throw badInput(`questions have ${optionCount} options but ${req.benchmark} has ${benchmark.optionCount}`, { field: "benchmark" });
+      throw badInput(
+        `questions have ${optionCount} options but ${req.benchmark} has ${benchmark.optionCount}`,
+        { field: "benchmark" },
+      );
     }
     await ensureLanguages(client, byLang.keys());
     await upsertQuestions(client, benchmark.id, [...byLang.values()].flat());
 
     const key = createHash("sha256")
-      .update(JSON.stringify({ worker: 1, model: model.rows[0].id, benchmark: benchmark.id, method: req.method, normalization: req.normalization, shots: req.shots, limit: req.limit ?? null, languages: [...byLang.keys()].sort(), data: fileDigest(dataset.files.map((f) => f.path)) }))
+      .update(
+        JSON.stringify({
+          worker: 1,
+          model: model.rows[0].id,
+          benchmark: benchmark.id,
+          method: req.method,
+          normalization: req.normalization,
+          shots: req.shots,
+          limit: req.limit ?? null,
+          languages: [...byLang.keys()].sort(),
+          data: fileDigest(dataset.files.map((f) => f.path)),
+        }),
+      )
       .digest("hex");
-    const existing = await client.query<{ id: number }>(`SELECT "id" FROM "Run" WHERE "importKey" = $1`, [key]);
+    const existing = await client.query<{ id: number }>(`SELECT "id" FROM "Run" WHERE "importKey" = $1`, [
+      key,
+    ]);
     let runId = existing.rows[0]?.id;
     const created = runId === undefined;
     const total = [...byLang.values()].reduce((s, qs) => s + qs.length, 0);
@@ -77,33 +112,51 @@ export async function planEvaluation(pool: pg.Pool, databaseUrl: string, req: Ev
         `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "prompt", "shots", "status", "provenance", "importKey", "config", "progressTotal", "sourceFiles")
          VALUES ($1, $2, $3, $4, $5, 'queued', 'worker', $6, $7, $8, $9) RETURNING "id"`,
         [
-          model.rows[0].id, benchmark.id, req.method, promptId(req), req.shots, key,
-          JSON.stringify({ data: path.resolve(req.data), layout: dataset.layout, normalization: req.normalization, batchSize: req.batchSize, limit: req.limit ?? null, onnxPath: model.rows[0].onnxPath }),
+          model.rows[0].id,
+          benchmark.id,
+          req.method,
+          promptId(req),
+          req.shots,
+          key,
+          JSON.stringify({
+            data: path.resolve(req.data),
+            layout: dataset.layout,
+            normalization: req.normalization,
+            batchSize: req.batchSize,
+            limit: req.limit ?? null,
+            onnxPath: model.rows[0].onnxPath,
+          }),
           total,
-          JSON.stringify(dataset.files.map((f) => ({ name: path.basename(f.path), language: f.language, split: f.split }))),
+          JSON.stringify(
+            dataset.files.map((f) => ({ name: path.basename(f.path), language: f.language, split: f.split })),
+          ),
         ],
       );
       runId = run.rows[0].id;
       for (const [lang, qs] of byLang) {
-        await client.query(`INSERT INTO "RunSplit" ("runId", "languageCode", "total") VALUES ($1, $2, $3)`, [runId, lang, qs.length]);
+        await client.query(`INSERT INTO "RunSplit" ("runId", "languageCode", "total") VALUES ($1, $2, $3)`, [
+          runId,
+          lang,
+          qs.length,
+        ]);
       }
     } else {
       // Resuming: unfinished splits go back to the queue; a failed or cancelled run is retried.
-      await client.query(`UPDATE "RunSplit" SET "status" = 'queued', "error" = NULL WHERE "runId" = $1 AND "status" <> 'completed'`, [runId]);
-      await client.query(`UPDATE "Run" SET "status" = 'queued', "error" = NULL, "finishedAt" = NULL WHERE "id" = $1 AND "status" <> 'completed'`, [runId]);
+      await client.query(
+        `UPDATE "RunSplit" SET "status" = 'queued', "error" = NULL WHERE "runId" = $1 AND "status" <> 'completed'`,
+        [runId],
+      );
+      await client.query(
+        `UPDATE "Run" SET "status" = 'queued', "error" = NULL, "finishedAt" = NULL WHERE "id" = $1 AND "status" <> 'completed'`,
+        [runId],
+      );
     }
     const splits = await client.query<{ language: string; total: number; status: string }>(
       `SELECT "languageCode" AS language, "total", "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 ORDER BY 1`,
       [runId],
     );
-    await client.query("COMMIT");
-    planned = { runId, created, splits: splits.rows, enqueued: 0 };
-  } catch (e) {
-    await client.query("ROLLBACK");
-    throw e;
-  } finally {
-    client.release();
-  }
+    return { runId, created, splits: splits.rows, enqueued: 0 };
+  });
 
   const boss = await bossFor(databaseUrl);
   for (const s of planned.splits) {

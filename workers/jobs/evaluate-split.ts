@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import { loadDataset, selectShots, type DatasetQuestion } from "../../lib/datasets";
-import { poolFor } from "../../lib/db/pool";
+import { inTransaction, poolFor } from "../../lib/db/pool";
 import { recomputeRunStats } from "../../lib/db/stats";
 import { ingestPredictions, type PredictionRow } from "../../lib/import/ingest-predictions";
 import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
@@ -55,7 +55,13 @@ export default async function evaluateSplitJob(
   const pool = poolFor(ctx.databaseUrl);
   const run = await loadRun(pool, runId, language);
   // Deleted, cancelled or already finished: nothing to do (a retry of a completed job is a no-op).
-  if (!run || run.split_status === null || ["cancelled", "completed"].includes(run.split_status) || run.status === "cancelled") return;
+  if (
+    !run ||
+    run.split_status === null ||
+    ["cancelled", "completed"].includes(run.split_status) ||
+    run.status === "cancelled"
+  )
+    return;
 
   // Claim.
   await pool.query(
@@ -63,7 +69,10 @@ export default async function evaluateSplitJob(
      WHERE "runId" = $1 AND "languageCode" = $2`,
     [runId, language, ctx.jobId],
   );
-  await pool.query(`UPDATE "Run" SET "status" = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE "id" = $1 AND "status" IN ('queued', 'failed')`, [runId]);
+  await pool.query(
+    `UPDATE "Run" SET "status" = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE "id" = $1 AND "status" IN ('queued', 'failed')`,
+    [runId],
+  );
 
   try {
     const dataset = await loadDataset(run.config.data, { language });
@@ -81,20 +90,28 @@ export default async function evaluateSplitJob(
     let done = 0;
     for (const q of selected) {
       const row = byKey.get(questionKey(language, q.externalId));
-      if (!row) throw new Error(`question ${q.externalId} (${language}) is not stored: plan the evaluation again`);
+      if (!row)
+        throw new Error(`question ${q.externalId} (${language}) is not stored: plan the evaluation again`);
       if (row.predicted) done++;
       else todo.push({ q, id: row.id });
     }
     const total = selected.length;
-    await pool.query(`UPDATE "RunSplit" SET "done" = $3, "total" = $4 WHERE "runId" = $1 AND "languageCode" = $2`, [runId, language, done, total]);
-    if (done > 0 && todo.length > 0) ctx.log(`run ${runId} ${language}: resuming after ${done} stored predictions`);
+    await pool.query(
+      `UPDATE "RunSplit" SET "done" = $3, "total" = $4 WHERE "runId" = $1 AND "languageCode" = $2`,
+      [runId, language, done, total],
+    );
+    if (done > 0 && todo.length > 0)
+      ctx.log(`run ${runId} ${language}: resuming after ${done} stored predictions`);
 
     const model = await modelFor(run.config.onnxPath, ctx.log);
     const timings: SplitTimings = { scoringMs: 0, writeMs: 0, otherMs: 0, questions: 0, tokens: 0 };
     const started = performance.now();
     let doneHere = 0;
     for (let i = 0; i < todo.length; i += batchSize) {
-      const status = await pool.query<{ status: string }>(`SELECT "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2`, [runId, language]);
+      const status = await pool.query<{ status: string }>(
+        `SELECT "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2`,
+        [runId, language],
+      );
       if (status.rows[0]?.status === "cancelled") {
         ctx.log(`run ${runId} ${language}: cancelled after ${done} of ${total}`);
         return;
@@ -102,17 +119,29 @@ export default async function evaluateSplitJob(
       const batch = todo.slice(i, i + batchSize);
       const items: ScoringItem[] = batch.map(({ q }) => ({
         question: { subject: q.subject, question: q.question, options: q.options, gold: q.gold },
-        shots: run.shots > 0 ? selectShots(dev, q, run.shots).map((s) => ({ subject: s.subject, question: s.question, options: s.options, gold: s.gold })) : [],
+        shots:
+          run.shots > 0
+            ? selectShots(dev, q, run.shots).map((s) => ({
+                subject: s.subject,
+                question: s.question,
+                options: s.options,
+                gold: s.gold,
+              }))
+            : [],
       }));
       const ts = performance.now();
       let scores: OptionScores[];
       if (run.scoringMethod === "letter") scores = await scoreLetter(model, items, { batchSize });
       else {
         scores = [];
-        for (const item of items) scores.push(await scoreContinuation(model, item, { normalization: run.config.normalization }));
+        for (const item of items)
+          scores.push(await scoreContinuation(model, item, { normalization: run.config.normalization }));
       }
       timings.scoringMs += performance.now() - ts;
-      timings.tokens += scores.reduce((s, x) => s + x.promptTokens + x.tokenCounts.reduce((a, b) => a + b, 0), 0);
+      timings.tokens += scores.reduce(
+        (s, x) => s + x.promptTokens + x.tokenCounts.reduce((a, b) => a + b, 0),
+        0,
+      );
 
       const rows: PredictionRow[] = scores.map((s, k) => ({
         questionId: batch[k].id,
@@ -127,23 +156,18 @@ export default async function evaluateSplitJob(
       done += batch.length;
       const elapsed = (performance.now() - started) / 1000;
       const rate = doneHere / Math.max(elapsed, 1e-9);
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      await inTransaction(pool, async (client) => {
         const { inserted } = await ingestPredictions(client, runId, rows);
         await client.query(
           `UPDATE "RunSplit" SET "done" = "done" + $3, "questionsPerS" = $4, "etaSeconds" = $5, "updatedAt" = now()
            WHERE "runId" = $1 AND "languageCode" = $2`,
           [runId, language, inserted, rate, (total - done) / rate],
         );
-        await client.query(`UPDATE "Run" SET "progressDone" = "progressDone" + $2 WHERE "id" = $1`, [runId, inserted]);
-        await client.query("COMMIT");
-      } catch (e) {
-        await client.query("ROLLBACK");
-        throw e;
-      } finally {
-        client.release();
-      }
+        await client.query(`UPDATE "Run" SET "progressDone" = "progressDone" + $2 WHERE "id" = $1`, [
+          runId,
+          inserted,
+        ]);
+      });
       timings.writeMs += performance.now() - tw;
       timings.questions += batch.length;
       ctx.progress({ label: `run ${runId} ${language}`, done, total, perSecond: rate });
@@ -152,9 +176,7 @@ export default async function evaluateSplitJob(
     }
 
     // Finish: stats for this language, split completed, run completed when no split is left.
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(pool, async (client) => {
       await recomputeRunStats(client, runId, { languages: [language] });
       await client.query(
         `UPDATE "RunSplit" SET "status" = 'completed', "done" = "total", "etaSeconds" = 0, "updatedAt" = now()
@@ -167,23 +189,19 @@ export default async function evaluateSplitJob(
            AND NOT EXISTS (SELECT 1 FROM "RunSplit" WHERE "runId" = $1 AND "status" <> 'completed')`,
         [runId],
       );
-      await client.query("COMMIT");
-    } catch (e) {
-      await client.query("ROLLBACK");
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
     timings.otherMs = performance.now() - t0 - timings.scoringMs - timings.writeMs;
     lastTimings = timings;
   } catch (e) {
     // Recorded for the runs page; pg-boss retries the job (and the retry resumes).
-    await pool.query(`UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`, [
-      runId,
-      language,
-      (e as Error).message,
-    ]);
-    await pool.query(`UPDATE "Run" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" = 'running'`, [runId, `${language}: ${(e as Error).message}`]);
+    await pool.query(
+      `UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`,
+      [runId, language, (e as Error).message],
+    );
+    await pool.query(
+      `UPDATE "Run" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" = 'running'`,
+      [runId, `${language}: ${(e as Error).message}`],
+    );
     throw e;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { AtlasError, badInput } from "../../errors";
-import { endPools, poolFor } from "../../db/pool";
+import { endPools, inTransaction, poolFor } from "../../db/pool";
 import { resolveDatabaseUrl } from "../../db/url";
 import { recomputeRunStats } from "../../db/stats";
 import { cliArgs } from "../args";
@@ -30,18 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     if (only !== undefined && ids.length === 0)
       throw new AtlasError("NOT_FOUND", `no run ${only}`, { field: "run" });
     for (const id of ids) {
-      const client = await pool.connect();
       const t0 = Date.now();
-      try {
-        await client.query("BEGIN");
-        await recomputeRunStats(client, id);
-        await client.query("COMMIT");
-      } catch (e) {
-        await client.query("ROLLBACK");
-        throw e;
-      } finally {
-        client.release();
-      }
+      await inTransaction(pool, (client) => recomputeRunStats(client, id));
       console.log(`run ${id}: statistics recomputed in ${Date.now() - t0} ms`);
     }
     if (ids.length === 0) console.log("no runs");

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { badInput } from "../../errors";
-import { endPools, poolFor } from "../../db/pool";
+import { endPools, inTransaction, poolFor } from "../../db/pool";
 import { resolveDatabaseUrl } from "../../db/url";
 import { ensureModel } from "../../import/catalog";
 import { cliArgs } from "../args";
@@ -22,19 +22,11 @@ export async function registerModel(
   const relative = model.folder.slice(modelsDirFromEnv().length).replace(/^\/+/, "") || ".";
   log(`${spec.name}: ${model.config.modelType}, ${model.hasPast ? "with" : "without"} KV cache, provider ${model.provider}`);
   await model.dispose();
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     const id = await ensureModel(client, { name: spec.name, family: spec.family, base: spec.base, sft: spec.sft, beta: spec.beta });
     await client.query(`UPDATE "Model" SET "onnxPath" = $2 WHERE "id" = $1`, [id, relative]);
-    await client.query("COMMIT");
     return id;
-  } catch (e) {
-    await client.query("ROLLBACK");
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function run(argv: string[]): Promise<number> {
