@@ -1,6 +1,7 @@
 /** Accepts what callers have at hand — a URL, a pool, or a connected client — and lends one client. */
 import type pg from "pg";
 import { poolFor } from "../db/pool";
+import { AtlasError } from "../errors";
 
 export type Db = string | pg.Pool | pg.ClientBase;
 
@@ -13,8 +14,12 @@ export async function withClient<T>(db: Db, fn: (client: pg.ClientBase) => Promi
   const pool = typeof db === "string" ? poolFor(db) : db;
   const client = await pool.connect();
   try {
-    return await fn(client);
-  } finally {
+    const result = await fn(client);
     client.release();
+    return result;
+  } catch (e) {
+    // Bad input leaves the connection clean (rolled back); anything else may not: discard it.
+    client.release(e instanceof AtlasError ? undefined : true);
+    throw e;
   }
 }

@@ -138,7 +138,9 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
     try {
       // The staging joins hash up to every row of the import: keep them in memory rather than in
       // batches spilled to disk (default work_mem is 4 MB). Transaction-local.
-      await client.query(`SET LOCAL work_mem = '${process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB"}'`);
+      await client.query(`SELECT set_config('work_mem', $1, true)`, [
+        process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB",
+      ]);
       const result = await importInTransaction(
         client,
         opts,
@@ -152,9 +154,10 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       else await client.query("COMMIT");
       return result;
     } catch (e) {
-      await client.query(
-        nested ? "ROLLBACK TO SAVEPOINT atlas_import; RELEASE SAVEPOINT atlas_import" : "ROLLBACK",
-      );
+      // If the connection itself failed, ROLLBACK fails too: report the original error, not that one.
+      await client
+        .query(nested ? "ROLLBACK TO SAVEPOINT atlas_import; RELEASE SAVEPOINT atlas_import" : "ROLLBACK")
+        .catch(() => undefined);
       // Lost a race with a concurrent import of the same files: theirs stands.
       if (isUniqueViolation(e, "Run_importKey_key")) {
         const id = await runByKey(client, key);
