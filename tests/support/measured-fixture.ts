@@ -443,7 +443,7 @@ export async function writeMeasuredFixture(
             await client.query(STATS_INSERT_SQL, statsParams(runId, lang, b, metrics[b], intervals[b] ?? {}));
         }
       }
-      if (recompute) await recompute(client, runId);
+      if (recompute) await recompute(client, runId, { bootstrap: resamples });
     }
 
     let runningRunId: number | null = null;

@@ -1,0 +1,104 @@
+/**
+ * `/results` — every published and measured result, one row per (benchmark, language, model, SFT dataset, β)
+ * with every metric and its interval. Rows come from PublishedResult and RunLanguageStats only.
+ */
+import { ResultsFilters } from "@/components/results/ResultsFilters";
+import { ResultsTable } from "@/components/results/ResultsTable";
+import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { AtlasError, badInput } from "@/lib/errors";
+import { listBenchmarks } from "@/lib/db/queries/heatmap";
+import {
+  DEFAULT_COLUMNS,
+  getResults,
+  METRIC_TITLES,
+  RESULT_METRICS,
+  TEXT_COLUMNS,
+  type ResultMetric,
+} from "@/lib/db/queries/results";
+import { resultFacets } from "@/lib/db/queries/results";
+import { db } from "@/lib/db/server";
+import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+
+export const dynamic = "force-dynamic";
+
+const TEXT_TITLES: Record<string, string> = {
+  source: "Source",
+  benchmark: "Benchmark",
+  language: "Lang",
+  languageName: "Language",
+  resourceClass: "Resource class",
+  family: "Family",
+  model: "Model",
+  sft: "SFT dataset",
+  beta: "β",
+  n: "n",
+  runId: "Run",
+};
+
+export default async function ResultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  let state;
+  try {
+    state = parseViewState(sp, { strict: true });
+    const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
+    const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find(
+      (c) => !known.has(c),
+    );
+    if (bad)
+      throw badInput(`unknown column "${bad}" (columns: ${[...known].join(", ")})`, {
+        field: state.cols.includes(bad) ? "cols" : state.group.includes(bad) ? "group" : "sortBy",
+      });
+  } catch (e) {
+    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/results" />;
+    throw e;
+  }
+  // Grouped and sorted columns are always shown.
+  const base = state.cols.length ? state.cols : DEFAULT_COLUMNS;
+  const shown = [...new Set([...base, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])])];
+  const metrics = RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[];
+  const pool = db();
+  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
+  const [benchmarks, facets, data] = await Promise.all([
+    listBenchmarks(pool),
+    resultFacets(pool, state.benchmark),
+    getResults(pool, {
+      benchmark: state.benchmark,
+      sources: [...sources],
+      families: state.family,
+      sft: state.sft,
+      betas: state.beta,
+      languages: state.languages,
+      metrics,
+      textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
+    }),
+  ]);
+  const titles: Record<string, string> = { ...TEXT_TITLES, ...METRIC_TITLES };
+  const allColumns = [...TEXT_COLUMNS, ...RESULT_METRICS].map((id) => ({ id, title: titles[id] }));
+
+  return (
+    <>
+      <h1>Results — {state.benchmark === "all" ? "all benchmarks" : state.benchmark}</h1>
+      <p className="subtitle">
+        One row per benchmark × language × model × SFT dataset × β. Published figures keep the paper&apos;s
+        digits (language “avg” = its averages over languages); measured rows show the 95% bootstrap interval
+        beside each metric. ECE and MCE use 15 equal-width bins, RMS 15 equal-mass bins (the paper&apos;s
+        conventions); the other binning is available as extra columns.
+      </p>
+      <ResultsFilters
+        state={state}
+        shown={shown}
+        facets={{ benchmarks: benchmarks.map((b) => b.name), ...facets, columns: allColumns }}
+      />
+      {data.count === 0 ? (
+        <div className="empty" data-testid="empty">
+          No results for this selection. Load the paper&apos;s figures with{" "}
+          <code>npm run calib -- import-published data/published/published-per-language.csv</code>, import
+          per-question outputs with{" "}
+          <code>npm run calib -- import FILE --model NAME --benchmark GlobalMMLU</code>, or widen the filters.
+        </div>
+      ) : (
+        <ResultsTable data={data} state={state} titles={titles} metrics={metrics} shown={shown} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,98 @@
+"use client";
+/** Server-side filters of /results (what rows and columns the page loads): benchmark, source, family, SFT dataset, β, languages, columns. */
+import type { ViewState } from "@/lib/view-state/filters";
+import { CheckboxGroup, Select, useViewNav } from "@/components/reliability/controls";
+import { tableKeysFromLocation } from "./results-model";
+
+export interface ResultsFacets {
+  benchmarks: string[];
+  families: string[];
+  sftDatasets: string[];
+  betas: string[];
+  languages: { code: string; name: string }[];
+  columns: { id: string; title: string }[];
+}
+
+export function ResultsFilters({
+  state,
+  facets,
+  shown,
+}: {
+  state: ViewState;
+  facets: ResultsFacets;
+  shown: string[];
+}) {
+  const nav = useViewNav(state);
+  const pending = nav.pending;
+  // Keep the table's sorting, filters and grouping (they live in the address bar only).
+  const go = (patch: Partial<ViewState>) => nav.go({ ...(tableKeysFromLocation() ?? {}), ...patch });
+  return (
+    <form className="filters" data-testid="filters" aria-busy={pending} onSubmit={(e) => e.preventDefault()}>
+      <Select
+        label="Benchmark"
+        name="benchmark"
+        value={state.benchmark}
+        options={[
+          { value: "all", label: "all benchmarks" },
+          ...facets.benchmarks.map((b) => ({ value: b, label: b })),
+        ]}
+        onChange={(benchmark) => go({ benchmark, languages: [] })}
+      />
+      <Select
+        label="Source"
+        name="source"
+        value={state.source}
+        options={[
+          { value: "both", label: "published + measured" },
+          { value: "published", label: "published only" },
+          { value: "measured", label: "measured only" },
+        ]}
+        onChange={(source) => go({ source: source as ViewState["source"] })}
+      />
+      <CheckboxGroup
+        legend="Model family"
+        name="family"
+        options={facets.families}
+        selected={state.family}
+        onChange={(family) => go({ family })}
+      />
+      <CheckboxGroup
+        legend="SFT dataset"
+        name="sft"
+        options={facets.sftDatasets}
+        selected={state.sft}
+        onChange={(sft) => go({ sft })}
+      />
+      <CheckboxGroup
+        legend="β"
+        name="beta"
+        options={["base", ...facets.betas]}
+        selected={state.beta}
+        onChange={(beta) => go({ beta })}
+      />
+      <details>
+        <summary>Languages ({state.languages.length ? state.languages.join(", ") : "all"})</summary>
+        <CheckboxGroup
+          legend=""
+          name="languages"
+          options={facets.languages.map((l) => l.code)}
+          labels={Object.fromEntries(facets.languages.map((l) => [l.code, `${l.name} (${l.code})`]))}
+          selected={state.languages}
+          onChange={(languages) => go({ languages })}
+        />
+      </details>
+      <details>
+        <summary>Columns ({shown.length} shown)</summary>
+        <CheckboxGroup
+          legend=""
+          name="cols"
+          options={facets.columns.map((c) => c.id)}
+          labels={Object.fromEntries(facets.columns.map((c) => [c.id, c.title]))}
+          selected={shown}
+          emptyMeansAll={false}
+          onChange={(cols) => go({ cols: facets.columns.map((c) => c.id).filter((id) => cols.includes(id)) })}
+        />
+      </details>
+    </form>
+  );
+}
