@@ -68,6 +68,10 @@ export const viewStateSchema = z.object({
   smooth: z.enum(["off", "on"]).default("off"),
   sortPanels: z.enum(PANEL_SORTS).default("language"),
 
+  // ── /smoothing ────────────────────────────────────────────────────────────────────────────────
+  /** Per-language significance of measured runs by paired bootstrap (reads two runs' predictions per pair). */
+  bootstrap: z.enum(["off", "on"]).default("off"),
+
   // ── /results (TanStack table state) ───────────────────────────────────────────────────────────
   /** Sorting: "col:asc|desc" entries, e.g. `ece:desc,language:asc`. */
   sortBy: list.pipe(

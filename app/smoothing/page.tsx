@@ -1,0 +1,99 @@
+/**
+ * `/smoothing` — label smoothing (β) comparison: ECE, accuracy and entropy against β per model family × SFT
+ * dataset (averaged over languages, and per chosen language), significance against β = 0, and the paper's
+ * headline table rebuilt from the per-language rows. Reads PublishedResult and RunLanguageStats.
+ */
+import { HeadlineTable } from "@/components/smoothing/HeadlineTable";
+import { SmoothingChart } from "@/components/smoothing/SmoothingChart";
+import { SmoothingFilters } from "@/components/smoothing/SmoothingFilters";
+import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { AtlasError } from "@/lib/errors";
+import { listBenchmarks } from "@/lib/db/queries/heatmap";
+import { getSmoothingData } from "@/lib/db/queries/smoothing";
+import { db } from "@/lib/db/server";
+import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+
+export const dynamic = "force-dynamic";
+
+export default async function SmoothingPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  let state;
+  try {
+    state = parseViewState(sp, { strict: true });
+  } catch (e) {
+    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/smoothing" />;
+    throw e;
+  }
+  const pool = db();
+  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
+  const [benchmarks, data] = await Promise.all([
+    listBenchmarks(pool),
+    getSmoothingData(pool, {
+      benchmark: state.benchmark,
+      sources: [...sources],
+      families: state.family,
+      sft: state.sft,
+      languages: state.languages,
+      betaA: state.betaA,
+      betaB: state.betaB,
+    }),
+  ]);
+  const empty = !data || data.panels.every((p) => p.series.length === 0);
+  return (
+    <>
+      <h1>Label smoothing (β) — {state.benchmark}</h1>
+      <p className="subtitle">
+        How the label-smoothing strength β used in SFT changes calibration (ECE), accuracy and entropy, per
+        model family × SFT dataset. Averages over languages are tested against β = 0 with a paired t-test
+        across languages; single languages of measured runs with a paired bootstrap over their questions (on
+        request).
+      </p>
+      {data && (
+        <SmoothingFilters
+          state={state}
+          facets={{
+            benchmarks: benchmarks.map((b) => b.name),
+            families: data.facets.families,
+            sftDatasets: data.facets.sftDatasets,
+            betas: data.betas.length ? data.betas : ["0.0", "0.1"],
+            languages: data.facets.languages,
+            hasMeasured: data.facets.sources.includes("measured"),
+          }}
+        />
+      )}
+      {empty || !data ? (
+        <div className="empty" data-testid="empty">
+          No β variants for {state.benchmark} yet. Load the paper&apos;s figures with{" "}
+          <code>npm run calib -- import-published data/published/published-per-language.csv</code>, or import
+          runs of models tuned with label smoothing:{" "}
+          <code>
+            npm run calib -- import FILE --model NAME --base BASE --sft DATASET --smoothing 0.1 --benchmark{" "}
+            {state.benchmark}
+          </code>
+          .
+        </div>
+      ) : (
+        <>
+          <h2>
+            Headline table: β = {data.betaA} vs β = {data.betaB}
+          </h2>
+          <HeadlineTable
+            rows={data.headline}
+            betaA={data.betaA}
+            betaB={data.betaB}
+            benchmark={data.benchmark}
+          />
+          <h2>Metrics against β</h2>
+          <SmoothingChart
+            benchmark={data.benchmark}
+            betas={data.betas}
+            panels={data.panels}
+            families={data.facets.families}
+            sftDatasets={data.facets.sftDatasets}
+            bootstrap={state.bootstrap === "on"}
+          />
+        </>
+      )}
+    </>
+  );
+}
