@@ -1,0 +1,46 @@
+/**
+ * `/runs` — every run with its provenance (worker or import, source files with sha256, importer version,
+ * creation time, status), the live progress of queued/running runs, and cancel/delete behind the API token.
+ */
+import { RunsTable } from "@/components/runs/RunsTable";
+import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { AtlasError } from "@/lib/errors";
+import { listRuns } from "@/lib/db/queries/runs";
+import { db } from "@/lib/db/server";
+import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+
+export const dynamic = "force-dynamic";
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const sp = await searchParams;
+  let state;
+  try {
+    state = parseViewState(sp, { strict: true });
+  } catch (e) {
+    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/runs" />;
+    throw e;
+  }
+  const runs = await listRuns(db(), { families: state.family });
+  const active = runs.filter((r) => r.status === "queued" || r.status === "running").length;
+  return (
+    <>
+      <h1>Runs</h1>
+      <p className="subtitle">
+        {runs.length} run(s){active ? `, ${active} queued or running (progress updates every 2 s)` : ""}.
+        Imported runs list their source files (with sha256) and importer version; worker runs their
+        configuration. Cancelling stops a run&apos;s workers between batches; deleting removes a run with its
+        predictions and stats.
+      </p>
+      {runs.length === 0 ? (
+        <div className="empty" data-testid="empty">
+          No runs yet. Import per-question outputs with{" "}
+          <code>npm run calib -- import FILE --model NAME --benchmark GlobalMMLU</code>, or evaluate a model
+          with <code>npm run calib -- evaluate</code> (the queue worker starts with <code>npm run demo</code>
+          ).
+        </div>
+      ) : (
+        <RunsTable runs={runs} />
+      )}
+    </>
+  );
+}
