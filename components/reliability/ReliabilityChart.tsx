@@ -7,7 +7,7 @@
  * questions in the bin.
  */
 import * as d3 from "d3";
-import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { PanelLanguage, ReliabilitySeries, StatsRow } from "@/lib/db/queries/reliability";
 import type { BinningScheme, PanelSort } from "@/lib/view-state/filters";
 import { toCsv } from "@/lib/charts/export";
@@ -103,6 +103,13 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+
+  // Render timing for bench:views: from the start of a client render to its commit.
+  if (isClient && typeof performance !== "undefined") performance.mark("reliability-render-start");
+  useLayoutEffect(() => {
+    if (isClient && performance.getEntriesByName("reliability-render-start").length)
+      performance.measure("reliability-render", "reliability-render-start");
+  });
 
   const styles = useMemo(() => series.map((_, i) => seriesStyle(i)), [series]);
   const metrics = useMemo(() => {
