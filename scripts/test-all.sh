@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: type check, lint, then every test tier in one vitest run — unit (*.test.ts),
-# integration against a real Postgres (*.int.test.ts), browser e2e in Debian's Chromium (tests/e2e).
-# Ends with the plain summary line "vitest: N passed, N failed[, N skipped]".
+# `npm test`: type check, lint, then the three test tiers one after another (so browser timings never
+# compete with database-heavy integration tests): unit (*.test.ts), integration against a real Postgres
+# (*.int.test.ts), browser e2e in Debian's Chromium (tests/e2e). Extra arguments go to every vitest run.
+# Ends with the plain summary line "vitest: N passed, N failed[, N skipped]"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -11,12 +12,26 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 npm run --silent typecheck
 npm run --silent lint
+rm -rf test-results/vitest-*.json
 mkdir -p test-results
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+for project in unit int e2e; do
+  echo "── vitest: $project ──"
+  npx vitest run --project "$project" --reporter=default --reporter=json \
+    --outputFile.json="test-results/vitest-$project.json" "$@" || status=1
+done
+# The JSON reports are the source of truth: a tier that crashed before writing one counts as failed.
 node -e '
-  const r = require("./test-results/vitest.json");
-  const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' || true
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0, ok = true;
+  for (const p of ["unit", "int", "e2e"]) {
+    const f = `test-results/vitest-${p}.json`;
+    if (!fs.existsSync(f)) { console.error(`no report from the ${p} tier`); ok = false; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    if (!r.success) ok = false;
+  }
+  console.log(`vitest: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  process.exit(ok && failed === 0 ? 0 : 1);
+' || status=1
 exit $status

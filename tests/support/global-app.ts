@@ -4,7 +4,7 @@
  * Provides `appUrl` and `appDbUrl` to the tests; tears everything down afterwards.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { ensureEmbedded, embeddedOptionsFromEnv } from "../../lib/db/embedded";
@@ -50,9 +50,20 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
     env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", ATLAS_API_TOKEN: "e2e-token" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let stopping = false;
+  // The server's output goes to a test artifact, so a crash mid-suite can be read afterwards.
+  mkdirSync(path.join(root, "test-results"), { recursive: true });
+  const logFile = createWriteStream(path.join(root, "test-results", "next-server.log"));
   let log = "";
-  server.stdout.on("data", (d) => (log += d));
-  server.stderr.on("data", (d) => (log += d));
+  const keep = (d: Buffer) => {
+    log = (log + d).slice(-20_000);
+    logFile.write(d);
+  };
+  server.stdout.on("data", keep);
+  server.stderr.on("data", keep);
+  server.on("exit", (code, signal) => {
+    if (!stopping) console.error(`next start exited during the tests (code ${code}, signal ${signal}); see test-results/next-server.log\n${log.slice(-4000)}`);
+  });
   const appUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -68,6 +79,8 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   provide("appUrl", appUrl);
   provide("appDbUrl", url);
   return async () => {
+    stopping = true;
+    if (server.exitCode !== null) return;
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
   };
