@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Question_benchmarkId_languageCode_idx";
