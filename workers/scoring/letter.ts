@@ -11,7 +11,7 @@ import { encode, letterTokenIds, truncateLeft } from "./tokens";
 import type { OptionScores, ScoringItem, ScoringModel } from "./types";
 
 export interface LetterOptions {
-  /** Questions per forward pass (default 8). Results do not depend on it beyond float32 rounding. */
+  /** Questions per forward pass (default 4: on CPU larger batches lose more to padding than they gain; see docs/worker-model.md). Results do not depend on it beyond float32 rounding. */
   batchSize?: number;
   /** Padding side within a batch (default right; left needs a position_ids input). */
   padding?: Padding;
@@ -26,7 +26,7 @@ interface Prepared {
 }
 
 export async function scoreLetter(model: ScoringModel, items: readonly ScoringItem[], opts: LetterOptions = {}): Promise<OptionScores[]> {
-  const batchSize = opts.batchSize ?? 8;
+  const batchSize = opts.batchSize ?? 4;
   const padding = opts.padding ?? "right";
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer (got ${batchSize})`);
   if (padding === "left" && !model.io.hasPositionIds) {
