@@ -45,6 +45,12 @@ function dataset(dir: string, n: number) {
 function ensure20m(): string | null {
   const folder = path.join(modelsDir, "gpt2-20m");
   if (existsSync(path.join(folder, "onnx", "model.onnx"))) return "gpt2-20m";
+  // Reuse one generated earlier (the generator's documented output folder).
+  const shared = path.join(root, ".atlas", "models", "gpt2-20m");
+  if (existsSync(path.join(shared, "onnx", "model.onnx"))) {
+    cpSync(shared, folder, { recursive: true });
+    return "gpt2-20m";
+  }
   const probe = spawnSync("/usr/bin/python3", ["-c", "import torch, onnx, regex"], { encoding: "utf8" });
   if (probe.status !== 0) {
     console.error("bench:worker: skipping the 20M model — install Debian's python3-torch python3-onnx python3-regex to generate it");
