@@ -4,18 +4,19 @@
  */
 import { ResultsFilters } from "@/components/results/ResultsFilters";
 import { ResultsTable } from "@/components/results/ResultsTable";
+import { encodeResults } from "@/components/results/results-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import {
   DEFAULT_COLUMNS,
-  getResults,
+  getResultsCached,
   METRIC_TITLES,
   RESULT_METRICS,
   TEXT_COLUMNS,
   type ResultMetric,
+  resultFacetsCached,
 } from "@/lib/db/queries/results";
-import { resultFacets } from "@/lib/db/queries/results";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -60,8 +61,8 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
   const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
   const [benchmarks, facets, data] = await Promise.all([
     listBenchmarks(pool),
-    resultFacets(pool, state.benchmark),
-    getResults(pool, {
+    resultFacetsCached(pool, state.benchmark),
+    getResultsCached(pool, {
       benchmark: state.benchmark,
       sources: [...sources],
       families: state.family,
@@ -97,7 +98,13 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
           <code>npm run calib -- import FILE --model NAME --benchmark GlobalMMLU</code>, or widen the filters.
         </div>
       ) : (
-        <ResultsTable data={data} state={state} titles={titles} metrics={metrics} shown={shown} />
+        <ResultsTable
+          wire={encodeResults(data)}
+          state={state}
+          titles={titles}
+          metrics={metrics}
+          shown={shown}
+        />
       )}
     </>
   );

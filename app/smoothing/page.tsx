@@ -9,7 +9,7 @@ import { SmoothingFilters } from "@/components/smoothing/SmoothingFilters";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
-import { getSmoothingData } from "@/lib/db/queries/smoothing";
+import { getSmoothingDataCached } from "@/lib/db/queries/smoothing";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -28,7 +28,7 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
   const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
-    getSmoothingData(pool, {
+    getSmoothingDataCached(pool, {
       benchmark: state.benchmark,
       sources: [...sources],
       families: state.family,

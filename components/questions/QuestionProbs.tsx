@@ -4,7 +4,7 @@
  * colour = model in Okabe–Ito order, with the model's value printed on each bar so nothing relies on
  * colour alone), the gold option marked, each model's answer marked ▲. Exports SVG/PNG/CSV.
  */
-import * as d3 from "d3";
+import { range, scaleBand, scaleLinear } from "d3";
 import { useRef } from "react";
 import type { QuestionPrediction } from "@/lib/db/queries/questions";
 import { toCsv } from "@/lib/charts/export";
@@ -27,18 +27,16 @@ export function QuestionProbs({
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
   const k = Math.max(optionCount, ...predictions.map((p) => p.probs.length), 1);
-  const opts = d3.range(k);
+  const opts = range(k);
   const labelW = 160;
   const groupH = Math.max(28, predictions.length * 16 + 10);
   const width = 900;
   const height = 40 + k * groupH;
-  const sx = d3
-    .scaleLinear()
+  const sx = scaleLinear()
     .domain([0, 1])
     .range([0, width - labelW - 80]);
-  const sy = d3
-    .scaleBand<number>()
-    .domain(d3.range(predictions.length))
+  const sy = scaleBand<number>()
+    .domain(range(predictions.length))
     .range([4, groupH - 6])
     .paddingInner(0.15);
   const label = (p: QuestionPrediction) => `${p.model} (run ${p.runId})`;

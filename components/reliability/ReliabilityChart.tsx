@@ -6,7 +6,22 @@
  * stored numbers (browser tests compare them with the database); hover shows them, a click opens the
  * questions in the bin.
  */
-import * as d3 from "d3";
+import {
+  format,
+  line as d3line,
+  scaleLinear,
+  symbol,
+  symbolCircle,
+  symbolCross,
+  symbolDiamond,
+  symbolSquare,
+  symbolStar,
+  symbolTriangle,
+  symbolTriangle2,
+  symbolWye,
+  type SymbolType,
+} from "d3";
+import { useRouter } from "next/navigation";
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { PanelLanguage, ReliabilitySeries, StatsRow } from "@/lib/db/queries/reliability";
 import type { BinningScheme, PanelSort } from "@/lib/view-state/filters";
@@ -22,6 +37,7 @@ import {
   type SeriesStyle,
   signed3,
   sortPanels,
+  unpackCurve,
 } from "./reliability-model";
 
 export interface ReliabilityChartProps {
@@ -36,17 +52,28 @@ export interface ReliabilityChartProps {
   stats: Record<string, Record<string, StatsRow>>;
 }
 
-const SYMBOL: Record<MarkerShape, d3.SymbolType> = {
-  circle: d3.symbolCircle,
-  square: d3.symbolSquare,
-  triangle: d3.symbolTriangle,
-  diamond: d3.symbolDiamond,
-  cross: d3.symbolCross,
-  star: d3.symbolStar,
-  wye: d3.symbolWye,
-  "triangle-down": d3.symbolTriangle2,
+const SYMBOL: Record<MarkerShape, SymbolType> = {
+  circle: symbolCircle,
+  square: symbolSquare,
+  triangle: symbolTriangle,
+  diamond: symbolDiamond,
+  cross: symbolCross,
+  star: symbolStar,
+  wye: symbolWye,
+  "triangle-down": symbolTriangle2,
 };
-const symbolPath = (m: MarkerShape, size: number) => d3.symbol(SYMBOL[m], size)() ?? "";
+const symbolCache = new Map<string, string>();
+/** A marker's path at the origin (cached: every bin of a series uses the same one). */
+const symbolPath = (m: MarkerShape, size: number) => {
+  const k = `${m}|${size}`;
+  let d = symbolCache.get(k);
+  if (d === undefined) symbolCache.set(k, (d = symbol(SYMBOL[m], size)() ?? ""));
+  return d;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+/** An axis-aligned rectangle as path data (one <path> per series holds all its rectangles). */
+const rect = (x: number, y: number, w: number, h: number) =>
+  `M${r2(x)},${r2(y)}h${r2(w)}v${r2(h)}h${r2(-w)}Z`;
 
 const GAP = 6;
 const OVER_FILL = "url(#rel-over)";
@@ -75,7 +102,7 @@ function geometry(panels: number): Geometry {
   return { w, h: histTop + hist + 30, ml, mt, plot, histTop, hist, font, marker: panels === 1 ? 48 : 26 };
 }
 
-const fmtTick = d3.format(".1f");
+const fmtTick = format(".1f");
 const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
 const noop = () => () => {};
@@ -89,9 +116,8 @@ export function useIsClient(): boolean {
 }
 
 export function ReliabilityChart(props: ReliabilityChartProps) {
-  const { series, languages, stats, bins } = props;
   const isClient = useIsClient();
-  const svgRef = useRef<SVGSVGElement>(null);
+  const { series, languages, stats, bins } = props;
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1220);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
@@ -105,9 +131,9 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
   }, []);
 
   // Render timing for bench:views: from the start of a client render to its commit.
-  if (isClient && typeof performance !== "undefined") performance.mark("reliability-render-start");
+  if (typeof window !== "undefined") performance.mark("reliability-render-start");
   useLayoutEffect(() => {
-    if (isClient && performance.getEntriesByName("reliability-render-start").length)
+    if (performance.getEntriesByName("reliability-render-start").length)
       performance.measure("reliability-render", "reliability-render-start");
   });
 
@@ -202,65 +228,125 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
     return toCsv(header, rowsOut);
   };
 
+  const router = useRouter();
+  const binAt = (e: React.MouseEvent) =>
+    (e.target as Element).closest?.("[data-testid='bin']") as SVGElement | null;
   const onMove = (e: React.MouseEvent) => {
-    const el = (e.target as Element).closest?.("[data-testid='bin']") as SVGElement | null;
+    const el = binAt(e);
     if (!el) return setHover(null);
     const d = el.dataset;
+    const panel = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset;
+    const label = (el.closest("[data-series]") as SVGElement | null)?.dataset.label;
     const ci = d.accLo ? `[${Number(d.accLo).toFixed(3)}, ${Number(d.accHi).toFixed(3)}]` : "—";
+    const lower = d.lower !== undefined ? Number(d.lower) : Number(d.bin) / bins;
+    const upper = d.upper !== undefined ? Number(d.upper) : (Number(d.bin) + 1) / bins;
     setHover({
       x: e.clientX + 12,
       y: e.clientY + 12,
       text:
-        `${d.languageName} — ${d.label}\nbin ${Number(d.bin) + 1}/${bins}: confidence ${Number(d.lower).toFixed(3)}–${Number(d.upper).toFixed(3)}\n` +
+        `${panel?.languageName} — ${label}\nbin ${Number(d.bin) + 1}/${bins}: confidence ${lower.toFixed(3)}–${upper.toFixed(3)}\n` +
         `count ${d.count}\naccuracy ${d.accuracy}\nmean confidence ${d.confidence}\naccuracy 95% (Wilson) ${ci}\nclick: the questions in this bin`,
     });
+  };
+  const binHref = (el: SVGElement) => {
+    const lang = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset.language;
+    const run = (el.closest("[data-series]") as SVGElement | null)?.dataset.run;
+    return `/questions?benchmark=${encodeURIComponent(props.benchmark)}&binning=${props.binning}&bins=${bins}&languages=${lang}&run=${run}&bin=${el.dataset.bin}`;
+  };
+  const onClick = (e: React.MouseEvent) => {
+    const el = binAt(e);
+    if (el) router.push(binHref(el));
+  };
+
+  // One <svg> per panel, so that the browser lays out and paints only the panels on screen
+  // (content-visibility: auto); the export composes them into a single SVG.
+  const composeSvg = (): SVGSVGElement | null => {
+    const box = boxRef.current;
+    if (!box) return null;
+    const NS = "http://www.w3.org/2000/svg";
+    const out = document.createElementNS(NS, "svg");
+    out.setAttribute("width", String(svgW));
+    out.setAttribute("height", String(svgH));
+    out.setAttribute("font-size", String(g.font));
+    const defs = box.querySelector("defs");
+    if (defs) out.appendChild(defs.cloneNode(true));
+    const legend = box.querySelector("[data-testid='legend-svg']");
+    if (legend)
+      for (const c of Array.from(legend.childNodes))
+        if (c.nodeName !== "defs") out.appendChild(c.cloneNode(true));
+    box.querySelectorAll<SVGSVGElement>("[data-testid='panel'] > svg").forEach((p, k) => {
+      const gEl = document.createElementNS(NS, "g");
+      gEl.setAttribute(
+        "transform",
+        `translate(${(k % cols) * (g.w + GAP)},${legendH + Math.floor(k / cols) * (g.h + GAP)})`,
+      );
+      for (const c of Array.from(p.childNodes)) gEl.appendChild(c.cloneNode(true));
+      out.appendChild(gEl);
+    });
+    // Attached off-screen while the export measures and serialises it.
+    const holder = document.createElement("div");
+    holder.style.cssText = "position:absolute;left:-100000px;top:0;";
+    holder.appendChild(out);
+    document.body.appendChild(holder);
+    setTimeout(() => holder.remove(), 10_000);
+    return out;
   };
 
   return (
     <div>
       <ExportBar
         name={`reliability-${props.benchmark}-${props.binning}-${bins}`}
-        getSvg={() => svgRef.current}
+        getSvg={composeSvg}
         getCsv={csv}
       />
-      <div ref={boxRef} className="chart-scroll" style={{ border: "none" }}>
-        {/* Drawn in the browser only: the server sends the stored numbers, not megabytes of SVG. */}
+      <div ref={boxRef} style={{ overflowX: "auto" }}>
+        {/* Drawn in the browser only: the server sends the stored numbers (~120 KB for 42 panels), not ~1 MB of SVG. */}
         {!isClient ? (
           <div style={{ height: svgH }} className="loading" data-testid="chart-loading">
             Drawing {ordered.length} panels…
           </div>
         ) : (
-          <svg
-            ref={svgRef}
-            width={svgW}
-            height={svgH}
+          <div
             role="img"
             aria-label={`Reliability diagrams of ${series.map((s) => s.label).join(", ")} for ${ordered.length} languages`}
             data-testid="reliability"
             data-panels={ordered.length}
-            fontSize={g.font}
+            className="rel-grid"
+            style={{
+              gridTemplateColumns: `repeat(${cols}, ${g.w}px)`,
+              gap: GAP,
+              width: cols * g.w + (cols - 1) * GAP,
+            }}
             onMouseMove={onMove}
             onMouseLeave={() => setHover(null)}
+            onClick={onClick}
           >
-            <defs>
-              <pattern
-                id="rel-over"
-                width="5"
-                height="5"
-                patternUnits="userSpaceOnUse"
-                patternTransform="rotate(45)"
-              >
-                <rect width="5" height="5" fill="rgba(213,94,0,0.18)" />
-                <line x1="0" y1="0" x2="0" y2="5" stroke="#D55E00" strokeWidth="1.6" />
-              </pattern>
-            </defs>
-            <Legend series={series} styles={styles} binning={props.binning} bins={bins} pair={pair} />
-            {ordered.map((l, k) => (
+            <svg
+              width={svgW}
+              height={legendH}
+              fontSize={g.font}
+              data-testid="legend-svg"
+              style={{ gridColumn: "1 / -1" }}
+            >
+              <defs>
+                <pattern
+                  id="rel-over"
+                  width="5"
+                  height="5"
+                  patternUnits="userSpaceOnUse"
+                  patternTransform="rotate(45)"
+                >
+                  <rect width="5" height="5" fill="rgba(213,94,0,0.18)" />
+                  <line x1="0" y1="0" x2="0" y2="5" stroke="#D55E00" strokeWidth="1.6" />
+                </pattern>
+              </defs>
+              <Legend series={series} styles={styles} binning={props.binning} bins={bins} pair={pair} />
+            </svg>
+            {ordered.map((l) => (
               <Panel
                 key={l.code}
-                x={(k % cols) * (g.w + GAP)}
-                y={legendH + Math.floor(k / cols) * (g.h + GAP)}
                 g={g}
+                equalMass={props.binning === "equal-mass"}
                 language={l}
                 series={series}
                 styles={styles}
@@ -268,10 +354,9 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
                 stats={stats}
                 smooth={props.smooth}
                 delta={delta[l.code]}
-                binsLink={`benchmark=${encodeURIComponent(props.benchmark)}&binning=${props.binning}&bins=${bins}&languages=${l.code}`}
               />
             ))}
-          </svg>
+          </div>
         )}
       </div>
       {hover && (
@@ -340,9 +425,9 @@ function Legend({
 }
 
 interface PanelProps {
-  x: number;
-  y: number;
   g: Geometry;
+  /** Equal-mass bins carry their edges; equal-width edges follow from the bin index. */
+  equalMass: boolean;
   language: PanelLanguage;
   series: ReliabilitySeries[];
   styles: SeriesStyle[];
@@ -350,13 +435,16 @@ interface PanelProps {
   stats: Record<string, Record<string, StatsRow>>;
   smooth: boolean;
   delta: number | null;
-  binsLink: string;
 }
 
+/**
+ * One language: per series, ONE path for its gap rectangles of each sign, one for its whiskers, one for its
+ * histogram bars, one line, and one marker per bin (the hover/click target carrying the exact numbers) —
+ * a few thousand SVG elements for 42 panels instead of tens of thousands.
+ */
 const Panel = memo(function Panel({
-  x,
-  y,
   g,
+  equalMass,
   language,
   series,
   styles,
@@ -364,10 +452,9 @@ const Panel = memo(function Panel({
   stats,
   smooth,
   delta,
-  binsLink,
 }: PanelProps) {
-  const sx = d3.scaleLinear().domain([0, 1]).range([0, g.plot]);
-  const sy = d3.scaleLinear().domain([0, 1]).range([g.plot, 0]);
+  const sx = scaleLinear().domain([0, 1]).range([0, g.plot]);
+  const sy = scaleLinear().domain([0, 1]).range([g.plot, 0]);
   const present = series
     .map((s, i) => ({ s, i, m: metrics[s.model]?.[language.code], row: stats[s.model]?.[language.code] }))
     .filter(
@@ -376,241 +463,221 @@ const Panel = memo(function Panel({
   const k = Math.max(1, present.length);
   let maxShare = 0;
   for (const p of present) for (const b of p.m.bins) maxShare = Math.max(maxShare, b.count / p.row.n);
-  const sh = d3
-    .scaleLinear()
+  const sh = scaleLinear()
     .domain([0, maxShare || 1])
     .range([0, g.hist]);
-  const line = d3
-    .line<{ c: number; a: number }>()
-    .x((d) => sx(d.c))
-    .y((d) => sy(d.a));
+  const line = d3line<[number, number]>()
+    .x((d) => r2(sx(d[0])))
+    .y((d) => r2(sy(d[1])));
   const compact = present.length > 4 && g.w < 400;
 
+  const shapes = present.map(({ m, row }, j) => {
+    let over = "";
+    let under = "";
+    let whiskers = "";
+    let hist = "";
+    const pts: [number, number][] = [];
+    for (const b of m.bins) {
+      if (!b.count) continue;
+      const x0 = sx(b.lower);
+      const wBin = Math.max(1.5 * k, sx(b.upper) - x0);
+      const xs = x0 + (wBin / k) * j;
+      const ws = Math.max(1, wBin / k - 0.5);
+      const h = sh(b.count / row.n);
+      hist += rect(xs, g.hist - h, ws, h);
+      if (b.accuracy === null || b.confidence === null) continue;
+      pts.push([b.confidence, b.accuracy]);
+      const y0 = sy(b.confidence);
+      const y1 = sy(b.accuracy);
+      const gap = rect(xs, Math.min(y0, y1), Math.max(1.5, ws), Math.abs(y1 - y0));
+      if (b.accuracy < b.confidence) over += gap;
+      else under += gap;
+      if (b.accLo !== null && b.accHi !== null)
+        whiskers += `M${r2(sx(b.confidence))},${r2(sy(b.accLo))}V${r2(sy(b.accHi))}`;
+    }
+    return { over, under, whiskers, hist, pts };
+  });
+
   return (
-    <g
-      transform={`translate(${x},${y})`}
+    <div
+      className="rel-panel"
+      style={{ containIntrinsicSize: `${g.w}px ${g.h}px` }}
       data-testid="panel"
       data-language={language.code}
+      data-language-name={language.name}
       data-delta-ece={delta ?? ""}
     >
-      <text x={g.ml} y={14} fontWeight={600} fontSize={g.font + 1}>
-        {language.name}{" "}
-        <tspan fontWeight={400} fill="#5b6675">
-          ({language.code})
-        </tspan>
-        {delta !== null && (
-          <tspan fontWeight={400} fill="#5b6675" data-testid="panel-delta">
-            {`  Δ ECE ${signed3(delta)}`}
+      <svg width={g.w} height={g.h} fontSize={g.font}>
+        <text x={g.ml} y={14} fontWeight={600} fontSize={g.font + 1}>
+          {language.name}{" "}
+          <tspan fontWeight={400} fill="#5b6675">
+            ({language.code})
           </tspan>
-        )}
-      </text>
-      <g transform={`translate(${g.ml},${g.mt})`}>
-        <rect width={g.plot} height={g.plot} fill="#fbfcfd" stroke="#d9dee5" />
-        {TICKS.slice(1, -1).map((t) => (
-          <g key={t} stroke="#eef1f4">
-            <line x1={sx(t)} x2={sx(t)} y1={0} y2={g.plot} />
-            <line x1={0} x2={g.plot} y1={sy(t)} y2={sy(t)} />
-          </g>
-        ))}
-        <line
-          x1={0}
-          y1={g.plot}
-          x2={g.plot}
-          y2={0}
-          stroke="#8a94a3"
-          strokeDasharray="4 3"
-          data-testid="diagonal"
-        />
-        {TICKS.map((t) => (
-          <g key={t} fill="#5b6675" fontSize={g.font - 1}>
-            <text x={-4} y={sy(t)} textAnchor="end" dominantBaseline="middle">
-              {fmtTick(t)}
-            </text>
-          </g>
-        ))}
-        {/* gaps: one slice of each bin per series, from the diagonal (confidence) to the accuracy */}
-        {present.map(({ s, i, m }, j) =>
-          m.bins.map((b) => {
-            if (!b.count || b.accuracy === null || b.confidence === null) return null;
-            const x0 = sx(b.lower);
-            const wBin = Math.max(1.5 * k, sx(b.upper) - x0);
-            const y0 = sy(b.confidence);
-            const y1 = sy(b.accuracy);
-            return (
-              <rect
-                key={`gap-${i}-${b.index}`}
-                x={x0 + (wBin / k) * j}
-                width={Math.max(1.5, wBin / k - 0.5)}
-                y={Math.min(y0, y1)}
-                height={Math.abs(y1 - y0)}
-                fill={b.accuracy < b.confidence ? OVER_FILL : UNDER_FILL}
-                data-gap={b.accuracy < b.confidence ? "over" : "under"}
-                pointerEvents="none"
-                data-model={s.model}
-              />
-            );
-          }),
-        )}
-        {smooth &&
-          present.map(({ s, i, m, row }) => {
-            if (!row.smoothCurve) return null;
-            // Only where the series has questions: the kernel curve is an extrapolation elsewhere.
-            const filled = m.bins.filter((b) => b.count > 0);
-            const lo = filled[0]?.lower ?? 0;
-            const hi = filled[filled.length - 1]?.upper ?? 1;
-            const pts = row.smoothCurve.filter(([c]) => c >= lo - 1e-9 && c <= hi + 1e-9);
-            return (
-              <path
-                key={`smooth-${i}`}
-                d={line(pts.map(([c, acc]) => ({ c, a: Math.min(1, Math.max(0, acc)) }))) ?? ""}
-                fill="none"
-                stroke={styles[i].color}
-                strokeWidth={1.2}
-                strokeOpacity={0.75}
-                strokeDasharray="1 2"
-                data-testid="smooth-curve"
-                data-model={s.model}
-              />
-            );
-          })}
-        {present.map(({ s, i, m }) => {
-          const pts = m.bins.filter((b) => b.count > 0 && b.accuracy !== null && b.confidence !== null);
-          return (
-            <g key={`series-${i}`} data-series={s.model}>
-              <path
-                d={line(pts.map((b) => ({ c: b.confidence as number, a: b.accuracy as number }))) ?? ""}
-                fill="none"
-                stroke={styles[i].color}
-                strokeWidth={1.6}
-                strokeDasharray={styles[i].dash}
-              />
-              {pts.map((b) => {
-                const cx = sx(b.confidence as number);
-                const cy = sy(b.accuracy as number);
-                const runId = stats[s.model][language.code].runId;
-                return (
-                  <a key={b.index} href={`/questions?${binsLink}&run=${runId}&bin=${b.index}`}>
-                    <g
-                      data-testid="bin"
-                      data-language={language.code}
-                      data-language-name={language.name}
-                      data-model={s.model}
-                      data-label={s.label}
-                      data-bin={b.index}
-                      data-count={b.count}
-                      data-accuracy={b.accuracy as number}
-                      data-confidence={b.confidence as number}
-                      data-acc-lo={b.accLo ?? ""}
-                      data-acc-hi={b.accHi ?? ""}
-                      data-lower={b.lower}
-                      data-upper={b.upper}
-                      style={{ cursor: "pointer" }}
-                    >
-                      {b.accLo !== null && b.accHi !== null && (
-                        <line
-                          x1={cx}
-                          x2={cx}
-                          y1={sy(b.accLo)}
-                          y2={sy(b.accHi)}
-                          stroke={styles[i].color}
-                          strokeWidth={1}
-                        />
-                      )}
-                      <path
-                        d={symbolPath(styles[i].marker, g.marker)}
-                        transform={`translate(${cx},${cy})`}
-                        fill={styles[i].color}
-                        stroke="white"
-                        strokeWidth={0.7}
-                      />
-                    </g>
-                  </a>
-                );
-              })}
-            </g>
-          );
-        })}
-        {/* ECE / RMS / smECE in the corner, one line per series, marked with its symbol */}
-        <g transform="translate(4,4)">
-          <rect
-            width={compact ? 96 : g.plot * 0.8}
-            height={present.length * (g.font + 3) + 4}
-            fill="white"
-            fillOpacity={0.8}
+          {delta !== null && (
+            <tspan fontWeight={400} fill="#5b6675" data-testid="panel-delta">
+              {`  Δ ECE ${signed3(delta)}`}
+            </tspan>
+          )}
+        </text>
+        <g transform={`translate(${g.ml},${g.mt})`}>
+          <rect width={g.plot} height={g.plot} fill="#fbfcfd" stroke="#d9dee5" />
+          <path
+            d={TICKS.slice(1, -1)
+              .map((t) => `M${r2(sx(t))},0V${g.plot}M0,${r2(sy(t))}H${g.plot}`)
+              .join("")}
+            stroke="#eef1f4"
           />
-          {present.map(({ s, i, m }, j) => (
-            <g
-              key={`m-${i}`}
-              transform={`translate(0,${j * (g.font + 3) + g.font - 1})`}
-              data-testid="panel-metrics"
-              data-model={s.model}
-              data-ece={m.ece}
-              data-rms={m.rms}
-              data-smece={m.smece}
-              data-stored={m.stored ? "1" : "0"}
-            >
-              <path
-                d={symbolPath(styles[i].marker, 20)}
-                transform={`translate(5,${-g.font / 3})`}
-                fill={styles[i].color}
-              />
-              <text x={12} fill="#1d2430" fontSize={g.font - 1}>
-                {compact ? `ECE ${f3(m.ece)}` : `ECE ${f3(m.ece)}  RMS ${f3(m.rms)}  smECE ${f3(m.smece)}`}
+          <line
+            x1={0}
+            y1={g.plot}
+            x2={g.plot}
+            y2={0}
+            stroke="#8a94a3"
+            strokeDasharray="4 3"
+            data-testid="diagonal"
+          />
+          <g fill="#5b6675" fontSize={g.font - 1} textAnchor="end" dominantBaseline="middle">
+            {TICKS.map((t) => (
+              <text key={t} x={-4} y={sy(t)}>
+                {fmtTick(t)}
               </text>
+            ))}
+          </g>
+          {/* gaps: one slice of each bin per series, from the diagonal (confidence) to the accuracy */}
+          {present.map(({ s, i }, j) => (
+            <g key={`gap-${i}`} pointerEvents="none" data-model={s.model}>
+              {shapes[j].over && <path d={shapes[j].over} fill={OVER_FILL} data-gap="over" />}
+              {shapes[j].under && <path d={shapes[j].under} fill={UNDER_FILL} data-gap="under" />}
             </g>
           ))}
-        </g>
-      </g>
-      {/* confidence histogram beneath: share of the language's questions per bin */}
-      <g transform={`translate(${g.ml},${g.histTop})`}>
-        <rect width={g.plot} height={g.hist} fill="none" stroke="#eef1f4" />
-        {present.map(({ i, m, row }, j) =>
-          m.bins.map((b) => {
-            if (!b.count) return null;
-            const x0 = sx(b.lower);
-            const wBin = Math.max(1.5 * k, sx(b.upper) - x0);
-            const h = sh(b.count / row.n);
+          {smooth &&
+            present.map(({ s, i, m, row }) => {
+              if (!row.smoothCurve) return null;
+              // Only where the series has questions: the kernel curve is an extrapolation elsewhere.
+              const filled = m.bins.filter((b) => b.count > 0);
+              const lo = filled[0]?.lower ?? 0;
+              const hi = filled[filled.length - 1]?.upper ?? 1;
+              const pts = unpackCurve(row.smoothCurve)
+                .filter(([c]) => c >= lo - 1e-9 && c <= hi + 1e-9)
+                .map(([c, acc]) => [c, Math.min(1, Math.max(0, acc))] as [number, number]);
+              return (
+                <path
+                  key={`smooth-${i}`}
+                  d={line(pts) ?? ""}
+                  fill="none"
+                  stroke={styles[i].color}
+                  strokeWidth={1.2}
+                  strokeOpacity={0.75}
+                  strokeDasharray="1 2"
+                  pointerEvents="none"
+                  data-testid="smooth-curve"
+                  data-model={s.model}
+                />
+              );
+            })}
+          {present.map(({ s, i, m, row }, j) => {
+            const marker = symbolPath(styles[i].marker, g.marker);
             return (
-              <rect
-                key={`h-${i}-${b.index}`}
-                x={x0 + (wBin / k) * j}
-                width={Math.max(1, wBin / k - 0.5)}
-                y={g.hist - h}
-                height={h}
-                fill={styles[i].color}
-                fillOpacity={0.7}
-                pointerEvents="none"
-              />
+              <g key={`series-${i}`} data-series={s.model} data-label={s.label} data-run={row.runId}>
+                <path
+                  d={line(shapes[j].pts) ?? ""}
+                  fill="none"
+                  stroke={styles[i].color}
+                  strokeWidth={1.6}
+                  strokeDasharray={styles[i].dash}
+                  pointerEvents="none"
+                />
+                <path d={shapes[j].whiskers} stroke={styles[i].color} strokeWidth={1} pointerEvents="none" />
+                <g fill={styles[i].color} stroke="white" strokeWidth={0.7} cursor="pointer">
+                  {m.bins.map((b) =>
+                    b.count > 0 && b.accuracy !== null && b.confidence !== null ? (
+                      <path
+                        key={b.index}
+                        d={marker}
+                        transform={`translate(${r2(sx(b.confidence))},${r2(sy(b.accuracy))})`}
+                        data-testid="bin"
+                        data-bin={b.index}
+                        data-count={b.count}
+                        data-accuracy={b.accuracy}
+                        data-confidence={b.confidence}
+                        data-acc-lo={b.accLo ?? ""}
+                        data-acc-hi={b.accHi ?? ""}
+                        data-lower={equalMass ? b.lower : undefined}
+                        data-upper={equalMass ? b.upper : undefined}
+                      />
+                    ) : null,
+                  )}
+                </g>
+              </g>
             );
-          }),
-        )}
-        {TICKS.map((t) => (
-          <text key={t} x={sx(t)} y={g.hist + 11} textAnchor="middle" fill="#5b6675" fontSize={g.font - 1}>
-            {fmtTick(t)}
+          })}
+          {/* ECE / RMS / smECE in the corner, one line per series, marked with its symbol */}
+          <g transform="translate(4,4)" pointerEvents="none">
+            <rect
+              width={compact ? 96 : g.plot * 0.8}
+              height={present.length * (g.font + 3) + 4}
+              fill="white"
+              fillOpacity={0.8}
+            />
+            {present.map(({ s, i, m }, j) => (
+              <g
+                key={`m-${i}`}
+                transform={`translate(0,${j * (g.font + 3) + g.font - 1})`}
+                data-testid="panel-metrics"
+                data-model={s.model}
+                data-ece={m.ece}
+                data-rms={m.rms}
+                data-smece={m.smece}
+                data-stored={m.stored ? "1" : "0"}
+              >
+                <path
+                  d={symbolPath(styles[i].marker, 20)}
+                  transform={`translate(5,${-g.font / 3})`}
+                  fill={styles[i].color}
+                />
+                <text x={12} fill="#1d2430" fontSize={g.font - 1}>
+                  {compact ? `ECE ${f3(m.ece)}` : `ECE ${f3(m.ece)}  RMS ${f3(m.rms)}  smECE ${f3(m.smece)}`}
+                </text>
+              </g>
+            ))}
+          </g>
+        </g>
+        {/* confidence histogram beneath: share of the language's questions per bin */}
+        <g transform={`translate(${g.ml},${g.histTop})`} pointerEvents="none">
+          <rect width={g.plot} height={g.hist} fill="none" stroke="#eef1f4" />
+          {present.map(({ i }, j) => (
+            <path key={`h-${i}`} d={shapes[j].hist} fill={styles[i].color} fillOpacity={0.7} />
+          ))}
+          <g textAnchor="middle" fill="#5b6675" fontSize={g.font - 1}>
+            {TICKS.map((t) => (
+              <text key={t} x={sx(t)} y={g.hist + 11}>
+                {fmtTick(t)}
+              </text>
+            ))}
+            <text x={g.plot / 2} y={g.hist + 24}>
+              confidence
+            </text>
+          </g>
+          <text
+            x={-4}
+            y={g.hist / 2}
+            textAnchor="end"
+            dominantBaseline="middle"
+            fill="#5b6675"
+            fontSize={g.font - 1}
+          >
+            {`${Math.round((maxShare || 0) * 100)}%`}
           </text>
-        ))}
-        <text x={g.plot / 2} y={g.hist + 24} textAnchor="middle" fill="#5b6675" fontSize={g.font - 1}>
-          confidence
-        </text>
+        </g>
         <text
-          x={-4}
-          y={g.hist / 2}
-          textAnchor="end"
-          dominantBaseline="middle"
+          transform={`translate(10,${g.mt + g.plot / 2}) rotate(-90)`}
+          textAnchor="middle"
           fill="#5b6675"
           fontSize={g.font - 1}
         >
-          {`${Math.round((maxShare || 0) * 100)}%`}
+          accuracy
         </text>
-      </g>
-      <text
-        transform={`translate(10,${g.mt + g.plot / 2}) rotate(-90)`}
-        textAnchor="middle"
-        fill="#5b6675"
-        fontSize={g.font - 1}
-      >
-        accuracy
-      </text>
-    </g>
+      </svg>
+    </div>
   );
 });

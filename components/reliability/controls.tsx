@@ -6,7 +6,8 @@
  */
 import { usePathname, useRouter } from "next/navigation";
 import { useTransition, type ReactNode } from "react";
-import { toSearchParams, type ViewState } from "@/lib/view-state/filters";
+import type { ViewState } from "@/lib/view-state/filters";
+import { toSearchParams } from "./url-state";
 
 export function useViewNav(state: Partial<ViewState>) {
   const router = useRouter();

@@ -33,8 +33,9 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
-import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results";
-import { toSearchParams, type ViewState } from "@/lib/view-state/filters";
+import type { ResultMetric, TextColumn } from "@/lib/db/queries/results";
+import type { ViewState } from "@/lib/view-state/filters";
+import { toSearchParams } from "@/components/reliability/url-state";
 import {
   fmt4,
   formatColumnFilters,
@@ -42,8 +43,10 @@ import {
   matchRange,
   matchText,
   parseColumnFilters,
+  decodeResults,
   parseSortBy,
   tableKeysFromLocation,
+  type ResultsWire,
 } from "./results-model";
 
 interface R {
@@ -92,7 +95,7 @@ const WIDTHS: Record<string, number> = {
 };
 
 export interface ResultsTableProps {
-  data: ResultsData;
+  wire: ResultsWire;
   state: ViewState;
   /** Titles of every column (for headers and the column picker). */
   titles: Record<string, string>;
@@ -102,7 +105,8 @@ export interface ResultsTableProps {
   shown: string[];
 }
 
-export function ResultsTable({ data, state, titles, metrics, shown }: ResultsTableProps) {
+export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTableProps) {
+  const data = useMemo(() => decodeResults(wire), [wire]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [sorting, setSorting] = useState<SortingState>(() => parseSortBy(state.sortBy));
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>(() => parseColumnFilters(state.cf));

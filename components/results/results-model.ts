@@ -1,3 +1,5 @@
+import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results";
+
 /**
  * Pure helpers of the results table: URL encodings of sorting and column filters, the filter
  * predicates, and number formatting. Shared by the table, its CSV export and tests.
@@ -87,3 +89,92 @@ export function tableKeysFromLocation(): { sortBy: string[]; group: string[]; cf
 /** Interval bounds travel with 6 significant digits (bootstrap percentiles; keeps the page small). */
 export const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
+
+/**
+ * ResultsData as sent to the browser: categorical columns dictionary-encoded ([distinct values, index per
+ * row]); metric values only where there is no exact published text (the client reads those from the
+ * text). Lossless; decodeResults gives back the ResultsData.
+ */
+export interface ResultsWire {
+  count: number;
+  columns: string[];
+  cat: Partial<Record<TextColumn, [(string | number | null)[], number[]]>>;
+  /** Per metric: [offset, values…] — the run of rows from the first to the last non-null value. */
+  val: Partial<Record<ResultMetric, Trimmed<number>>>;
+  text: Partial<Record<ResultMetric, Trimmed<string>>>;
+  lo: Partial<Record<ResultMetric, Trimmed<number>>>;
+  hi: Partial<Record<ResultMetric, Trimmed<number>>>;
+}
+
+/** [offset, values…]: a column without its leading and trailing nulls (published and measured rows are grouped). */
+type Trimmed<T> = (number | T | null)[];
+
+function trim<T>(xs: (T | null)[]): Trimmed<T> {
+  let a = 0;
+  let b = xs.length;
+  while (a < b && xs[a] === null) a++;
+  while (b > a && xs[b - 1] === null) b--;
+  return [a, ...xs.slice(a, b)];
+}
+
+function untrim<T>(t: Trimmed<T>, n: number): (T | null)[] {
+  const out = new Array<T | null>(n).fill(null);
+  const a = t[0] as number;
+  for (let i = 1; i < t.length; i++) out[a + i - 1] = t[i] as T | null;
+  return out;
+}
+
+function mapRecord<K extends string, A, B>(r: Partial<Record<K, A>>, f: (a: A) => B): Partial<Record<K, B>> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, f(v as A)])) as Partial<Record<K, B>>;
+}
+
+export function encodeResults(d: ResultsData): ResultsWire {
+  const cat: ResultsWire["cat"] = {};
+  for (const [c, values] of Object.entries(d.cat) as [TextColumn, (string | number | null)[]][]) {
+    if (!values.length) continue;
+    const dict = new Map<string | number | null, number>();
+    const idx = values.map((v) => {
+      let k = dict.get(v);
+      if (k === undefined) dict.set(v, (k = dict.size));
+      return k;
+    });
+    cat[c] = [[...dict.keys()], idx];
+  }
+  const val: ResultsWire["val"] = {};
+  for (const [m, vs] of Object.entries(d.val) as [ResultMetric, (number | null)[]][]) {
+    const t = d.text[m];
+    val[m] = trim(t ? vs.map((v, i) => (t[i] !== null ? null : v)) : vs);
+  }
+  return {
+    count: d.count,
+    columns: d.columns,
+    cat,
+    val,
+    text: mapRecord(d.text, (x) => trim(x as (string | null)[])),
+    lo: mapRecord(d.lo, (x) => trim(x as (number | null)[])),
+    hi: mapRecord(d.hi, (x) => trim(x as (number | null)[])),
+  };
+}
+
+export function decodeResults(w: ResultsWire): ResultsData {
+  const cat = {} as ResultsData["cat"];
+  for (const [c, enc] of Object.entries(w.cat) as [TextColumn, [(string | number | null)[], number[]]][])
+    cat[c] = enc[1].map((k) => enc[0][k]);
+  const n = w.count;
+  const text = mapRecord(w.text, (x) => untrim(x as Trimmed<string>, n));
+  const val: ResultsData["val"] = {};
+  for (const [m, packed] of Object.entries(w.val) as [ResultMetric, Trimmed<number>][]) {
+    const vs = untrim(packed, n);
+    const t = text[m];
+    val[m] = t ? vs.map((v, i) => (t[i] !== null ? Number(t[i]) : v)) : vs;
+  }
+  return {
+    count: n,
+    columns: w.columns,
+    cat,
+    val,
+    text,
+    lo: mapRecord(w.lo, (x) => untrim(x as Trimmed<number>, n)),
+    hi: mapRecord(w.hi, (x) => untrim(x as Trimmed<number>, n)),
+  };
+}

@@ -5,7 +5,22 @@
  * model at the left. A β marked * differs from β = 0 (p < 0.05): paired t-test across languages for
  * averages, paired bootstrap over questions for one language of measured runs (on request).
  */
-import * as d3 from "d3";
+import {
+  type SymbolType,
+  extent,
+  line,
+  scaleLinear,
+  scalePoint,
+  symbol,
+  symbolCircle,
+  symbolCross,
+  symbolDiamond,
+  symbolSquare,
+  symbolStar,
+  symbolTriangle,
+  symbolTriangle2,
+  symbolWye,
+} from "d3";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type {
   SmoothingMetric,
@@ -28,15 +43,15 @@ const H = 210;
 const M = { l: 46, r: 12, t: 22, b: 28 };
 const ROW_LABEL = 22;
 
-const SYMBOL: Record<MarkerShape, d3.SymbolType> = {
-  circle: d3.symbolCircle,
-  square: d3.symbolSquare,
-  triangle: d3.symbolTriangle,
-  diamond: d3.symbolDiamond,
-  cross: d3.symbolCross,
-  star: d3.symbolStar,
-  wye: d3.symbolWye,
-  "triangle-down": d3.symbolTriangle2,
+const SYMBOL: Record<MarkerShape, SymbolType> = {
+  circle: symbolCircle,
+  square: symbolSquare,
+  triangle: symbolTriangle,
+  diamond: symbolDiamond,
+  cross: symbolCross,
+  star: symbolStar,
+  wye: symbolWye,
+  "triangle-down": symbolTriangle2,
 };
 
 interface BootResult {
@@ -80,8 +95,7 @@ export function SmoothingChart({
     return { dash: DASHES[i % DASHES.length], marker: MARKERS[i % MARKERS.length] };
   };
   const xs = ["base", ...betas];
-  const sx = d3
-    .scalePoint<string>()
+  const sx = scalePoint<string>()
     .domain(xs)
     .range([M.l, W - M.r])
     .padding(0.4);
@@ -268,7 +282,7 @@ export function SmoothingChart({
               <g key={sd} transform={`translate(${i * 150},22)`}>
                 <line x1={0} x2={30} stroke="#5b6675" strokeWidth={1.6} strokeDasharray={style(sd).dash} />
                 <path
-                  d={d3.symbol(SYMBOL[style(sd).marker], 40)() ?? ""}
+                  d={symbol(SYMBOL[style(sd).marker], 40)() ?? ""}
                   transform="translate(15,0)"
                   fill="#5b6675"
                 />
@@ -306,10 +320,9 @@ export function SmoothingChart({
                 const vals = r.series
                   .flatMap((s) => [s.base[m], ...s.points.map((p) => p.value[m])])
                   .filter((v): v is number => v !== null);
-                const [lo, hi] = d3.extent(vals) as [number, number];
+                const [lo, hi] = extent(vals) as [number, number];
                 const pad = ((hi ?? 1) - (lo ?? 0)) * 0.12 || 0.01;
-                const sy = d3
-                  .scaleLinear()
+                const sy = scaleLinear()
                   .domain([(lo ?? 0) - pad, (hi ?? 1) + pad])
                   .range([ROW_LABEL + H - M.b, ROW_LABEL + M.t])
                   .nice();
@@ -357,8 +370,7 @@ export function SmoothingChart({
                       const st = style(s.sft);
                       const c = color(s.family);
                       const pts = s.points.filter((p) => p.value[m] !== null);
-                      const line = d3
-                        .line<SmoothingPoint>()
+                      const path = line<SmoothingPoint>()
                         .x((p) => sx(p.beta) ?? 0)
                         .y((p) => sy(p.value[m] as number));
                       const first = pts[0];
@@ -376,7 +388,7 @@ export function SmoothingChart({
                             />
                           )}
                           <path
-                            d={line(pts) ?? ""}
+                            d={path(pts) ?? ""}
                             fill="none"
                             stroke={c}
                             strokeWidth={1.8}
@@ -384,7 +396,7 @@ export function SmoothingChart({
                           />
                           {s.base[m] !== null && (
                             <path
-                              d={d3.symbol(d3.symbolCircle, 22)() ?? ""}
+                              d={symbol(symbolCircle, 22)() ?? ""}
                               transform={`translate(${sx("base")},${sy(s.base[m] as number)})`}
                               fill={c}
                               data-testid="smoothing-base"
@@ -418,7 +430,7 @@ export function SmoothingChart({
                                 data-model={p.model}
                               >
                                 <path
-                                  d={d3.symbol(SYMBOL[st.marker], 48)() ?? ""}
+                                  d={symbol(SYMBOL[st.marker], 48)() ?? ""}
                                   transform={`translate(${x},${y})`}
                                   fill={hollow ? "white" : c}
                                   stroke={c}

@@ -83,7 +83,7 @@ describe("questions /questions", () => {
     );
     const bin = s.rows[0].reliability.findIndex((b) => b.count >= 5);
     await page.goto(`${appUrl}/reliability?benchmark=GlobalMMLU&languages=he&models=${base.name}`);
-    await page.locator(`[data-testid="bin"][data-model="${base.name}"][data-bin="${bin}"] path`).click();
+    await page.locator(`[data-series="${base.name}"] [data-testid="bin"][data-bin="${bin}"]`).click();
     await page.waitForURL(/\/questions\?/);
     await page.waitForSelector('[data-testid="bin-questions"]');
     const summary = page.locator('[data-testid="bin-summary"]');

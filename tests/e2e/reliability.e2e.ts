@@ -39,8 +39,12 @@ async function stats(model: string, lang: string, binning = "equal-width") {
   return r.rows[0];
 }
 
+const binsOf = (lang: string, model: string) =>
+  page.locator(`[data-testid="panel"][data-language="${lang}"] [data-series="${model}"] [data-testid="bin"]`);
 const bin = (lang: string, model: string, b: number) =>
-  page.locator(`[data-testid="bin"][data-language="${lang}"][data-model="${model}"][data-bin="${b}"]`);
+  page.locator(
+    `[data-testid="panel"][data-language="${lang}"] [data-series="${model}"] [data-testid="bin"][data-bin="${b}"]`,
+  );
 
 beforeAll(async () => {
   fx = await writeE2eFixture(dbUrl);
@@ -125,9 +129,7 @@ describe("reliability /reliability", () => {
     await page.waitForURL((u) => !u.searchParams.has("binning"));
     await page.selectOption('select[name="bins"]', "5");
     await page.waitForURL(/bins=5/);
-    await expect
-      .poll(() => page.locator('[data-testid="bin"][data-language="am"][data-model="Synth-1B"]').count())
-      .toBeLessThanOrEqual(5);
+    await expect.poll(() => binsOf("am", "Synth-1B").count()).toBeLessThanOrEqual(5);
     const ew = await stats("Synth-1B", "am");
     for (let g = 0; g < 5; g++) {
       const part = ew.reliability.slice(g * 3, g * 3 + 3);
@@ -169,11 +171,11 @@ describe("reliability /reliability", () => {
     const s = await stats("Synth-1B", "ar");
     const i = s.reliability.findIndex((b) => b.count >= 5);
     const el = bin("ar", "Synth-1B", i);
-    await el.locator("path").hover();
+    await el.hover();
     const tip = page.locator('[data-testid="tooltip"]');
     await expect.poll(() => tip.textContent()).toContain(`count ${s.reliability[i].count}`);
     expect(await tip.textContent()).toContain(`accuracy ${s.reliability[i].accuracy}`);
-    await el.locator("path").click();
+    await el.click();
     await page.waitForURL(/\/questions\?/);
     const u = new URL(page.url());
     expect(u.searchParams.get("run")).toBe(String(s.runId));

@@ -7,6 +7,7 @@ import "server-only";
 import type pg from "pg";
 import type { BinningScheme } from "../../view-state/filters";
 import { formatBeta } from "./heatmap";
+import { packBins, packCurve, type PackedBin } from "../../../components/reliability/reliability-model";
 
 export interface MeasuredModel {
   id: number;
@@ -29,48 +30,21 @@ export interface StoredBin {
   accHi: number | null;
 }
 
-/** A stored bin as sent to the browser: [lower, upper, count, accuracy, confidence, accLo, accHi] (compact payload). */
-export type BinTuple = [number, number, number, number | null, number | null, number | null, number | null];
-
-export function encodeBin(b: StoredBin): BinTuple {
-  return [b.lower, b.upper, b.count, b.accuracy, b.confidence, b.accLo, b.accHi];
-}
-
-export function decodeBin(t: BinTuple): StoredBin {
-  return {
-    lower: t[0],
-    upper: t[1],
-    count: t[2],
-    accuracy: t[3],
-    confidence: t[4],
-    accLo: t[5],
-    accHi: t[6],
-  };
-}
-
 export interface StatsRow {
   runId: number;
   model: string;
   language: string;
-  binning: string;
   bins: number;
   n: number;
-  accuracy: number;
-  confidence: number;
-  overconfidence: number;
-  entropyBits: number;
   ece: number;
   rms: number;
   mce: number;
   smece: number;
-  /** Bootstrap intervals of the metrics the view shows (ece, rms, mce, smece, accuracy). */
-  intervals: Record<string, [number, number]>;
-  reliability: BinTuple[];
-  /** The smoothed reliability curve as [c, acc] pairs (every other stored point), when asked for. */
-  smoothCurve: [number, number][] | null;
+  /** The stored bins, packed losslessly (components/reliability/reliability-model.ts packBins). */
+  reliability: PackedBin[];
+  /** The smoothed reliability curve, packed (packCurve), when asked for. */
+  smoothCurve: number[] | null;
 }
-
-const SHOWN_INTERVALS = ["ece", "rms", "mce", "smece", "accuracy"];
 
 export interface ReliabilitySeries {
   model: string;
@@ -190,6 +164,14 @@ export function selectSeries(
   );
 }
 
+/**
+ * Packed bins and curves, cached in this process by (run, language, binning, computedAt): the JSON columns
+ * are the expensive part of a read (the smoothed curves especially), and a row's computedAt changes whenever
+ * recomputeRunStats rewrites it, so a cached entry can never be stale.
+ */
+const packed = new Map<string, { bins?: PackedBin[]; curve?: number[] | null }>();
+const PACKED_MAX = 50_000;
+
 /** Latest completed/running run per (model, language) of the given models, with its stored stats. */
 export async function statsRows(
   pool: pg.Pool,
@@ -200,11 +182,10 @@ export async function statsRows(
   smooth: boolean,
 ): Promise<StatsRow[]> {
   if (!modelIds.length) return [];
-  const r = await pool.query<StatsRow>(
+  const r = await pool.query<Omit<StatsRow, "reliability" | "smoothCurve"> & { computedAt: string }>(
     `SELECT DISTINCT ON (r."modelId", s."languageCode")
-            s."runId", m."name" AS model, s."languageCode" AS language, s."binning", s."bins", s."n",
-            s."accuracy", s."confidence", s."overconfidence", s."entropyBits", s."ece", s."rms", s."mce", s."smece",
-            s."intervals", s."reliability", ${smooth ? `s."smoothCurve"` : `NULL::jsonb`} AS "smoothCurve"
+            s."runId", m."name" AS model, s."languageCode" AS language, s."bins", s."n",
+            s."ece", s."rms", s."mce", s."smece", s."computedAt"::text AS "computedAt"
      FROM "Run" r
      JOIN "RunLanguageStats" s ON s."runId" = r."id" AND s."binning" = $3
      JOIN "Model" m ON m."id" = r."modelId"
@@ -213,23 +194,37 @@ export async function statsRows(
      ORDER BY r."modelId", s."languageCode", r."createdAt" DESC, r."id" DESC`,
     [benchId, modelIds, binning, languages],
   );
-  return r.rows.map((row) => {
-    const raw = row as unknown as Omit<StatsRow, "reliability" | "smoothCurve"> & {
+  const key = (row: { runId: number; language: string; computedAt: string }) =>
+    `${row.runId}|${row.language}|${binning}|${row.computedAt}`;
+  const needBins = r.rows.filter((row) => packed.get(key(row))?.bins === undefined);
+  const needCurve = smooth ? r.rows.filter((row) => packed.get(key(row))?.curve === undefined) : [];
+  const missing = [...new Map([...needBins, ...needCurve].map((row) => [key(row), row])).values()];
+  if (missing.length) {
+    if (packed.size + missing.length > PACKED_MAX) packed.clear();
+    const withCurve = needCurve.length > 0;
+    const j = await pool.query<{
+      runId: number;
+      language: string;
+      computedAt: string;
       reliability: StoredBin[];
       smoothCurve: { c: number; acc: number }[] | null;
-    };
-    const intervals: Record<string, [number, number]> = {};
-    for (const k of SHOWN_INTERVALS) if (raw.intervals?.[k]) intervals[k] = raw.intervals[k];
-    return {
-      ...raw,
-      intervals,
-      reliability: raw.reliability.map(encodeBin),
-      smoothCurve: raw.smoothCurve
-        ? raw.smoothCurve
-            .filter((_, i, a) => i % 2 === 0 || i === a.length - 1)
-            .map((p) => [p.c, p.acc] as [number, number])
-        : null,
-    };
+    }>(
+      `SELECT s."runId", s."languageCode" AS language, s."computedAt"::text AS "computedAt", s."reliability",
+              ${withCurve ? `s."smoothCurve"` : `NULL::jsonb`} AS "smoothCurve"
+       FROM "RunLanguageStats" s JOIN unnest($2::int[], $3::text[]) AS k(run, lang) ON s."runId" = k.run AND s."languageCode" = k.lang
+       WHERE s."binning" = $1`,
+      [binning, missing.map((m) => m.runId), missing.map((m) => m.language)],
+    );
+    for (const row of j.rows) {
+      const entry = packed.get(key(row)) ?? {};
+      entry.bins = packBins(row.reliability, binning);
+      if (withCurve) entry.curve = row.smoothCurve ? packCurve(row.smoothCurve) : null;
+      packed.set(key(row), entry);
+    }
+  }
+  return r.rows.map(({ computedAt, ...row }) => {
+    const entry = packed.get(key({ ...row, computedAt }));
+    return { ...row, reliability: entry?.bins ?? [], smoothCurve: smooth ? (entry?.curve ?? null) : null };
   });
 }
 

@@ -127,6 +127,28 @@ interface Raw {
   iv: Partial<Record<ResultMetric, [number, number] | null>>;
 }
 
+/**
+ * Where each metric's bootstrap interval is stored: the equal-width (w) or equal-mass (e) row, and its key.
+ * Extracted one key at a time (`->`): printing the whole intervals objects costs more than the query.
+ */
+const INTERVAL_SOURCE: Record<ResultMetric, string> = {
+  accuracy: `w."intervals"->'accuracy'`,
+  confidence: `w."intervals"->'confidence'`,
+  overconfidence: `w."intervals"->'overconfidence'`,
+  entropy: `w."intervals"->'entropyBits'`,
+  ece: `w."intervals"->'ece'`,
+  rms: `e."intervals"->'rms'`,
+  mce: `w."intervals"->'mce'`,
+  smece: `w."intervals"->'smece'`,
+  sce: `w."intervals"->'sce'`,
+  ace: `w."intervals"->'ace'`,
+  brier: `w."intervals"->'brier'`,
+  nll: `w."intervals"->'nll'`,
+  ece_em: `e."intervals"->'ece'`,
+  rms_ew: `w."intervals"->'rms'`,
+  mce_em: `e."intervals"->'mce'`,
+};
+
 const PUBLISHED_COLUMNS: Partial<Record<ResultMetric, string>> = {
   accuracy: "accuracy",
   entropy: "entropy",
@@ -146,6 +168,46 @@ function keep(
   if (q.betas.length && !q.betas.includes(smoothing === null ? "base" : formatBeta(smoothing))) return false;
   if (q.languages.length && !q.languages.includes(language)) return false;
   return true;
+}
+
+/**
+ * A version of the tables the aggregate views read: row count and newest row version (xmin) of each.
+ * Any insert, update or delete changes it, so results computed under one version can be reused until the
+ * data changes (a few ms against a ~100 ms rebuild of the results or smoothing data).
+ */
+export async function dataVersion(pool: pg.Pool): Promise<string> {
+  const r = await pool.query<{ v: string }>(
+    `SELECT concat_ws('|', ${["RunLanguageStats", "PublishedResult", "Run", "Model", "Language", "Benchmark"]
+      .map((t) => `(SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM "${t}")`)
+      .join(", ")}) AS v`,
+  );
+  return r.rows[0].v;
+}
+
+/** A small LRU of values computed under a data version. */
+export function versionedCache<T>(size = 32) {
+  const m = new Map<string, { version: string; value: Promise<T> }>();
+  return async (pool: pg.Pool, key: string, compute: () => Promise<T>): Promise<T> => {
+    const version = await dataVersion(pool);
+    const hit = m.get(key);
+    if (hit && hit.version === version) {
+      m.delete(key);
+      m.set(key, hit);
+      return hit.value;
+    }
+    const value = compute();
+    m.set(key, { version, value });
+    value.catch(() => m.delete(key));
+    while (m.size > size) m.delete(m.keys().next().value as string);
+    return value;
+  };
+}
+
+const resultsCache = versionedCache<ResultsData>();
+
+/** getResults through the versioned cache. */
+export function getResultsCached(pool: pg.Pool, q: ResultsQuery): Promise<ResultsData> {
+  return resultsCache(pool, JSON.stringify(q), () => getResults(pool, q));
 }
 
 export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<ResultsData> {
@@ -236,15 +298,15 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
           ece_em: number | null;
           rms: number | null;
           mce_em: number | null;
-          iv: Record<string, [number, number]>;
-          iv_em: Record<string, [number, number]> | null;
+          [iv: `iv${number}`]: [number, number] | null;
         }>(
           `SELECT DISTINCT ON (r."modelId", w."languageCode")
                   b."name" AS benchmark, w."languageCode" AS language, l."name" AS "languageName", l."resourceClass",
                   m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId", w."n",
                   w."accuracy", w."confidence", w."overconfidence", w."entropyBits", w."ece", w."rms" AS rms_ew, w."mce",
                   w."smece", w."sce", w."ace", w."brier", w."nll",
-                  e."ece" AS ece_em, e."rms" AS rms, e."mce" AS mce_em, w."intervals" AS iv, e."intervals" AS iv_em
+                  e."ece" AS ece_em, e."rms" AS rms, e."mce" AS mce_em,
+                  ${q.metrics.map((m, k) => `${INTERVAL_SOURCE[m]} AS "iv${k}"`).join(", ") || "NULL AS iv0"}
            FROM "Run" r
            JOIN "Benchmark" b ON b."id" = r."benchmarkId"
            JOIN "Model" m ON m."id" = r."modelId"
@@ -258,8 +320,10 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
         .then((r) => {
           for (const x of r.rows) {
             if (!keep(q, x.family, x.sft, x.smoothing, x.language)) continue;
-            const ew = x.iv ?? {};
-            const em = x.iv_em ?? {};
+            const iv: Raw["iv"] = {};
+            q.metrics.forEach((m, k) => {
+              iv[m] = x[`iv${k}`] ?? null;
+            });
             raws.push({
               source: "measured",
               benchmark: x.benchmark,
@@ -290,23 +354,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
                 mce_em: x.mce_em,
               },
               t: {},
-              iv: {
-                accuracy: ew.accuracy,
-                confidence: ew.confidence,
-                overconfidence: ew.overconfidence,
-                entropy: ew.entropyBits,
-                ece: ew.ece,
-                rms: em.rms,
-                mce: ew.mce,
-                smece: ew.smece,
-                sce: ew.sce,
-                ace: ew.ace,
-                brier: ew.brier,
-                nll: ew.nll,
-                ece_em: em.ece,
-                rms_ew: ew.rms,
-                mce_em: em.mce,
-              },
+              iv,
             });
           }
         }),
@@ -314,16 +362,17 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
   }
   await Promise.all(tasks);
   // Stable order: benchmark, source, language, family, base first, SFT dataset, β.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   raws.sort(
     (a, b) =>
-      a.benchmark.localeCompare(b.benchmark) ||
-      a.source.localeCompare(b.source) ||
-      a.language.localeCompare(b.language) ||
-      a.family.localeCompare(b.family) ||
+      cmp(a.benchmark, b.benchmark) ||
+      cmp(a.source, b.source) ||
+      cmp(a.language, b.language) ||
+      cmp(a.family, b.family) ||
       Number(a.sft !== null) - Number(b.sft !== null) ||
-      (a.sft ?? "").localeCompare(b.sft ?? "") ||
+      cmp(a.sft ?? "", b.sft ?? "") ||
       (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
-      a.model.localeCompare(b.model),
+      cmp(a.model, b.model),
   );
   const cat = Object.fromEntries(
     TEXT_COLUMNS.map((c) => [c, [] as (string | number | null)[]]),
@@ -361,6 +410,19 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
   }
   out.columns = [...TEXT_COLUMNS, ...q.metrics];
   return out;
+}
+
+type Facets = {
+  families: string[];
+  sftDatasets: string[];
+  betas: string[];
+  languages: { code: string; name: string }[];
+};
+const facetsCache = versionedCache<Facets>();
+
+/** resultFacets through the versioned cache. */
+export function resultFacetsCached(pool: pg.Pool, benchmark: string): Promise<Facets> {
+  return facetsCache(pool, benchmark, () => resultFacets(pool, benchmark));
 }
 
 /** Filter options: families, SFT datasets, β values and languages present for a benchmark ("all": every benchmark). */

@@ -85,7 +85,8 @@ export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem
      ORDER BY r."createdAt" DESC, r."id" DESC`,
     [q.families, !!q.active, q.ids ?? null],
   );
-  const ids = r.rows.map((x) => x.id);
+  // Splits of queued/running runs only: the page shows progress, finished runs need none.
+  const ids = r.rows.filter((x) => x.status === "queued" || x.status === "running").map((x) => x.id);
   const splits = ids.length
     ? await pool.query<SplitItem & { runId: number; updatedAt: Date }>(
         `SELECT "runId", "languageCode" AS language, "status"::text AS status, "done", "total", "questionsPerS", "etaSeconds", "error", "updatedAt"

@@ -18,6 +18,7 @@ import {
 } from "../../calibration";
 import { badInput } from "../../errors";
 import { formatBeta } from "./heatmap";
+import { versionedCache } from "./results";
 
 export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
@@ -225,6 +226,13 @@ function tTest(
   if (a.length < 2) return { p: null, n: a.length };
   const r = pairedTTest(b, a);
   return { p: Number.isNaN(r.pValue) ? null : r.pValue, n: a.length };
+}
+
+const smoothingCache = versionedCache<SmoothingData | null>();
+
+/** getSmoothingData through the versioned cache (lib/db/queries/results.ts). */
+export function getSmoothingDataCached(pool: pg.Pool, q: SmoothingQuery): Promise<SmoothingData | null> {
+  return smoothingCache(pool, JSON.stringify(q), () => getSmoothingData(pool, q));
 }
 
 export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promise<SmoothingData | null> {
