@@ -5,7 +5,7 @@ Usage: python3 bench/metrics_numpy.py PROBS.f64 LABELS.i32 N K BINS REPEATS
 Reads raw little-endian float64 probabilities (N*K, row-major) and int32 gold labels, computes every
 metric REPEATS times, and prints one JSON object: {"seconds": [...], "cpu_seconds": [...], "metrics": {...}}.
 
-Conventions follow docs/metrics.md: equal-width bin = min(floor(c*M), M-1); equal-mass ranges from a
+Conventions follow README.md ("Metrics"): equal-width bin = min(floor(c*M), M-1); equal-mass ranges from a
 stable argsort split like numpy.array_split; smECE as relplot (reflected Gaussian kernel, grid
 G = max(2000, round(20/sigma))//2 + 1, mesh max(round(10/sigma), 200), bisection for the fixed point).
 """

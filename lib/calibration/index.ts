@@ -1,6 +1,6 @@
 /**
  * Calibration metrics of multiple-choice answers — pure TypeScript over typed arrays, no I/O.
- * Conventions and formulas: docs/metrics.md (each metric's doc comment repeats its binning).
+ * Conventions and formulas: README.md ("Metrics") (each metric's doc comment repeats its binning).
  *
  *   const set = labelledSet([[0.7, 0.2, 0.1], …], [0, …]);
  *   const m = computeMetrics(set, { bins: 15, binning: "equal-width" });

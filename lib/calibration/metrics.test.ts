@@ -1,6 +1,6 @@
 /**
  * Hand-computed cases: every expected number below was worked out on paper from the formulas in
- * docs/metrics.md (the arithmetic is shown in the comments).
+ * README.md ("Metrics") (the arithmetic is shown in the comments).
  */
 import { describe, expect, it } from "vitest";
 import { computeMetrics, labelledSet, topLabelSet } from "./index";

@@ -1,5 +1,5 @@
 /**
- * Public API of the importer (see docs/import.md).
+ * Public API of the importer (see README.md ("Importing predictions")).
  *   importFiles        — files/directories → one run, all-or-nothing, idempotent
  *   ingestPredictions  — low-level COPY writer for predictions of existing questions (the worker's path)
  *   importPlautDemo    — the six Plaut et al. ARC files as demo runs

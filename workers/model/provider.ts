@@ -71,7 +71,7 @@ function cudaUnavailableReason(rt: ProviderRuntime): string | null {
   if (!rt.listSupportedBackends().some((b) => b.name === "cuda")) return "this onnxruntime-node build has no CUDA provider";
   const lib = rt.cudaProviderLibrary();
   if (lib === null) return `no CUDA provider on ${process.platform}`;
-  if (!existsSync(lib)) return `provider library not installed: ${lib} is missing, see docs/worker-model.md`;
+  if (!existsSync(lib)) return `provider library not installed: ${lib} is missing, see README.md ("Worker: models, scoring and datasets")`;
   return null;
 }
 

@@ -11,7 +11,7 @@ import { encode, letterTokenIds, truncateLeft } from "./tokens";
 import type { OptionScores, ScoringItem, ScoringModel } from "./types";
 
 export interface LetterOptions {
-  /** Questions per forward pass (default 4: on CPU larger batches lose more to padding than they gain; see docs/worker-model.md). Results do not depend on it beyond float32 rounding. */
+  /** Questions per forward pass (default 4: on CPU larger batches lose more to padding than they gain; see README.md ("Worker: models, scoring and datasets")). Results do not depend on it beyond float32 rounding. */
   batchSize?: number;
   /** Padding side within a batch (default right; left needs a position_ids input). */
   padding?: Padding;

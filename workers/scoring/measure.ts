@@ -1,5 +1,5 @@
 /**
- * Times the scoring strategies on a model folder (docs/worker-model.md records the results):
+ * Times the scoring strategies on a model folder (README.md ("Worker: models, scoring and datasets") records the results):
  *
  *   /usr/bin/python3 scripts/make-tiny-model.py --preset 20m --out .atlas/models/gpt2-20m
  *   /usr/bin/python3 scripts/make-tiny-model.py --preset 20m --no-past --out .atlas/models/gpt2-20m-nocache

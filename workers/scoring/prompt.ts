@@ -1,5 +1,5 @@
 /**
- * The exact prompt texts (docs/worker-model.md repeats them). MMLU's format as in Hendrycks et al. and
+ * The exact prompt texts (README.md ("Worker: models, scoring and datasets") repeats them). MMLU's format as in Hendrycks et al. and
  * lm-evaluation-harness: an English header naming the subject, a blank line, then each example as the question,
  * its lettered options and "Answer: X", examples separated by a blank line, the scored question ending in
  * "Answer:". The header stays English for every language, like the GlobalMMLU / MMLU-ProX harness tasks.

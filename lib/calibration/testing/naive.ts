@@ -1,6 +1,6 @@
 /**
  * A deliberately naive, object-based re-implementation of every metric, written from the formulas in
- * docs/metrics.md and sharing no code with the library: plain arrays of row objects, Array.sort, one
+ * README.md ("Metrics") and sharing no code with the library: plain arrays of row objects, Array.sort, one
  * metric at a time, and a direct O(G²) convolution for smECE. Tests compare the library against it.
  */
 
