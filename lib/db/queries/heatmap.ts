@@ -157,3 +157,23 @@ export async function listBenchmarks(pool: pg.Pool): Promise<{ name: string; opt
   );
   return r.rows;
 }
+
+/**
+ * Narrows a heatmap to the chosen families, SFT datasets and β values without another query: the page
+ * fetches the full table once, takes its filter options from it and shows this subset. Hidden base
+ * columns keep their values, so Δ-from-base still works when only tuned columns are shown.
+ */
+export function filterHeatmap(data: HeatmapData, q: Pick<HeatmapQuery, "families" | "sft" | "betas">): HeatmapData {
+  const columns = data.columns.filter((c) => keep(q as HeatmapQuery, c.family, c.sftDataset, c.smoothing));
+  const present = new Set(columns.flatMap((c) => Object.keys(data.values[c.key] ?? {})));
+  // Ship only the values drawn: the kept columns and the base columns their Δ needs.
+  const needed = new Set(columns.flatMap((c) => (c.baseKey ? [c.key, c.baseKey] : [c.key])));
+  const pick = <T>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([k]) => needed.has(k)));
+  return {
+    ...data,
+    columns,
+    languages: data.languages.filter((l) => present.has(l.code)),
+    values: pick(data.values),
+    runs: pick(data.runs),
+  };
+}
