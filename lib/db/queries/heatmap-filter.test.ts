@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { filterHeatmap, type HeatmapData } from "./heatmap";
+
+const col = (family: string, sft: string | null, smoothing: number | null, baseKey: string | null) => ({
+  key: `published:${family}|${sft ?? ""}|${smoothing ?? ""}`,
+  source: "published" as const,
+  family,
+  model: family,
+  sftDataset: sft,
+  smoothing,
+  baseKey,
+});
+const base = col("A", null, null, null);
+const tuned = col("A", "Alpaca", 0.1, base.key);
+const other = col("B", null, null, null);
+const data: HeatmapData = {
+  benchmark: "GlobalMMLU",
+  metric: "ece",
+  languages: [
+    { code: "am", name: "Amharic", script: "Ethiopic", resourceClass: 2 },
+    { code: "sw", name: "Swahili", script: "Latin", resourceClass: 2 },
+  ],
+  columns: [base, tuned, other],
+  values: { [base.key]: { am: "0.1" }, [tuned.key]: { am: "0.2" }, [other.key]: { sw: "0.3" } },
+  runs: {},
+};
+
+describe("filterHeatmap", () => {
+  it("keeps the chosen columns, the base values their Δ needs, and only languages with a value", () => {
+    const f = filterHeatmap(data, { families: ["A"], betas: ["0.1"] });
+    expect(f.columns.map((c) => c.key)).toEqual([tuned.key]);
+    expect(Object.keys(f.values).sort()).toEqual([base.key, tuned.key].sort());
+    expect(f.languages.map((l) => l.code)).toEqual(["am"]);
+  });
+
+  it("no filter keeps everything", () => {
+    const f = filterHeatmap(data, {});
+    expect(f.columns).toHaveLength(3);
+    expect(f.languages).toHaveLength(2);
+  });
+});
