@@ -14,13 +14,11 @@
  * end_to_end_per_s); load_avg, node_cpu_s and pg_cpu_s (the import's Postgres backend, read from /proc
  * when the server is local) are printed because wall-clock numbers depend on what else the machine runs.
  */
-import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { ensureEmbedded, embeddedOptionsFromEnv } from "../lib/db/embedded";
-import { migrate } from "../lib/db/migrate";
+import { benchDatabase } from "./support/temp-database";
 import { endPools } from "../lib/db/pool";
 import { disconnectAll, prismaFor } from "../lib/db/prisma";
 import { importFiles } from "../lib/import/import-files";
@@ -32,32 +30,6 @@ const K = 4;
 
 const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-/** A temp database on DATABASE_URL's server, or on the embedded cluster; migrated. */
-async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `atlas_bench_ingest_${randomBytes(3).toString("hex")}`;
-  const serverUrl =
-    process.env.DATABASE_URL || (await ensureEmbedded({ ...embeddedOptionsFromEnv(), database: "postgres" }));
-  const admin = withDatabase(serverUrl, "postgres");
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(serverUrl, name);
-  await migrate(url, { quiet: true });
-  return { url, drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 /** mulberry32: a tiny seeded PRNG so every run imports the same file. */
 function prng(seed: number): () => number {
@@ -124,7 +96,7 @@ function backendCpuSeconds(pid: number): number | null {
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "atlas-bench-ingest-"));
   const file = path.join(dir, "bench-scores.jsonl");
-  const { url, drop } = await benchDatabase();
+  const { url, drop } = await benchDatabase("ingest");
   try {
     let t = Date.now();
     await writeFile(file, N);

@@ -43,8 +43,7 @@ import {
   Rng,
   type CalibrationMetrics,
 } from "../lib/calibration";
-import { ensureEmbedded, embeddedOptionsFromEnv } from "../lib/db/embedded";
-import { migrate } from "../lib/db/migrate";
+import { benchDatabase } from "./support/temp-database";
 import { endPools, poolFor } from "../lib/db/pool";
 import { importPublishedFile } from "../lib/published/import";
 import {
@@ -67,31 +66,6 @@ const BETAS = [0, 0.1, 0.2];
 
 const log = (msg: string) => process.stderr.write(`[bench:views] ${msg}\n`);
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `atlas_bench_views_${randomBytes(3).toString("hex")}`;
-  const serverUrl =
-    process.env.DATABASE_URL || (await ensureEmbedded({ ...embeddedOptionsFromEnv(), database: "postgres" }));
-  const admin = withDatabase(serverUrl, "postgres");
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(serverUrl, name);
-  await migrate(url, { quiet: true });
-  return { url, drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 /** Intervals without resampling: value ± 1.96·se, se from a binomial-style approximation (same JSON shape). */
 function approxIntervals(m: CalibrationMetrics): Record<string, [number, number]> {
@@ -413,7 +387,7 @@ async function main() {
   );
   // BENCH_DB=<url>: reuse a database loaded by an earlier run with BENCH_KEEP=1 (for profiling); otherwise a fresh one.
   const reuse = process.env.BENCH_DB;
-  const db = reuse ? { url: reuse, drop: async () => {} } : await benchDatabase();
+  const db = reuse ? { url: reuse, drop: async () => {} } : await benchDatabase("views");
   let server: { base: string; proc: ChildProcess } | null = null;
   try {
     let grid: { statsRows: number; predictions: number; runs: number };

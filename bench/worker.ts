@@ -13,10 +13,8 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
-import { ensureEmbedded, embeddedOptionsFromEnv } from "../lib/db/embedded";
-import { migrate } from "../lib/db/migrate";
 import { endPools, poolFor } from "../lib/db/pool";
+import { benchDatabase } from "./support/temp-database";
 
 const root = process.cwd();
 const benchDir = path.join(root, ".atlas", "bench-worker");
@@ -66,17 +64,7 @@ async function main() {
   cpSync(path.join(root, "tests/fixtures/models/tiny-gpt2"), path.join(modelsDir, "tiny-gpt2"), { recursive: true });
   const big = ensure20m();
 
-  const admin = process.env.BENCH_ADMIN_URL ?? (await ensureEmbedded(embeddedOptionsFromEnv({ ...process.env, ATLAS_PG_DATABASE: "postgres" })));
-  const dbName = "atlas_bench_worker";
-  const a = new pg.Client({ connectionString: admin });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await a.query(`CREATE DATABASE ${dbName}`);
-  await a.end();
-  const u = new URL(admin);
-  u.pathname = `/${dbName}`;
-  const url = u.toString();
-  await migrate(url, { quiet: true });
+  const { url, drop } = await benchDatabase("worker");
   const pool = poolFor(url);
 
   const { registerModel } = await import("../lib/cli/commands/register-model");
@@ -140,10 +128,7 @@ async function main() {
   await worker.stop();
   await stopBosses();
   await endPools();
-  const c2 = new pg.Client({ connectionString: admin });
-  await c2.connect();
-  await c2.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await c2.end();
+  await drop();
   rmSync(path.join(benchDir, "data-400"), { recursive: true, force: true });
   for (const r of results) console.log(JSON.stringify(r));
   process.exit(0);

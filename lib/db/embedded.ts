@@ -184,3 +184,10 @@ function releaseEmbedded(bin: string, opts: EmbeddedOptions, ids: { uid?: number
     // Already stopped.
   }
 }
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}

@@ -4,7 +4,7 @@
  * the template into a database of its own (tests/support/db.ts).
  */
 import pg from "pg";
-import { ensureEmbedded, embeddedOptionsFromEnv } from "../../lib/db/embedded";
+import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 
 export const TEMPLATE = "atlas_template";
@@ -34,11 +34,7 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   provide("adminUrl", adminUrl);
 }
 
-export function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
+export { withDatabase };
 
 declare module "vitest" {
   export interface ProvidedContext {
