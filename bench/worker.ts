@@ -76,7 +76,12 @@ async function main() {
   const split = await import("../workers/jobs/evaluate-split");
 
   const cases: { model: string; questions: number; method: "letter" | "continuation"; batch: number }[] = [];
-  for (const [model, n] of [["tiny-gpt2", 400], ...(big ? [[big, 96]] : [])] as [string, number][]) {
+  // BENCH_WORKER_MODELS=gpt2-20m (comma-separated) runs only those models' cases.
+  const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
+  // 400 questions per split: a GlobalMMLU-Lite language split (full GlobalMMLU has ~14,000), so the per-split
+  // fixed costs (claim, dataset load, statistics with bootstrap) weigh as they do in a real evaluation.
+  for (const [model, n] of [["tiny-gpt2", 400], ...(big ? [[big, 400]] : [])] as [string, number][]) {
+    if (only && !only.includes(model)) continue;
     for (const batch of [1, 8, 32]) cases.push({ model, questions: n, method: "letter", batch });
     for (const batch of [1, 8]) cases.push({ model, questions: n, method: "continuation", batch });
   }
@@ -121,8 +126,15 @@ async function main() {
       onnx_s: +(onnxMs / 1000).toFixed(3),
       wall_s: +(wallMs / 1000).toFixed(3),
       overhead_share: +(1 - onnxMs / wallMs).toFixed(3),
+      // Where the rest went: prompt building + tokenisation + log-softmax (scoring minus onnxruntime), grouped
+      // DB writes, the job's fixed part (claim, dataset load, resume query, stats) and the queue (enqueue →
+      // claim, plus completion polling).
+      prep_s: +((t.scoringMs - onnxMs) / 1000).toFixed(3),
+      write_s: +(t.writeMs / 1000).toFixed(3),
+      fixed_s: +(t.otherMs / 1000).toFixed(3),
+      queue_s: +((wallMs - t.scoringMs - t.writeMs - t.otherMs) / 1000).toFixed(3),
     };
-    console.error(`${c.model} ${c.method} batch ${c.batch}: ${line.questions_per_s} q/s, ${line.tokens_per_s} tok/s, onnx ${line.onnx_s}s of ${line.wall_s}s → overhead ${line.overhead_share}`);
+    console.error(`${c.model} ${c.method} batch ${c.batch}: ${line.questions_per_s} q/s, ${line.tokens_per_s} tok/s, onnx ${line.onnx_s}s of ${line.wall_s}s → overhead ${line.overhead_share} (prep ${line.prep_s}s, writes ${line.write_s}s, fixed ${line.fixed_s}s, queue ${line.queue_s}s)`);
     results.push(line);
   }
   await worker.stop();

@@ -6,6 +6,7 @@
 import type PgBoss from "pg-boss";
 import { ProgressBar } from "../lib/cli/ui/progress";
 import { bossFor } from "./queue/boss";
+import { listenForJobs } from "./queue/wake";
 import { JOBS } from "./jobs/registry";
 import type { JobContext } from "./jobs/define";
 
@@ -48,8 +49,13 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
     );
     ids.push(id);
   }
+  // Fetch as soon as jobs are enqueued instead of at the next poll.
+  const listener = listenForJobs(databaseUrl, () => ids.forEach((id) => boss.notifyWorker(id)), (m) => {
+    if (!opts.quiet) console.error(m);
+  });
   return {
     async stop() {
+      await listener.stop();
       for (const id of ids) await boss.offWork({ id }).catch(() => {});
     },
   };

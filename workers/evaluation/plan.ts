@@ -18,6 +18,7 @@ import {
   KNOWN_OPTION_COUNTS,
 } from "../../lib/import/catalog";
 import { bossFor } from "../queue/boss";
+import { notifyJobsQueued } from "../queue/wake";
 import { evaluateSplit } from "../jobs/registry";
 import { promptId, type EvaluationRequest } from "./request";
 import { upsertQuestions } from "./questions";
@@ -169,5 +170,6 @@ export async function planEvaluation(
     );
     if (id) planned.enqueued++;
   }
+  if (planned.enqueued > 0) await notifyJobsQueued(pool, evaluateSplit.id);
   return planned;
 }

@@ -76,6 +76,8 @@ export default async function evaluateSplitJob(
     [runId],
   );
 
+  // The group of predictions being written while scoring goes on (see waitForWrite below).
+  let writing: Promise<boolean> | null = null;
   try {
     const dataset = await loadDataset(run.config.data, { language });
     const tests = dataset.questions.filter((q) => q.split === "test" && q.language === language);
@@ -115,11 +117,11 @@ export default async function evaluateSplitJob(
     let pending: PredictionRow[] = [];
     let lastFlush = performance.now();
     const flush = async (): Promise<boolean> => {
-      const tw = performance.now();
       const rows = pending;
       pending = [];
       const elapsed = (performance.now() - started) / 1000;
       const rate = doneHere / Math.max(elapsed, 1e-9);
+      const scored = done; // read now: scoring goes on while this group is written
       const cancelled = await inTransaction(pool, async (client) => {
         const status = await client.query<{ status: string }>(
           `SELECT "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2 FOR UPDATE`,
@@ -130,7 +132,7 @@ export default async function evaluateSplitJob(
         await client.query(
           `UPDATE "RunSplit" SET "done" = "done" + $3, "questionsPerS" = $4, "etaSeconds" = $5, "updatedAt" = now()
            WHERE "runId" = $1 AND "languageCode" = $2`,
-          [runId, language, inserted, rate, (total - done) / rate],
+          [runId, language, inserted, rate, (total - scored) / rate],
         );
         await client.query(`UPDATE "Run" SET "progressDone" = "progressDone" + $2 WHERE "id" = $1`, [
           runId,
@@ -138,10 +140,25 @@ export default async function evaluateSplitJob(
         ]);
         return false;
       });
-      lastFlush = performance.now();
-      timings.writeMs += lastFlush - tw;
-      ctx.progress({ label: `run ${runId} ${language}`, done, total, perSecond: rate });
+      ctx.progress({ label: `run ${runId} ${language}`, done: scored, total, perSecond: rate });
       return cancelled;
+    };
+    // A group is written while the next batches are scored; the write is awaited before the next one starts
+    // (so groups land in order, and a cancellation is seen one group later at most). writeMs counts only the
+    // time scoring waits for a write.
+    const waitForWrite = async (): Promise<boolean> => {
+      if (!writing) return false;
+      const tw = performance.now();
+      const w = writing;
+      writing = null;
+      const cancelled = await w;
+      timings.writeMs += performance.now() - tw;
+      return cancelled;
+    };
+    const startWrite = () => {
+      lastFlush = performance.now();
+      writing = flush();
+      writing.catch(() => undefined); // awaited (and rethrown) by waitForWrite; not an unhandled rejection meanwhile
     };
     for (let i = 0; i < todo.length; i += batchSize) {
       const batch = todo.slice(i, i + batchSize);
@@ -191,8 +208,14 @@ export default async function evaluateSplitJob(
         pending.length >= FLUSH_ROWS ||
         performance.now() - lastFlush >= FLUSH_MS
       ) {
-        if (await flush()) {
-          ctx.log(`run ${runId} ${language}: cancelled after ${done - batch.length} of ${total}`);
+        let cancelled = await waitForWrite();
+        if (!cancelled) {
+          startWrite();
+          // The last group, and every group of the throttled demo, is written before going on.
+          if (last || THROTTLE_MS > 0) cancelled = await waitForWrite();
+        }
+        if (cancelled) {
+          ctx.log(`run ${runId} ${language}: cancelled (${done} of ${total} scored; the unwritten ones are dropped)`);
           return;
         }
       }
@@ -217,6 +240,8 @@ export default async function evaluateSplitJob(
     timings.otherMs = performance.now() - t0 - timings.scoringMs - timings.writeMs;
     lastTimings = timings;
   } catch (e) {
+    // A write still in flight finishes (or fails) first, so nothing lands after the failure is recorded.
+    await (writing as Promise<boolean> | null)?.catch(() => undefined);
     // Recorded for the runs page; pg-boss retries the job (and the retry resumes).
     await pool.query(
       `UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`,

@@ -9,7 +9,7 @@
  * Only the first L-1 tokens of an L-token option are fed: its first token is predicted by the prompt's last
  * position, and nothing reads the prediction after its last token.
  */
-import { logSoftmaxAt } from "./math";
+import { logProbsAt, type LogProbRequest } from "./log-probs";
 import { packBatch } from "./batch";
 import { expandKvCache } from "../model";
 import { continuationPrompt, continuationText } from "./prompt";
@@ -53,17 +53,24 @@ async function sumsWithCache(model: ScoringModel, enc: Encoded): Promise<number[
   const P = enc.context.length;
   const prompt = packBatch([enc.context], "right", model.padTokenId);
   const { logits, vocab, cache } = await model.forward(prompt, { keepCache: true });
-  const lastRow = (P - 1) * vocab;
-  const sums = enc.options.map((o) => logSoftmaxAt(logits, lastRow, vocab, [o[0]])[0]);
+  // Every option's first token is predicted by the prompt's last position: one row, K ids.
+  const requests: LogProbRequest[] = [{ logits, offset: (P - 1) * vocab, ids: enc.options.map((o) => o[0]) }];
   const tails = enc.options.map((o) => o.slice(0, -1));
-  if (tails.every((t) => t.length === 0)) return sums;
-  // A single-token option has nothing to feed, but a batch row cannot be empty: it gets one padding token whose
-  // output is never read (rows do not see each other, so it changes nothing for the others).
-  const rows = tails.map((t) => (t.length ? t : [model.padTokenId]));
-  const packed = packBatch(rows, "right", model.padTokenId, expandKvCache(cache!, rows.length));
-  const out = await model.forward(packed);
+  if (tails.some((t) => t.length > 0)) {
+    // A single-token option has nothing to feed, but a batch row cannot be empty: it gets one padding token whose
+    // output is never read (rows do not see each other, so it changes nothing for the others).
+    const rows = tails.map((t) => (t.length ? t : [model.padTokenId]));
+    const packed = packBatch(rows, "right", model.padTokenId, expandKvCache(cache!, rows.length));
+    const out = await model.forward(packed);
+    enc.options.forEach((o, k) => {
+      for (let j = 1; j < o.length; j++) requests.push({ logits: out.logits, offset: (k * packed.seq + j - 1) * out.vocab, ids: [o[j]] });
+    });
+  }
+  const lp = await logProbsAt(vocab, requests);
+  const sums = lp[0].slice();
+  let next = 1;
   enc.options.forEach((o, k) => {
-    for (let j = 1; j < o.length; j++) sums[k] += logSoftmaxAt(out.logits, (k * packed.seq + j - 1) * out.vocab, out.vocab, [o[j]])[0];
+    for (let j = 1; j < o.length; j++) sums[k] += lp[next++][0];
   });
   return sums;
 }
@@ -74,9 +81,14 @@ async function sumsFull(model: ScoringModel, enc: Encoded): Promise<number[]> {
   const rows = enc.options.map((o) => [...enc.context, ...o.slice(0, -1)]);
   const packed = packBatch(rows, "right", model.padTokenId);
   const { logits, vocab } = await model.forward(packed);
-  return enc.options.map((o, k) => {
+  const requests: LogProbRequest[] = enc.options.flatMap((o, k) =>
+    o.map((id, j) => ({ logits, offset: (k * packed.seq + P - 1 + j) * vocab, ids: [id] })),
+  );
+  const lp = await logProbsAt(vocab, requests);
+  let next = 0;
+  return enc.options.map((o) => {
     let sum = 0;
-    for (let j = 0; j < o.length; j++) sum += logSoftmaxAt(logits, (k * packed.seq + P - 1 + j) * vocab, vocab, [o[j]])[0];
+    for (let j = 0; j < o.length; j++) sum += lp[next++][0];
     return sum;
   });
 }

@@ -3,7 +3,7 @@
  * the next-token logits of the option letters " A", " B", … (only the letters the question has). Several
  * questions share a forward pass (batchSize), sorted by length so that little of each batch is padding.
  */
-import { logSoftmaxAt } from "./math";
+import { logProbsAt } from "./log-probs";
 import { packBatch, type Padding } from "./batch";
 import { letterPrompt } from "./prompt";
 import { contextLimit, optionScores } from "./result";
@@ -47,13 +47,12 @@ export async function scoreLetter(model: ScoringModel, items: readonly ScoringIt
     const chunk = order.slice(from, from + batchSize);
     const packed = packBatch(chunk.map((i) => prepared[i].ids), padding, model.padTokenId);
     const { logits, vocab } = await model.forward(packed);
+    const offsets = chunk.map((itemIndex, row) => (row * packed.seq + packed.starts[row] + prepared[itemIndex].ids.length - 1) * vocab);
+    const logProbs = await logProbsAt(vocab, chunk.map((itemIndex, row) => ({ logits, offset: offsets[row], ids: prepared[itemIndex].letters })));
     chunk.forEach((itemIndex, row) => {
       const p = prepared[itemIndex];
-      const last = packed.starts[row] + p.ids.length - 1;
-      const offset = (row * packed.seq + last) * vocab;
-      const scores = p.letters.map((id) => logits[offset + id]);
-      const logProbs = logSoftmaxAt(logits, offset, vocab, p.letters);
-      results[itemIndex] = optionScores("letter", items[itemIndex].question, scores, logProbs, p.letters.map(() => 1), p.ids.length, p.truncated);
+      const scores = p.letters.map((id) => logits[offsets[row] + id]);
+      results[itemIndex] = optionScores("letter", items[itemIndex].question, scores, logProbs[row], p.letters.map(() => 1), p.ids.length, p.truncated);
     });
   }
   return results;
