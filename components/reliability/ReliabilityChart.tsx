@@ -22,11 +22,12 @@ import {
   type SymbolType,
 } from "d3";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { PanelLanguage, ReliabilitySeries, StatsRow } from "@/lib/db/queries/reliability";
 import type { BinningScheme, PanelSort } from "@/lib/view-state/filters";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { useIsClient } from "@/components/ui/use-is-client";
 import {
   deltaPair,
   f3,
@@ -105,16 +106,6 @@ function geometry(panels: number): Geometry {
 const fmtTick = format(".1f");
 const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
-const noop = () => () => {};
-/** False during server rendering and hydration, true afterwards. */
-export function useIsClient(): boolean {
-  return useSyncExternalStore(
-    noop,
-    () => true,
-    () => false,
-  );
-}
-
 export function ReliabilityChart(props: ReliabilityChartProps) {
   const isClient = useIsClient();
   const { series, languages, stats, bins } = props;
@@ -161,7 +152,8 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
     [languages, props.sortPanels, delta],
   );
 
-  const g = geometry(ordered.length);
+  // Stable across renders, so a resize (which only changes the column count) does not re-render the memoised panels.
+  const g = useMemo(() => geometry(ordered.length), [ordered.length]);
   const cols = Math.max(1, Math.min(ordered.length, Math.floor((width + GAP) / (g.w + GAP))));
   const legendH = 18 * (series.length + 2) + 10;
   const rows = Math.ceil(ordered.length / cols);
