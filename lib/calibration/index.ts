@@ -93,7 +93,7 @@ export {
   checkProbRow,
   PROB_SUM_TOLERANCE,
 } from "./input";
-export { softmax, softmaxInto } from "./softmax";
+export { argmax, softmax, softmaxArray, softmaxInto } from "./softmax";
 export { summarizeRows, type RowSummary, NLL_FLOOR } from "./rows";
 export { binnedErrors, reliabilityBins, type BinnedErrors, type ReliabilityBin } from "./toplabel";
 export { staticCalibrationError, adaptiveCalibrationError, classOrders, classColumn, type ClassOrders, type ClassColumn } from "./classwise";

@@ -35,3 +35,15 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
   if (problem) throw new RangeError(`softmax: ${problem}`);
   return out;
 }
+
+/** Convenience for option scores held in plain arrays (importers, the worker): softmax as a number[]. */
+export function softmaxArray(xs: readonly number[]): number[] {
+  return Array.from(softmax(xs));
+}
+
+/** Index of the largest value; the first one on ties (as numpy.argmax and lm-evaluation-harness do). */
+export function argmax(xs: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+}

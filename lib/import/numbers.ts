@@ -3,6 +3,10 @@
  * the place (file:line, field) because the user has to find the offending row in a large file.
  */
 import { badInput, type ErrorLocation } from "../errors";
+import { argmax, softmaxArray } from "../calibration/softmax";
+
+/** One softmax and argmax for the whole project (lib/calibration); re-exported for the format parsers. */
+export { argmax, softmaxArray as softmax };
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
@@ -31,26 +35,6 @@ export function numberArray(v: unknown, where: ErrorLocation): number[] {
   return v.map((x) => finiteNumber(x, where));
 }
 
-/** Softmax with the max subtracted first, so log-likelihoods of -1e4 do not underflow to 0/0. */
-export function softmax(xs: readonly number[]): number[] {
-  let max = -Infinity;
-  for (const x of xs) if (x > max) max = x;
-  const out = new Array<number>(xs.length);
-  let sum = 0;
-  for (let i = 0; i < xs.length; i++) {
-    out[i] = Math.exp(xs[i] - max);
-    sum += out[i];
-  }
-  for (let i = 0; i < xs.length; i++) out[i] /= sum;
-  return out;
-}
-
-/** Index of the largest value; the first one on ties (as numpy.argmax and lm-eval do). */
-export function argmax(xs: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
-  return best;
-}
 
 export interface ProbCheck {
   /** Divide by the sum instead of requiring it to be 1 (Plaut files; generic probs with --renormalize). */

@@ -4,6 +4,5 @@ export { scoreContinuation, type ContinuationOptions, type ContinuationStrategy 
 export { letterPrompt, continuationPrompt, continuationText, promptHeader, subjectName, questionBlock, LETTERS } from "./prompt";
 export { letterTokenIds, encodeContinuation } from "./tokens";
 export { packBatch, type Padding, type PackedBatch } from "./batch";
-export { softmax } from "./math";
 export { logProbsAt } from "./log-probs";
 export type { Normalization, OptionScores, ScoringItem, ScoringMethod, ScoringModel, ScoringQuestion } from "./types";

@@ -1,5 +1,5 @@
 /** Assembles an OptionScores from per-option scores (shared by both methods). */
-import { argmax, softmax } from "./math";
+import { argmax, softmaxArray as softmax } from "../../lib/calibration/softmax";
 import type { OptionScores, ScoringMethod, ScoringQuestion } from "./types";
 
 export function optionScores(
