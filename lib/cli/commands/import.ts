@@ -16,7 +16,8 @@ export const summary = "import prediction files (lm-eval samples, scores JSONL/C
 const USAGE = `usage: calib import FILE|DIR... --model NAME --benchmark NAME
   [--base NAME] [--sft DATASET] [--beta B] [--family NAME]
   [--language xx] [--subject S] [--format ${FORMATS.join("|")}]
-  [--normalize ${NORMALIZATIONS.join("|")}] [--renormalize] [--options K]`;
+  [--normalize ${NORMALIZATIONS.join("|")}] [--renormalize] [--options K]
+  [--no-stats]   skip the per-language statistics (run \`calib recompute --run ID\` later; views show nothing until then)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = cliArgs(() =>
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
         normalize: { type: "string" },
         renormalize: { type: "boolean" },
         options: { type: "string" },
+        "no-stats": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }),
@@ -70,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
       format: v.format as Format | undefined,
       normalize: v.normalize as Normalize | undefined,
       renormalize: v.renormalize,
+      stats: v["no-stats"] ? false : undefined,
       onProgress: bar?.update,
     });
   } finally {
@@ -88,6 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (r.newLanguages.length > 0)
     console.error(`note: added unclassified language(s) ${r.newLanguages.join(", ")}`);
+  if (v["no-stats"])
+    console.error(`note: no statistics yet; compute them with: npm run calib -- recompute --run ${r.runId}`);
   return 0;
 }
 

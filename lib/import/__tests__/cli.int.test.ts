@@ -97,6 +97,26 @@ describe("calib import / recompute", () => {
     expect(all.stdout.trim().split("\n").length).toBeGreaterThanOrEqual(1);
   });
 
+  it("--no-stats imports without statistics; recompute then adds them", async () => {
+    const { Client } = await import("pg");
+    const statsRows = async (runId: string) => {
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        return (await c.query(`SELECT count(*)::int AS n FROM "RunLanguageStats" WHERE "runId" = $1`, [runId])).rows[0].n as number;
+      } finally {
+        await c.end();
+      }
+    };
+    const r = await calib("import", fixture("plaut", "arc__tiny__base.txt"), "--model", "Tiny-NoStats", "--benchmark", "ARC-Challenge", "--no-stats");
+    expect(r.code, r.stderr).toBe(0);
+    const id = /^run (\d+)/.exec(r.stdout)![1];
+    expect(r.stderr).toContain(`recompute --run ${id}`);
+    expect(await statsRows(id)).toBe(0);
+    expect((await calib("recompute", "--run", id)).code).toBe(0);
+    expect(await statsRows(id)).toBe(2); // one language × two binnings
+  });
+
   it("recompute: unknown run is an error; --run must be an id", async () => {
     expect((await calib("recompute", "--run", "abc")).code).toBe(2);
     const missing = await calib("recompute", "--run", "99999");
