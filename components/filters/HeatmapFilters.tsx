@@ -1,11 +1,11 @@
 "use client";
 /**
- * Heatmap filters. The URL is the only view state: every change navigates to a new query string
- * built by the same schema the server parses (lib/view-state/filters.ts).
+ * Heatmap filters: benchmark, metric, absolute or Δ values, source, row order, family × SFT dataset × β.
  */
-import { usePathname, useRouter } from "next/navigation";
-import { useTransition } from "react";
-import { METRICS, METRIC_LABELS, toSearchParams, type ViewState } from "@/lib/view-state/filters";
+import { METRICS, METRIC_LABELS, type ViewState } from "@/lib/view-state/filters";
+import { CheckboxGroup } from "./CheckboxGroup";
+import { Select } from "./Select";
+import { useViewStatePush } from "./use-view-state-push";
 
 export interface HeatmapFacets {
   benchmarks: string[];
@@ -15,121 +15,96 @@ export interface HeatmapFacets {
 }
 
 export function HeatmapFilters({ state, facets }: { state: ViewState; facets: HeatmapFacets }) {
-  const router = useRouter();
-  const pathname = usePathname();
-  const [pending, startTransition] = useTransition();
-
-  const go = (patch: Partial<ViewState>) => {
-    const qs = toSearchParams({ ...state, ...patch }).toString();
-    startTransition(() => router.push(qs ? `${pathname}?${qs}` : pathname, { scroll: false }));
-  };
-  const toggle = (list: string[], all: string[], v: string) => {
-    const current = list.length ? list : all;
-    const next = current.includes(v) ? current.filter((x) => x !== v) : [...current, v];
-    return next.length === all.length ? [] : next;
-  };
+  const { go, pending } = useViewStatePush(state);
 
   return (
     <form className="filters" data-testid="filters" aria-busy={pending} onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Benchmark
-        <select name="benchmark" value={state.benchmark} onChange={(e) => go({ benchmark: e.target.value })}>
-          {facets.benchmarks.map((b) => (
-            <option key={b}>{b}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Metric
-        <select name="metric" value={state.metric} onChange={(e) => go({ metric: e.target.value as ViewState["metric"] })}>
-          {METRICS.map((m) => (
-            <option key={m} value={m}>
-              {METRIC_LABELS[m]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Show
-        <select name="mode" value={state.mode} onChange={(e) => go({ mode: e.target.value as ViewState["mode"] })}>
-          <option value="absolute">absolute values</option>
-          <option value="delta-base">Δ from the base model</option>
-          <option value="delta-beta">Δ between two β values</option>
-        </select>
-      </label>
+      <Select
+        label="Benchmark"
+        name="benchmark"
+        value={state.benchmark}
+        options={facets.benchmarks}
+        onChange={(benchmark) => go({ benchmark })}
+      />
+      <Select
+        label="Metric"
+        name="metric"
+        value={state.metric}
+        options={METRICS.map((m) => ({ value: m, label: METRIC_LABELS[m] }))}
+        onChange={(metric) => go({ metric })}
+      />
+      <Select
+        label="Show"
+        name="mode"
+        value={state.mode}
+        options={[
+          { value: "absolute", label: "absolute values" },
+          { value: "delta-base", label: "Δ from the base model" },
+          { value: "delta-beta", label: "Δ between two β values" },
+        ]}
+        onChange={(mode) => go({ mode })}
+      />
       {state.mode === "delta-beta" && (
         <label>
           β
           <select name="betaB" value={state.betaB} onChange={(e) => go({ betaB: e.target.value })}>
-            {facets.betas.map((b) => <option key={b}>{b}</option>)}
+            {facets.betas.map((b) => (
+              <option key={b}>{b}</option>
+            ))}
           </select>
           −
           <select name="betaA" value={state.betaA} onChange={(e) => go({ betaA: e.target.value })}>
-            {facets.betas.map((b) => <option key={b}>{b}</option>)}
+            {facets.betas.map((b) => (
+              <option key={b}>{b}</option>
+            ))}
           </select>
         </label>
       )}
-      <label>
-        Source
-        <select name="source" value={state.source} onChange={(e) => go({ source: e.target.value as ViewState["source"] })}>
-          <option value="both">published + measured</option>
-          <option value="published">published only</option>
-          <option value="measured">measured only</option>
-        </select>
-      </label>
-      <label>
-        Rows
-        <select name="sort" value={state.sort} onChange={(e) => go({ sort: e.target.value as ViewState["sort"] })}>
-          <option value="language">by language</option>
-          <option value="resource">by resource class</option>
-          <option value="value">by value (row mean)</option>
-        </select>
-      </label>
-      <fieldset>
-        <legend>Model family</legend>
-        {facets.families.map((f) => (
-          <label key={f}>
-            <input
-              type="checkbox"
-              name="family"
-              value={f}
-              checked={!state.family.length || state.family.includes(f)}
-              onChange={() => go({ family: toggle(state.family, facets.families, f) })}
-            />
-            {f}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend>SFT dataset</legend>
-        {facets.sftDatasets.map((s) => (
-          <label key={s}>
-            <input
-              type="checkbox"
-              name="sft"
-              value={s}
-              checked={!state.sft.length || state.sft.includes(s)}
-              onChange={() => go({ sft: toggle(state.sft, facets.sftDatasets, s) })}
-            />
-            {s}
-          </label>
-        ))}
-      </fieldset>
-      <fieldset>
-        <legend>β</legend>
-        {["base", ...facets.betas].map((b) => (
-          <label key={b}>
-            <input
-              type="checkbox"
-              name="beta"
-              value={b}
-              checked={!state.beta.length || state.beta.includes(b)}
-              onChange={() => go({ beta: toggle(state.beta, ["base", ...facets.betas], b) })}
-            />
-            {b}
-          </label>
-        ))}
-      </fieldset>
+      <Select
+        label="Source"
+        name="source"
+        value={state.source}
+        options={[
+          { value: "both", label: "published + measured" },
+          { value: "published", label: "published only" },
+          { value: "measured", label: "measured only" },
+        ]}
+        onChange={(source) => go({ source })}
+      />
+      <Select
+        label="Rows"
+        name="sort"
+        value={state.sort}
+        options={[
+          { value: "language", label: "by language" },
+          { value: "resource", label: "by resource class" },
+          { value: "value", label: "by value (row mean)" },
+        ]}
+        onChange={(sort) => go({ sort })}
+      />
+      <CheckboxGroup
+        legend="Model family"
+        name="family"
+        options={facets.families}
+        selected={state.family}
+        hideWhenEmpty={false}
+        onChange={(family) => go({ family })}
+      />
+      <CheckboxGroup
+        legend="SFT dataset"
+        name="sft"
+        options={facets.sftDatasets}
+        selected={state.sft}
+        hideWhenEmpty={false}
+        onChange={(sft) => go({ sft })}
+      />
+      <CheckboxGroup
+        legend="β"
+        name="beta"
+        options={["base", ...facets.betas]}
+        selected={state.beta}
+        onChange={(beta) => go({ beta })}
+      />
     </form>
   );
 }

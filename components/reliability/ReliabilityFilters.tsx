@@ -1,7 +1,9 @@
 "use client";
 /** Controls of /reliability: benchmark, models (or family × SFT dataset × β), languages, binning, bins, smooth curve, panel order. */
 import type { ViewState } from "@/lib/view-state/filters";
-import { CheckboxGroup, Select, useViewNav } from "./controls";
+import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
+import { Select } from "@/components/filters/Select";
+import { useViewStatePush } from "@/components/filters/use-view-state-push";
 
 export interface ReliabilityFacets {
   benchmarks: string[];
@@ -22,7 +24,7 @@ export function ReliabilityFilters({
   facets: ReliabilityFacets;
   bins: number;
 }) {
-  const { go, pending } = useViewNav(state);
+  const { go, pending } = useViewStatePush(state);
   const byModels = state.models.length > 0;
   return (
     <form className="filters" data-testid="filters" aria-busy={pending} onSubmit={(e) => e.preventDefault()}>

@@ -1,7 +1,9 @@
 "use client";
 /** Server-side filters of /results (what rows and columns the page loads): benchmark, source, family, SFT dataset, β, languages, columns. */
 import type { ViewState } from "@/lib/view-state/filters";
-import { CheckboxGroup, Select, useViewNav } from "@/components/reliability/controls";
+import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
+import { Select } from "@/components/filters/Select";
+import { useViewStatePush } from "@/components/filters/use-view-state-push";
 import { tableKeysFromLocation } from "./results-model";
 
 export interface ResultsFacets {
@@ -22,10 +24,8 @@ export function ResultsFilters({
   facets: ResultsFacets;
   shown: string[];
 }) {
-  const nav = useViewNav(state);
-  const pending = nav.pending;
   // Keep the table's sorting, filters and grouping (they live in the address bar only).
-  const go = (patch: Partial<ViewState>) => nav.go({ ...(tableKeysFromLocation() ?? {}), ...patch });
+  const { go, pending } = useViewStatePush(state, { fromLocation: tableKeysFromLocation });
   return (
     <form className="filters" data-testid="filters" aria-busy={pending} onSubmit={(e) => e.preventDefault()}>
       <Select

@@ -1,7 +1,9 @@
 "use client";
 /** Controls of /smoothing: benchmark, source, model family, SFT dataset, languages, the two β of the headline table, bootstrap. */
 import type { ViewState } from "@/lib/view-state/filters";
-import { CheckboxGroup, Select, useViewNav } from "@/components/reliability/controls";
+import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
+import { Select } from "@/components/filters/Select";
+import { useViewStatePush } from "@/components/filters/use-view-state-push";
 
 export interface SmoothingFacets {
   benchmarks: string[];
@@ -13,7 +15,7 @@ export interface SmoothingFacets {
 }
 
 export function SmoothingFilters({ state, facets }: { state: ViewState; facets: SmoothingFacets }) {
-  const { go, pending } = useViewNav(state);
+  const { go, pending } = useViewStatePush(state);
   return (
     <form className="filters" data-testid="filters" aria-busy={pending} onSubmit={(e) => e.preventDefault()}>
       <Select
