@@ -30,6 +30,9 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.e2e.ts"],
           globalSetup: ["tests/support/global-app.ts"],
+          // A filter change is a server round trip plus a client render: on a loaded 2-core CI machine that can
+          // take longer than expect.poll's 1 s default (measured: the column-picker test failed once that way).
+          expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -19,6 +19,7 @@ export const VIEW_DEFAULTS: Partial<ViewState> = {
   sortPanels: "language",
   bootstrap: "off",
   cf: "",
+  open: "",
   page: 1,
 };
 

@@ -2,7 +2,7 @@
 /**
  * The results table (@tanstack/react-table v9 + @tanstack/react-virtual): sorting (shift-click for
  * several columns), per-column filters, grouping with mean aggregates, virtualised rows. Sorting,
- * filters and grouping live in the URL (`sortBy`, `cf`, `group`), updated with history.replaceState so
+ * filters, grouping and expanded groups live in the URL (`sortBy`, `cf`, `group`, `open`), updated with history.replaceState so
  * that re-sorting never refetches the page; the visible columns (`cols`) decide what the server sends.
  * The CSV holds exactly the rows and columns shown, in the order shown.
  */
@@ -39,10 +39,12 @@ import { toSearchParams } from "@/components/reliability/url-state";
 import {
   fmt4,
   formatColumnFilters,
+  formatExpanded,
   formatSortBy,
   matchRange,
   matchText,
   parseColumnFilters,
+  parseExpanded,
   decodeResults,
   parseSortBy,
   tableKeysFromLocation,
@@ -111,7 +113,7 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
   const [sorting, setSorting] = useState<SortingState>(() => parseSortBy(state.sortBy));
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>(() => parseColumnFilters(state.cf));
   const [grouping, setGrouping] = useState<GroupingState>(() => state.group);
-  const [expanded, setExpanded] = useState<ExpandedState>({});
+  const [expanded, setExpanded] = useState<ExpandedState>(() => parseExpanded(state.open));
 
   // Table-local state goes to the URL without a server round trip (Next syncs replaceState).
   const sync = (patch: Partial<ViewState>) => {
@@ -178,9 +180,15 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
     onGroupingChange: (u) => {
       const next = typeof u === "function" ? u(grouping) : u;
       setGrouping(next);
-      sync({ group: next });
+      // Group row ids name the grouping columns: expanded ones mean nothing under another grouping.
+      setExpanded({});
+      sync({ group: next, open: "" });
     },
-    onExpandedChange: (u) => setExpanded((prev) => (typeof u === "function" ? u(prev) : u)),
+    onExpandedChange: (u) => {
+      const next = typeof u === "function" ? u(expanded) : u;
+      setExpanded(next);
+      sync({ open: formatExpanded(next) });
+    },
     groupedColumnMode: "reorder",
     enableMultiSort: true,
     isMultiSortEvent: (e: unknown) => (e as MouseEvent).shiftKey,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ResultsData } from "@/lib/db/queries/results";
 import {
+  formatExpanded,
+  parseExpanded,
   decodeResults,
   encodeResults,
   formatColumnFilters,
@@ -12,6 +14,17 @@ import {
 } from "./results-model";
 
 describe("results table helpers", () => {
+  it("expanded group rows round-trip through the URL, commas and '>' in values included", () => {
+    const expanded = { "beta:0.1": true, "model:A,B>language:sw": true, "beta:base": false };
+    const open = formatExpanded(expanded);
+    expect(open).toBe("beta%3A0.1,model%3AA%2CB%3Elanguage%3Asw");
+    expect(parseExpanded(open)).toEqual({ "beta:0.1": true, "model:A,B>language:sw": true });
+    expect(formatExpanded(true)).toBe("*");
+    expect(parseExpanded("*")).toBe(true);
+    expect(parseExpanded("")).toEqual({});
+    expect(parseExpanded("%E0%A4,beta%3A0")).toEqual({ "beta:0": true }); // a broken escape is skipped
+  });
+
   it("sortBy and cf round-trip", () => {
     const sort = [
       { id: "ece", desc: true },

@@ -78,12 +78,38 @@ export function matchRange(value: unknown, filter: string): boolean {
 export const fmt4 = (v: number | null | undefined) =>
   v === null || v === undefined || Number.isNaN(v) ? "" : v.toFixed(4);
 
-/** The table-local keys (sortBy, group, cf) as the address bar has them now (they change without navigation). */
-export function tableKeysFromLocation(): { sortBy: string[]; group: string[]; cf: string } | null {
+/**
+ * `open` = the expanded group rows: TanStack's ExpandedState (`true` for all, else row id → expanded) as the ids of
+ * the expanded rows, each URI-encoded (group values may hold commas), comma-separated; `*` for all.
+ */
+export function parseExpanded(open: string): true | Record<string, boolean> {
+  if (open === "*") return true;
+  const out: Record<string, boolean> = {};
+  for (const part of open.split(",")) {
+    if (!part) continue;
+    try {
+      out[decodeURIComponent(part)] = true;
+    } catch {
+      // a malformed escape from a hand-edited link: that row just stays collapsed
+    }
+  }
+  return out;
+}
+
+export function formatExpanded(expanded: true | Record<string, boolean>): string {
+  if (expanded === true) return "*";
+  return Object.entries(expanded)
+    .filter(([, on]) => on)
+    .map(([id]) => encodeURIComponent(id))
+    .join(",");
+}
+
+/** The table-local keys (sortBy, group, cf, open) as the address bar has them now (they change without navigation). */
+export function tableKeysFromLocation(): { sortBy: string[]; group: string[]; cf: string; open: string } | null {
   if (typeof window === "undefined") return null;
   const sp = new URLSearchParams(window.location.search);
   const list = (k: string) => (sp.get(k) ?? "").split(",").filter(Boolean);
-  return { sortBy: list("sortBy"), group: list("group"), cf: sp.get("cf") ?? "" };
+  return { sortBy: list("sortBy"), group: list("group"), cf: sp.get("cf") ?? "", open: sp.get("open") ?? "" };
 }
 
 /** Interval bounds travel with 6 significant digits (bootstrap percentiles; keeps the page small). */

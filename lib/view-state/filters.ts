@@ -83,6 +83,8 @@ export const viewStateSchema = z.object({
   cols: list,
   /** Column filters: `col:value` entries separated by ";" — text contains, or `min..max` for numbers. */
   cf: z.string().max(2000).default(""),
+  /** Expanded group rows: their row ids (e.g. `beta:0.1>model:X`), each URI-encoded, comma-separated; `*` = all. */
+  open: z.string().max(4000).default(""),
 
   // ── /questions (a reliability bin's questions) ───────────────────────────────────────────────
   run: z.coerce.number().int().positive().optional(),

@@ -103,8 +103,16 @@ describe("results /results", () => {
     );
     await expect.poll(() => page.locator('[data-testid="group-row"]').count()).toBe(betas.n);
     await page.locator('[data-testid="toggle-group"]').first().click();
-    await expect.poll(() => page.locator('[data-testid="result-row"]').count()).toBeGreaterThan(0);
+    await page.waitForURL(/open=beta%253A/); // the expanded group's row id, "beta:…", URI-encoded in the list
+    const shown = await page.locator('[data-testid="result-row"]').count();
+    expect(shown).toBeGreaterThan(0);
     await screenshot(page, "results-grouped");
+    // The expanded group is part of the link: a fresh page opens with the same rows showing.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await fresh.goto(page.url());
+    await fresh.waitForSelector('[data-testid="group-row"]');
+    await expect.poll(() => fresh.locator('[data-testid="result-row"]').count()).toBe(shown);
+    await fresh.close();
   });
 
   it("copy link reopens the same table; the CSV has exactly the rows and columns shown", async () => {
