@@ -223,22 +223,23 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
   const router = useRouter();
   const binAt = (e: React.MouseEvent) =>
     (e.target as Element).closest?.("[data-testid='bin']") as SVGElement | null;
-  const onMove = (e: React.MouseEvent) => {
-    const el = binAt(e);
-    if (!el) return setHover(null);
+  /** The tooltip text of a bin element, from its data-* attributes (the exact stored numbers). */
+  const describeBin = (el: SVGElement, action: string) => {
     const d = el.dataset;
     const panel = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset;
     const label = (el.closest("[data-series]") as SVGElement | null)?.dataset.label;
     const ci = d.accLo ? `[${Number(d.accLo).toFixed(3)}, ${Number(d.accHi).toFixed(3)}]` : "—";
     const lower = d.lower !== undefined ? Number(d.lower) : Number(d.bin) / bins;
     const upper = d.upper !== undefined ? Number(d.upper) : (Number(d.bin) + 1) / bins;
-    setHover({
-      x: e.clientX + 12,
-      y: e.clientY + 12,
-      text:
-        `${panel?.languageName} — ${label}\nbin ${Number(d.bin) + 1}/${bins}: confidence ${lower.toFixed(3)}–${upper.toFixed(3)}\n` +
-        `count ${d.count}\naccuracy ${d.accuracy}\nmean confidence ${d.confidence}\naccuracy 95% (Wilson) ${ci}\nclick: the questions in this bin`,
-    });
+    return (
+      `${panel?.languageName} — ${label}\nbin ${Number(d.bin) + 1}/${bins}: confidence ${lower.toFixed(3)}–${upper.toFixed(3)}\n` +
+      `count ${d.count}\naccuracy ${d.accuracy}\nmean confidence ${d.confidence}\naccuracy 95% (Wilson) ${ci}\n${action}`
+    );
+  };
+  const onMove = (e: React.MouseEvent) => {
+    const el = binAt(e);
+    if (!el) return setHover(null);
+    setHover({ x: e.clientX + 12, y: e.clientY + 12, text: describeBin(el, "click: the questions in this bin") });
   };
   const binHref = (el: SVGElement) => {
     const lang = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset.language;
@@ -248,6 +249,42 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
   const onClick = (e: React.MouseEvent) => {
     const el = binAt(e);
     if (el) router.push(binHref(el));
+  };
+  // Keyboard: every panel is a tab stop; arrows (Home/End) walk its bins — series by series, in drawing order —
+  // showing the same tooltip and a focus ring, Enter opens the bin's questions, Escape leaves the bins.
+  const [keyBin, setKeyBin] = useState<{ lang: string; k: number; ring: DOMRect } | null>(null);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const panel = e.target as HTMLElement;
+    if (panel.dataset?.testid !== "panel") return;
+    const lang = panel.dataset.language ?? "";
+    const els = Array.from(panel.querySelectorAll<SVGElement>("[data-testid='bin']"));
+    const cur = keyBin?.lang === lang ? keyBin.k : -1;
+    let k: number;
+    if (e.key === "ArrowRight" || e.key === "ArrowDown") k = Math.min(els.length - 1, cur + 1);
+    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") k = Math.max(0, cur - 1);
+    else if (e.key === "Home") k = 0;
+    else if (e.key === "End") k = els.length - 1;
+    else if (e.key === "Enter" && cur >= 0 && els[cur]) {
+      e.preventDefault();
+      router.push(binHref(els[cur]));
+      return;
+    } else if (e.key === "Escape") {
+      setKeyBin(null);
+      setHover(null);
+      return;
+    } else return;
+    e.preventDefault();
+    const el = els[k];
+    if (!el) return;
+    const ring = el.getBoundingClientRect();
+    setKeyBin({ lang, k, ring });
+    setHover({ x: ring.right + 8, y: ring.bottom + 8, text: describeBin(el, "Enter: the questions in this bin") });
+  };
+  const onBlur = () => {
+    if (keyBin) {
+      setKeyBin(null);
+      setHover(null);
+    }
   };
 
   // One <svg> per panel, so that the browser lays out and paints only the panels on screen
@@ -312,6 +349,8 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
             onMouseMove={onMove}
             onMouseLeave={() => setHover(null)}
             onClick={onClick}
+            onKeyDown={onKeyDown}
+            onBlur={onBlur}
           >
             <svg
               width={svgW}
@@ -351,6 +390,13 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
           </div>
         )}
       </div>
+      {keyBin && (
+        <div
+          className="bin-focus"
+          data-testid="bin-focus"
+          style={{ left: keyBin.ring.left - 2, top: keyBin.ring.top - 2, width: keyBin.ring.width + 4, height: keyBin.ring.height + 4 }}
+        />
+      )}
       {hover && (
         <div className="tooltip" style={{ left: hover.x, top: hover.y }} data-testid="tooltip">
           {hover.text}
@@ -498,6 +544,8 @@ const Panel = memo(function Panel({
       data-language={language.code}
       data-language-name={language.name}
       data-delta-ece={delta ?? ""}
+      tabIndex={0}
+      aria-label={`${language.name}: reliability diagram. Arrow keys step through its bins, Enter opens a bin's questions.`}
     >
       <svg width={g.w} height={g.h} fontSize={g.font}>
         <text x={g.ml} y={14} fontWeight={600} fontSize={g.font + 1}>

@@ -183,6 +183,26 @@ describe("reliability /reliability", () => {
     expect(u.searchParams.get("languages")).toBe("ar");
   });
 
+  it("bins are reachable from the keyboard: arrows show a bin's numbers, Enter opens its questions", async () => {
+    await page.goto(appUrl + "/reliability?benchmark=GlobalMMLU&languages=ar");
+    const s = await stats("Synth-1B", "ar");
+    const panel = page.locator('[data-testid="panel"][data-language="ar"]');
+    await panel.focus();
+    // Bins in drawing order: the first series' bins first; its first non-empty bin is the first one drawn.
+    const first = s.reliability.findIndex((b) => b.count > 0);
+    await page.keyboard.press("ArrowRight");
+    const tip = page.locator('[data-testid="tooltip"]');
+    await expect.poll(() => tip.textContent()).toContain(`bin ${first + 1}/15`);
+    expect(await tip.textContent()).toContain(`count ${s.reliability[first].count}`);
+    expect(await tip.textContent()).toContain("Synth-1B (base)");
+    await expect.poll(() => page.locator('[data-testid="bin-focus"]').count()).toBe(1);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/questions\?/);
+    const u = new URL(page.url());
+    expect(u.searchParams.get("bin")).toBe(String(first));
+    expect(u.searchParams.get("languages")).toBe("ar");
+  });
+
   it("copy link reproduces the exact view in a fresh page; the CSV holds the bins shown", async () => {
     await page.goto(
       appUrl + "/reliability?benchmark=GlobalMMLU&languages=he,zh&beta=0.1&sortPanels=dece-asc",
