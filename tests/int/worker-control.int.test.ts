@@ -11,6 +11,9 @@ const DATA = path.join(root, "tests/fixtures/datasets/globalmmlu/jsonl");
 // Before the job module loads: every batch pauses (and is written at once), so there is time to cancel.
 process.env.ATLAS_MODELS_DIR = path.join(root, "tests/fixtures/models");
 process.env.ATLAS_WORKER_THROTTLE_MS = "400";
+// The session in its own thread (the CUDA arrangement): the job scores a batch ahead, which cancellation must wait for.
+// (worker.int.test.ts covers the in-thread session of the CPU provider.)
+process.env.ATLAS_ORT_THREAD = "1";
 
 let db: TestDatabase;
 let pool: import("pg").Pool;

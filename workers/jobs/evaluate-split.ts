@@ -13,6 +13,10 @@ import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } f
 import type { JobContext } from "./define";
 import { modelFor } from "../evaluation/model-cache";
 import { questionKey } from "../evaluation/questions";
+import { mapInOrder } from "./map-in-order";
+
+/** Continuation questions scored at once with a session in its own thread (see map-in-order.ts): two keep it busy. */
+const CONTINUATION_IN_FLIGHT = 2;
 
 interface RunRow {
   id: number;
@@ -76,8 +80,10 @@ export default async function evaluateSplitJob(
     [runId],
   );
 
-  // The group of predictions being written while scoring goes on (see waitForWrite below).
+  // The group of predictions being written while scoring goes on (see waitForWrite below), and the batch being
+  // scored ahead of the one in hand: both are waited for before the job ends, whichever way it ends.
   let writing: Promise<boolean> | null = null;
+  let ahead: Promise<unknown> | null = null;
   try {
     const dataset = await loadDataset(run.config.data, { language });
     const tests = dataset.questions.filter((q) => q.split === "test" && q.language === language);
@@ -160,9 +166,8 @@ export default async function evaluateSplitJob(
       writing = flush();
       writing.catch(() => undefined); // awaited (and rethrown) by waitForWrite; not an unhandled rejection meanwhile
     };
-    for (let i = 0; i < todo.length; i += batchSize) {
-      const batch = todo.slice(i, i + batchSize);
-      const items: ScoringItem[] = batch.map(({ q }) => ({
+    const itemsOf = (batch: { q: DatasetQuestion }[]): ScoringItem[] =>
+      batch.map(({ q }) => ({
         question: { subject: q.subject, question: q.question, options: q.options, gold: q.gold },
         shots:
           run.shots > 0
@@ -174,14 +179,32 @@ export default async function evaluateSplitJob(
               }))
             : [],
       }));
+    // With a session in its own thread (CUDA), this thread prepares work while passes run: continuation questions
+    // two at a time, and one batch ahead. With an in-thread session (CPU) passes block this thread anyway, so one
+    // thing at a time.
+    const overlap = model.session.overlaps === true;
+    const score = (items: ScoringItem[]): Promise<OptionScores[]> =>
+      run.scoringMethod === "letter"
+        ? scoreLetter(model, items, { batchSize })
+        : mapInOrder(items, overlap ? CONTINUATION_IN_FLIGHT : 1, (item) =>
+            scoreContinuation(model, item, { normalization: run.config.normalization }),
+          );
+    // (The no-op catch only keeps a batch scored ahead from counting as unhandled; it is awaited below.)
+    const start = (from: number) => {
+      const t = performance.now();
+      const batch = todo.slice(from, from + batchSize);
+      const scoring = score(itemsOf(batch));
+      scoring.catch(() => undefined);
+      timings.scoringMs += performance.now() - t; // the synchronous part: prompts, tokenisation, packing
+      return { batch, scoring };
+    };
+    let current = todo.length > 0 ? start(0) : null;
+    for (let i = 0; i < todo.length; i += batchSize) {
+      const { batch, scoring } = current ?? start(i);
+      current = overlap && i + batchSize < todo.length ? start(i + batchSize) : null;
+      ahead = current?.scoring ?? null;
       const ts = performance.now();
-      let scores: OptionScores[];
-      if (run.scoringMethod === "letter") scores = await scoreLetter(model, items, { batchSize });
-      else {
-        scores = [];
-        for (const item of items)
-          scores.push(await scoreContinuation(model, item, { normalization: run.config.normalization }));
-      }
+      const scores = await scoring;
       timings.scoringMs += performance.now() - ts;
       timings.tokens += scores.reduce(
         (s, x) => s + x.promptTokens + x.tokenCounts.reduce((a, b) => a + b, 0),
@@ -215,6 +238,7 @@ export default async function evaluateSplitJob(
           if (last || THROTTLE_MS > 0) cancelled = await waitForWrite();
         }
         if (cancelled) {
+          await (ahead as Promise<unknown> | null)?.catch(() => undefined);
           ctx.log(`run ${runId} ${language}: cancelled (${done} of ${total} scored; the unwritten ones are dropped)`);
           return;
         }
@@ -242,6 +266,7 @@ export default async function evaluateSplitJob(
   } catch (e) {
     // A write still in flight finishes (or fails) first, so nothing lands after the failure is recorded.
     await (writing as Promise<boolean> | null)?.catch(() => undefined);
+    await (ahead as Promise<unknown> | null)?.catch(() => undefined);
     // Recorded for the runs page; pg-boss retries the job (and the retry resumes).
     await pool.query(
       `UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`,

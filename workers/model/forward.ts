@@ -6,6 +6,7 @@
  */
 import * as ort from "onnxruntime-node";
 import type { SessionIo } from "./io";
+import type { SessionLike } from "./session";
 import { emptyKvCache, kvCacheFromOutputs, type KvCache } from "./kv-cache";
 
 export interface ForwardBatch {
@@ -37,7 +38,7 @@ export interface ForwardResult {
 
 export type ForwardFn = (batch: ForwardBatch, opts?: ForwardOptions) => Promise<ForwardResult>;
 
-export function makeForward(session: ort.InferenceSession, io: SessionIo): ForwardFn {
+export function makeForward(session: SessionLike, io: SessionIo): ForwardFn {
   const hasPast = io.layers.length > 0;
   return async (b, opts = {}) => {
     const pastLength = b.past?.length ?? 0;
@@ -56,7 +57,8 @@ export function makeForward(session: ort.InferenceSession, io: SessionIo): Forwa
     if (hasPast) Object.assign(feeds, (b.past ?? emptyKvCache(io, b.batch)).tensors);
 
     const fetches = [io.logitsName, ...(opts.keepCache ? io.layers.flatMap((l) => [l.presentKey, l.presentValue]) : [])];
-    const out = (await session.run(feeds, fetches)) as Record<string, ort.Tensor>;
+    // Every feed here was built for this pass (ids, masks, an expanded or empty cache): hand the buffers over.
+    const out = await session.run(feeds, fetches, { transferInputs: true });
     const logits = out[io.logitsName];
     if (!(logits.data instanceof Float32Array)) throw new Error(`logits of type ${logits.type} are not supported (export the model in float32)`);
     return {

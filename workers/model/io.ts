@@ -3,7 +3,7 @@
  * `input_ids`, `attention_mask`, optional `position_ids`, and for "with past" exports one
  * `past_key_values.{i}.key/value` input and `present.{i}.key/value` output per layer (the KV cache).
  */
-import type * as ort from "onnxruntime-node";
+import type { SessionLike } from "./session";
 import { badInput } from "../../lib/errors";
 
 export interface KvLayerNames {
@@ -29,7 +29,7 @@ export interface SessionIo {
 const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
 const KNOWN_INPUTS = new Set(["input_ids", "attention_mask", "position_ids", "use_cache_branch"]);
 
-export function describeSessionIo(session: ort.InferenceSession, fallback: { kvHeads: number; headDim: number }, file: string): SessionIo {
+export function describeSessionIo(session: Pick<SessionLike, "inputNames" | "outputNames" | "inputMetadata">, fallback: { kvHeads: number; headDim: number }, file: string): SessionIo {
   const inputs = session.inputNames;
   for (const name of ["input_ids", "attention_mask"]) {
     if (!inputs.includes(name)) throw badInput(`ONNX model has no "${name}" input (inputs: ${inputs.join(", ")})`, { file });

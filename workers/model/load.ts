@@ -13,7 +13,7 @@ import { describeSessionIo, type SessionIo } from "./io";
 import { resolveModelFile, resolveModelFolder, modelsDirFromEnv } from "./paths";
 import { createSessionWithProvider, type ExecutionProviderName, type ProviderOptions, type ProviderRuntime } from "./provider";
 import { loadTokenizer, readJson, type Tokenizer } from "./tokenizer";
-import type * as ort from "onnxruntime-node";
+import type { SessionLike } from "./session";
 
 export interface LoadModelOptions extends ProviderOptions {
   /** Models directory the folder must lie in; default ATLAS_MODELS_DIR or `<repo>/models`. */
@@ -27,7 +27,7 @@ export interface LoadedModel {
   folder: string;
   config: ModelConfig;
   tokenizer: Tokenizer;
-  session: ort.InferenceSession;
+  session: SessionLike;
   io: SessionIo;
   /** The export takes past_key_values (a KV cache can be reused across passes). */
   hasPast: boolean;

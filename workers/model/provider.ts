@@ -12,6 +12,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { AtlasError, badInput } from "../../lib/errors";
+import { inThread, type SessionLike } from "./session";
+import { createThreadedSession } from "./threaded-session";
 
 export type ExecutionProviderName = "cpu" | "cuda";
 export type ExecutionProviderRequest = "auto" | ExecutionProviderName;
@@ -32,7 +34,7 @@ export interface ProviderRuntime {
   listSupportedBackends: () => ReadonlyArray<{ name: string }>;
   /** Path of the CUDA provider library onnxruntime would load, or null on platforms without one. */
   cudaProviderLibrary: () => string | null;
-  createSession: (modelPath: string, options: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+  createSession: (modelPath: string, options: ort.InferenceSession.SessionOptions) => Promise<SessionLike>;
 }
 
 export const defaultRuntime: ProviderRuntime = {
@@ -43,11 +45,26 @@ export const defaultRuntime: ProviderRuntime = {
     const pkg = path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
     return path.join(pkg, "bin", "napi-v6", process.platform, process.arch, file);
   },
-  createSession: (modelPath, options) => ort.InferenceSession.create(modelPath, options),
+  createSession: async (modelPath, options) =>
+    sessionInOwnThread(options)
+      ? createThreadedSession(modelPath, options)
+      : inThread(await ort.InferenceSession.create(modelPath, options)),
 };
 
+/**
+ * Whether the session gets its own thread (threaded-session.ts), so that the evaluation job's own work overlaps the
+ * forward passes: with CUDA, where the CPU is free during a pass; not with the CPU provider, whose passes already
+ * keep every core busy — there, overlapping measured ~10 % fewer questions/s on a 2-core machine (README.md,
+ * "Worker speed"). ATLAS_ORT_THREAD=1 or 0 forces the choice (e.g. 1 on a many-core CPU machine).
+ */
+export function sessionInOwnThread(options: ort.InferenceSession.SessionOptions, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  if (env.ATLAS_ORT_THREAD === "1") return true;
+  if (env.ATLAS_ORT_THREAD === "0") return false;
+  return (options.executionProviders ?? []).some((ep) => (typeof ep === "string" ? ep : ep.name) === "cuda");
+}
+
 export interface CreatedSession {
-  session: ort.InferenceSession;
+  session: SessionLike;
   provider: ExecutionProviderName;
 }
 

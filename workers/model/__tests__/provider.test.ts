@@ -3,9 +3,10 @@ import path from "node:path";
 import type * as ort from "onnxruntime-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessionWithProvider, defaultRuntime, providerOptionsFromEnv, type ProviderRuntime } from "../provider";
+import type { SessionLike } from "../session";
 
 const MODEL = path.resolve(__dirname, "../../../tests/fixtures/models/tiny-gpt2-nocache/onnx/model.onnx");
-const fakeSession = { release: async () => {} } as unknown as ort.InferenceSession;
+const fakeSession = { release: async () => {} } as unknown as SessionLike;
 
 /** A machine whose CUDA provider library is present; `cuda` decides whether creating a CUDA session works. */
 function runtime(cuda: "works" | Error, calls: ort.InferenceSession.SessionOptions[] = []): ProviderRuntime {
