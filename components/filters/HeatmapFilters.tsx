@@ -3,9 +3,9 @@
  * Heatmap filters: benchmark, metric, absolute or Δ values, source, row order, family × SFT dataset × β.
  */
 import { METRICS, METRIC_LABELS, type ViewState } from "@/lib/view-state/filters";
-import { CheckboxGroup } from "./CheckboxGroup";
 import { Select } from "./Select";
 import { useViewStatePush } from "./use-view-state-push";
+import { ModelFacetFilters, SourceSelect } from "./ModelFacetFilters";
 
 export interface HeatmapFacets {
   benchmarks: string[];
@@ -60,17 +60,7 @@ export function HeatmapFilters({ state, facets }: { state: ViewState; facets: He
           </select>
         </label>
       )}
-      <Select
-        label="Source"
-        name="source"
-        value={state.source}
-        options={[
-          { value: "both", label: "published + measured" },
-          { value: "published", label: "published only" },
-          { value: "measured", label: "measured only" },
-        ]}
-        onChange={(source) => go({ source })}
-      />
+      <SourceSelect value={state.source} onChange={(source) => go({ source })} />
       <Select
         label="Rows"
         name="sort"
@@ -82,29 +72,7 @@ export function HeatmapFilters({ state, facets }: { state: ViewState; facets: He
         ]}
         onChange={(sort) => go({ sort })}
       />
-      <CheckboxGroup
-        legend="Model family"
-        name="family"
-        options={facets.families}
-        selected={state.family}
-        hideWhenEmpty={false}
-        onChange={(family) => go({ family })}
-      />
-      <CheckboxGroup
-        legend="SFT dataset"
-        name="sft"
-        options={facets.sftDatasets}
-        selected={state.sft}
-        hideWhenEmpty={false}
-        onChange={(sft) => go({ sft })}
-      />
-      <CheckboxGroup
-        legend="β"
-        name="beta"
-        options={["base", ...facets.betas]}
-        selected={state.beta}
-        onChange={(beta) => go({ beta })}
-      />
+      <ModelFacetFilters state={state} facets={facets} go={go} hideWhenEmpty={false} />
     </form>
   );
 }

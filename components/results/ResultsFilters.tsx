@@ -4,6 +4,7 @@ import type { ViewState } from "@/lib/view-state/filters";
 import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
 import { Select } from "@/components/filters/Select";
 import { useViewStatePush } from "@/components/filters/use-view-state-push";
+import { ModelFacetFilters, SourceSelect } from "@/components/filters/ModelFacetFilters";
 import { tableKeysFromLocation } from "./results-model";
 
 export interface ResultsFacets {
@@ -38,38 +39,8 @@ export function ResultsFilters({
         ]}
         onChange={(benchmark) => go({ benchmark, languages: [] })}
       />
-      <Select
-        label="Source"
-        name="source"
-        value={state.source}
-        options={[
-          { value: "both", label: "published + measured" },
-          { value: "published", label: "published only" },
-          { value: "measured", label: "measured only" },
-        ]}
-        onChange={(source) => go({ source: source as ViewState["source"] })}
-      />
-      <CheckboxGroup
-        legend="Model family"
-        name="family"
-        options={facets.families}
-        selected={state.family}
-        onChange={(family) => go({ family })}
-      />
-      <CheckboxGroup
-        legend="SFT dataset"
-        name="sft"
-        options={facets.sftDatasets}
-        selected={state.sft}
-        onChange={(sft) => go({ sft })}
-      />
-      <CheckboxGroup
-        legend="β"
-        name="beta"
-        options={["base", ...facets.betas]}
-        selected={state.beta}
-        onChange={(beta) => go({ beta })}
-      />
+      <SourceSelect value={state.source} onChange={(source) => go({ source })} />
+      <ModelFacetFilters state={state} facets={facets} go={go} />
       <details>
         <summary>Languages ({state.languages.length ? state.languages.join(", ") : "all"})</summary>
         <CheckboxGroup

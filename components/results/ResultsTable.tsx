@@ -47,7 +47,6 @@ import {
   parseExpanded,
   decodeResults,
   parseSortBy,
-  tableKeysFromLocation,
   type ResultsWire,
 } from "./results-model";
 
@@ -116,8 +115,17 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
   const [expanded, setExpanded] = useState<ExpandedState>(() => parseExpanded(state.open));
 
   // Table-local state goes to the URL without a server round trip (Next syncs replaceState).
+  // Only the patched keys change, on the address as it is now: a navigation the filters above started (new `cols`,
+  // say) may not have reached this component's props yet, and must not be undone.
   const sync = (patch: Partial<ViewState>) => {
-    const qs = toSearchParams({ ...currentUrlState(state), ...patch }).toString();
+    const sp = new URLSearchParams(window.location.search);
+    const encoded = toSearchParams(patch);
+    for (const key of Object.keys(patch)) {
+      const v = encoded.get(key);
+      if (v === null) sp.delete(key);
+      else sp.set(key, v);
+    }
+    const qs = sp.toString();
     window.history.replaceState(
       null,
       "",
@@ -190,6 +198,8 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
       sync({ open: formatExpanded(next) });
     },
     groupedColumnMode: "reorder",
+    // Expanded rows are URL state: reset them ourselves (when the grouping changes), never behind the URL's back.
+    autoResetExpanded: false,
     enableMultiSort: true,
     isMultiSortEvent: (e: unknown) => (e as MouseEvent).shiftKey,
   });
@@ -429,9 +439,4 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
       </div>
     </div>
   );
-}
-
-/** The URL's view state right now (table-local keys may have changed since the server rendered). */
-function currentUrlState(server: ViewState): ViewState {
-  return { ...server, ...(tableKeysFromLocation() ?? {}) };
 }

@@ -4,6 +4,7 @@ import type { ViewState } from "@/lib/view-state/filters";
 import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
 import { Select } from "@/components/filters/Select";
 import { useViewStatePush } from "@/components/filters/use-view-state-push";
+import { ModelFacetFilters, SourceSelect } from "@/components/filters/ModelFacetFilters";
 
 export interface SmoothingFacets {
   benchmarks: string[];
@@ -25,17 +26,7 @@ export function SmoothingFilters({ state, facets }: { state: ViewState; facets: 
         options={facets.benchmarks}
         onChange={(benchmark) => go({ benchmark, languages: [] })}
       />
-      <Select
-        label="Source"
-        name="source"
-        value={state.source}
-        options={[
-          { value: "both", label: "published + measured" },
-          { value: "published", label: "published only" },
-          { value: "measured", label: "measured only" },
-        ]}
-        onChange={(source) => go({ source: source as ViewState["source"] })}
-      />
+      <SourceSelect value={state.source} onChange={(source) => go({ source })} />
       <label>
         Table: β
         <select name="betaA" value={state.betaA} onChange={(e) => go({ betaA: e.target.value })}>
@@ -61,20 +52,7 @@ export function SmoothingFilters({ state, facets }: { state: ViewState; facets: 
           paired bootstrap per language
         </label>
       )}
-      <CheckboxGroup
-        legend="Model family"
-        name="family"
-        options={facets.families}
-        selected={state.family}
-        onChange={(family) => go({ family })}
-      />
-      <CheckboxGroup
-        legend="SFT dataset"
-        name="sft"
-        options={facets.sftDatasets}
-        selected={state.sft}
-        onChange={(sft) => go({ sft })}
-      />
+      <ModelFacetFilters state={state} facets={facets} go={go} beta={false} />
       <details>
         <summary>
           Languages ({state.languages.length ? `average + ${state.languages.join(", ")}` : "average only"})
