@@ -38,18 +38,37 @@ export async function leaveBulkMode(client: pg.ClientBase): Promise<void> {
   await client.query("SET LOCAL session_replication_role = origin");
 }
 
+/**
+ * From this many staged rows on, pre-existing questions are protected by one table lock instead of a row lock each.
+ * Locking a row writes it (xmax, a WAL record): for an import over 1M existing questions that was a large part of
+ * the write time. SHARE ROW EXCLUSIVE blocks what a row lock blocks (deleting or re-keying a question) but also
+ * other transactions' question inserts (another import, planning an evaluation) until this import commits, and it
+ * conflicts with itself, so two large imports queue instead of deadlocking on each other's inserts (SHARE would let
+ * both in, then each insert would wait for the other). Reads and prediction writes (whose FK checks take ROW SHARE)
+ * go on. ATLAS_IMPORT_TABLE_LOCK_ROWS changes the threshold.
+ */
+export function tableLockRows(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const n = Number(env.ATLAS_IMPORT_TABLE_LOCK_ROWS ?? 50_000);
+  return Number.isFinite(n) && n >= 0 ? n : 50_000;
+}
+
 /** The locks the FK triggers would have taken on rows that other transactions can see. */
 export async function lockReferencedRows(
   client: pg.ClientBase,
   benchmarkId: number,
   languages: string[],
   stage: string,
+  stagedRows = 0,
 ): Promise<void> {
   await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
   await client.query(
     `SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`,
     [languages],
   );
+  if (stagedRows >= tableLockRows()) {
+    await client.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`);
+    return;
+  }
   // Questions that already existed before this import (new ones are invisible to everyone else).
   await client.query(
     `SELECT count(*) FROM (

@@ -257,7 +257,7 @@ async function importInTransaction(
   const runId = run.rows[0].id;
 
   let bulk = await enterBulkMode(client);
-  if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE);
+  if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE, tally.rows);
   let questionsCreated: number;
   await client.query("SAVEPOINT questions");
   try {

@@ -82,6 +82,44 @@ describe("FK triggers vs the bulk fast path", () => {
     expect(fast.questionsCreated).toBe(0);
   });
 
+  it("a large import locks the question table instead: deletes, others' inserts and large imports wait; FK checks and reads do not", async () => {
+    const q = (
+      await admin.query<{ id: number; benchmarkId: number }>(
+        `SELECT id, "benchmarkId" FROM "Question" WHERE "externalId" = 'q1' AND "languageCode" = 'en'`,
+      )
+    ).rows[0];
+    await admin.query("BEGIN");
+    expect(await enterBulkMode(admin)).toBe(true);
+    await createStage(admin);
+    const before = process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS;
+    process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS = "1";
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await lockReferencedRows(admin, q.benchmarkId, ["en"], STAGE, 1);
+      await other.query(`SET lock_timeout = '300ms'`);
+      await expect(other.query(`DELETE FROM "Question" WHERE id = $1`, [q.id])).rejects.toMatchObject({ code: "55P03" });
+      await expect(
+        other.query(`INSERT INTO "Question" ("benchmarkId", "languageCode", "externalId", "optionCount") VALUES ($1, 'en', 'new-q', 4)`, [q.benchmarkId]),
+      ).rejects.toMatchObject({ code: "55P03" });
+      // A second large import waits for this one rather than deadlocking later.
+      await other.query("BEGIN");
+      await expect(other.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`)).rejects.toMatchObject({ code: "55P03" });
+      await other.query("ROLLBACK");
+      // What a prediction's FK check does, and a plain read, go through.
+      await other.query("BEGIN");
+      expect((await other.query(`SELECT 1 FROM "Question" WHERE id = $1 FOR KEY SHARE`, [q.id])).rowCount).toBe(1);
+      await other.query("ROLLBACK");
+      expect((await other.query(`SELECT count(*) FROM "Question"`)).rowCount).toBe(1);
+    } finally {
+      if (before === undefined) delete process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS;
+      else process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS = before;
+      await other.end();
+      await leaveBulkMode(admin);
+      await admin.query("ROLLBACK");
+    }
+  });
+
   it("in bulk mode, referenced rows are locked as the FK triggers would lock them", async () => {
     const q = (
       await admin.query<{ id: number; benchmarkId: number }>(
