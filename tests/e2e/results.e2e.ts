@@ -1,17 +1,18 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, screenshot } from "../support/browser";
-import { parseCsv, writeE2eFixture, type MeasuredFixture } from "../support/measured-fixture";
+import type { Browser, Page } from "playwright-core";
+import { screenshot } from "../support/browser";
+import { openE2eSession, type E2eSession } from "../support/e2e-session";
+import { parseCsv, type MeasuredFixture } from "../support/measured-fixture";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let fx: MeasuredFixture;
 let client: pg.Client;
+let session: E2eSession;
 
 async function one<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T> {
   return (await client.query<T>(sql, params)).rows[0];
@@ -21,17 +22,11 @@ const rowCount = async (p: Page = page) =>
   Number(((await p.locator('[data-testid="row-count"]').textContent()) ?? "").split(" ")[0]);
 
 beforeAll(async () => {
-  fx = await writeE2eFixture(dbUrl);
-  client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: appUrl });
-  page = await context.newPage();
+  session = await openE2eSession(appUrl, dbUrl);
+  ({ fx, client, browser, page } = session);
 });
 afterAll(async () => {
-  await browser?.close();
-  await client?.end();
+  await session?.close();
 });
 
 describe("results /results", () => {

@@ -1,18 +1,19 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, screenshot } from "../support/browser";
-import { parseCsv, writeE2eFixture, type MeasuredFixture } from "../support/measured-fixture";
+import type { Browser, Page } from "playwright-core";
+import { screenshot } from "../support/browser";
+import { openE2eSession, type E2eSession } from "../support/e2e-session";
+import { parseCsv, type MeasuredFixture } from "../support/measured-fixture";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");
 const TOKEN = "e2e-token"; // ATLAS_API_TOKEN of the e2e server (tests/support/global-app.ts)
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let fx: MeasuredFixture;
 let client: pg.Client;
+let session: E2eSession;
 let running: number;
 let disposable: number;
 
@@ -40,19 +41,13 @@ async function makeRuns() {
 }
 
 beforeAll(async () => {
-  fx = await writeE2eFixture(dbUrl);
-  client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
+  session = await openE2eSession(appUrl, dbUrl);
+  ({ fx, client, browser, page } = session);
   await makeRuns();
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: appUrl });
-  page = await context.newPage();
 });
 afterAll(async () => {
   await client?.query(`DELETE FROM "Run" WHERE "id" = ANY($1)`, [[running, disposable]]).catch(() => {});
-  await browser?.close();
-  await client?.end();
+  await session?.close();
 });
 
 const row = (id: number) => page.locator(`[data-testid="run-row"][data-run="${id}"]`);

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { waitFor } from "../support/wait-for";
 
 const root = path.resolve(__dirname, "../..");
 const DATA = path.join(root, "tests/fixtures/datasets/globalmmlu/jsonl");
@@ -32,16 +33,6 @@ afterAll(async () => {
   await pool?.end();
   await db?.drop();
 });
-
-async function waitFor<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("worker control", () => {
   it("a notification of queued jobs reaches a listening worker", async () => {

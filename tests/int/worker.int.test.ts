@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { waitFor } from "../support/wait-for";
 
 const root = path.resolve(__dirname, "../..");
 const DATA = path.join(root, "tests/fixtures/datasets/globalmmlu/jsonl");
@@ -49,16 +50,6 @@ afterAll(async () => {
   await m?.pool.end();
   await db?.drop();
 });
-
-async function waitFor<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const runStatus = async (runId: number) =>
   (await m.pool.query<{ status: string }>(`SELECT "status"::text AS status FROM "Run" WHERE "id" = $1`, [runId])).rows[0].status;
