@@ -1,6 +1,7 @@
 /**
- * Bearer-token check of the run endpoints (ATLAS_API_TOKEN; unset = the endpoints are disabled, 503).
- * The same contract as POST /api/imports. Returns an error Response, or null when authorised.
+ * The writing endpoints' bearer-token check (ATLAS_API_TOKEN; unset = the endpoint is disabled, 503) and error
+ * body, shared by POST /api/imports and the run endpoints. checkToken returns an error Response, or null when
+ * authorised.
  */
 import { timingSafeEqual } from "node:crypto";
 
@@ -16,14 +17,20 @@ export function errorResponse(
   );
 }
 
-export function checkToken(req: Request): Response | null {
+/** What a disabled endpoint answers (503) when ATLAS_API_TOKEN is not set. */
+export interface DisabledAnswer {
+  code: string;
+  message: string;
+}
+
+const RUNS_DISABLED: DisabledAnswer = {
+  code: "DISABLED",
+  message: "run management disabled: ATLAS_API_TOKEN is not set on the server",
+};
+
+export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;
-  if (!token)
-    return errorResponse(
-      503,
-      "DISABLED",
-      "run management disabled: ATLAS_API_TOKEN is not set on the server",
-    );
+  if (!token) return errorResponse(503, disabled.code, disabled.message);
   const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
   const a = Buffer.from(m ? m[1].trim() : "");
   const b = Buffer.from(token);
@@ -34,4 +41,17 @@ export function checkToken(req: Request): Response | null {
 
 export function parseRunId(raw: string): number | null {
   return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+}
+
+/** The run endpoints' common start: the token, then a positive integer run id from the path. */
+export async function authorisedRunId(
+  req: Request,
+  params: Promise<{ id: string }>,
+): Promise<{ id: number; denied?: undefined } | { id?: undefined; denied: Response }> {
+  const denied = checkToken(req);
+  if (denied) return { denied };
+  const id = parseRunId((await params).id);
+  if (id === null)
+    return { denied: errorResponse(400, "BAD_INPUT", "run id must be a positive integer", { field: "id" }) };
+  return { id };
 }

@@ -5,7 +5,7 @@
  * 200 with alreadyImported: true when the same files were imported before (nothing created);
  * 4xx { error: { code, message, file?, line?, field? } }.
  */
-import { timingSafeEqual } from "node:crypto";
+import { checkToken, errorResponse as error } from "@/app/api/auth";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
 import { parseImportFields } from "@/lib/import/api-schema";
@@ -16,39 +16,12 @@ import { receiveUpload, type Upload } from "@/lib/import/upload";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type ErrorBody = { error: { code: string; message: string; file?: string; line?: number; field?: string } };
-
-function error(
-  status: number,
-  code: string,
-  message: string,
-  where: { file?: string; line?: number; field?: string } = {},
-): Response {
-  const body: ErrorBody = { error: { code, message, ...where } };
-  return Response.json(body, { status });
-}
-
-function authorised(header: string | null, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  if (!m) return false;
-  const a = Buffer.from(m[1].trim());
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export async function POST(req: Request): Promise<Response> {
-  const token = process.env.ATLAS_API_TOKEN;
-  if (!token)
-    return error(503, "IMPORTS_DISABLED", "imports disabled: ATLAS_API_TOKEN is not set on the server");
-  if (!authorised(req.headers.get("authorization"), token)) {
-    return Response.json(
-      { error: { code: "UNAUTHORIZED", message: "missing or wrong bearer token" } } satisfies ErrorBody,
-      {
-        status: 401,
-        headers: { "WWW-Authenticate": "Bearer" },
-      },
-    );
-  }
+  const denied = checkToken(req, {
+    code: "IMPORTS_DISABLED",
+    message: "imports disabled: ATLAS_API_TOKEN is not set on the server",
+  });
+  if (denied) return denied;
   let upload: Upload | null = null;
   try {
     const limits = importLimits();
@@ -72,7 +45,7 @@ export async function POST(req: Request): Promise<Response> {
       { status: r.alreadyImported ? 200 : 201 },
     );
   } catch (e) {
-    if (e instanceof AtlasError) return error(e.status, e.code, e.message, e.where);
+    if (e instanceof AtlasError) return error(e.status, e.code, e.message, { ...e.where });
     console.error("POST /api/imports:", e);
     return error(500, "INTERNAL", "internal error");
   } finally {

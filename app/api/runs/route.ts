@@ -4,7 +4,7 @@
  */
 import { listRuns } from "@/lib/db/queries/runs";
 import { db } from "@/lib/db/server";
-import { errorResponse } from "./auth";
+import { errorResponse } from "@/app/api/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

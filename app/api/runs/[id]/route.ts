@@ -3,17 +3,14 @@
  * ATLAS_API_TOKEN). 200 { deleted: id }; 404 unknown run; 409 while it is queued or running (cancel it first).
  */
 import { db } from "@/lib/db/server";
-import { checkToken, errorResponse, parseRunId } from "../auth";
+import { authorisedRunId, errorResponse } from "@/app/api/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function DELETE(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const denied = checkToken(req);
+  const { id, denied } = await authorisedRunId(req, ctx.params);
   if (denied) return denied;
-  const id = parseRunId((await ctx.params).id);
-  if (id === null)
-    return errorResponse(400, "BAD_INPUT", "run id must be a positive integer", { field: "id" });
   const pool = db();
   const client = await pool.connect();
   try {

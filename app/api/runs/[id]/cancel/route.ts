@@ -6,17 +6,14 @@
 import { cancelRun } from "@/lib/db/runs";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
-import { checkToken, errorResponse, parseRunId } from "../../auth";
+import { authorisedRunId, errorResponse } from "@/app/api/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
-  const denied = checkToken(req);
+  const { id, denied } = await authorisedRunId(req, ctx.params);
   if (denied) return denied;
-  const id = parseRunId((await ctx.params).id);
-  if (id === null)
-    return errorResponse(400, "BAD_INPUT", "run id must be a positive integer", { field: "id" });
   const pool = db();
   try {
     const before = await pool.query<{ status: string }>(
