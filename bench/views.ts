@@ -28,7 +28,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -36,7 +35,6 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { chromium } from "playwright-core";
 import {
   computeMetricsForBinnings,
   labelledSet,
@@ -45,6 +43,8 @@ import {
   type CalibrationMetrics,
 } from "../lib/calibration";
 import { benchDatabase } from "./support/temp-database";
+import { buildIsStale } from "../scripts/build-freshness";
+import { launchBrowser } from "../tests/support/browser";
 import { endPools, poolFor } from "../lib/db/pool";
 import { importPublishedFile } from "../lib/published/import";
 import {
@@ -240,23 +240,8 @@ async function loadGrid(url: string): Promise<{ statsRows: number; predictions: 
   }
 }
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name.startsWith(".") || e.name === "generated") continue;
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 function ensureBuild() {
-  const id = path.join(root, ".next/BUILD_ID");
-  const stale =
-    !existsSync(id) ||
-    ["app", "components", "lib"].some((d) => newestMtime(path.join(root, d)) > statSync(id).mtimeMs) ||
-    process.env.BENCH_BUILD === "1";
-  if (!stale) return log("reusing the production build in .next");
+  if (!buildIsStale(root) && process.env.BENCH_BUILD !== "1") return log("reusing the production build in .next");
   log("building the app (next build)…");
   const r = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
     cwd: root,
@@ -337,16 +322,7 @@ async function timeView(
 }
 
 async function timeRender(base: string): Promise<{ nav: number; client: number; react: number }> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const navs: number[] = [];
     const clients: number[] = [];

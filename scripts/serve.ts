@@ -5,34 +5,16 @@
  * when it was the last user, the embedded database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { resolveDatabaseUrl } from "../lib/db/url";
 import { endPools } from "../lib/db/pool";
 import { seedDemo } from "../lib/seed";
+import { buildIsStale } from "./build-freshness";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
 const root = process.cwd();
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name.startsWith(".") || e.name === "generated") continue;
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-function needsBuild(): boolean {
-  const id = path.join(root, ".next/BUILD_ID");
-  if (!existsSync(id)) return true;
-  const built = statSync(id).mtimeMs;
-  return ["app", "components", "lib", "public"].some((d) => existsSync(d) && newestMtime(path.join(root, d)) > built) ||
-    statSync(path.join(root, "package.json")).mtimeMs > built;
-}
 
 function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
@@ -48,7 +30,7 @@ async function main() {
   await endPools();
 
   const nextBin = path.join(root, "node_modules/.bin/next");
-  if (!dev && needsBuild()) {
+  if (!dev && buildIsStale(root)) {
     console.error("building the app (next build)…");
     const code = await new Promise<number>((res) => run(nextBin, ["build"]).on("exit", (c) => res(c ?? 1)));
     if (code !== 0) process.exit(code);
