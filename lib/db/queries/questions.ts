@@ -146,6 +146,7 @@ export async function getBinQuestions(
   const offset = (q.page - 1) * BIN_PAGE_SIZE;
   let lower: number;
   let upper: number;
+  let total: number;
   let rows: (BinQuestion & { total: number })[];
   if (q.binning === "equal-width") {
     lower = q.bin / q.bins;
@@ -161,15 +162,16 @@ export async function getBinQuestions(
       [q.runId, benchmarkId, q.language, q.bins, q.bin, BIN_PAGE_SIZE, offset],
     );
     rows = r.rows;
+    total = rows[0]?.total ?? 0;
   } else {
     const n = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Question" q JOIN "Prediction" p ON p."questionId" = q."id" AND p."runId" = $1
        WHERE q."benchmarkId" = $2 AND q."languageCode" = $3`,
       [q.runId, benchmarkId, q.language],
     );
-    const total = n.rows[0].n;
-    const base = Math.floor(total / q.bins);
-    const extra = total - base * q.bins;
+    const all = n.rows[0].n;
+    const base = Math.floor(all / q.bins);
+    const extra = all - base * q.bins;
     const start = q.bin * base + Math.min(q.bin, extra);
     const size = base + (q.bin < extra ? 1 : 0);
     const r = await pool.query<BinQuestion & { total: number }>(
@@ -192,25 +194,7 @@ export async function getBinQuestions(
     );
     lower = edges.rows[0].lo ?? 0;
     upper = edges.rows[0].hi ?? 0;
-    if (!rows.length && offset === 0) rows = [];
-    return {
-      runId: q.runId,
-      model,
-      benchmark,
-      language: q.language,
-      languageName: languageName ?? q.language,
-      binning: q.binning,
-      bins: q.bins,
-      bin: q.bin,
-      lower,
-      upper,
-      total: size,
-      statsCount,
-      statsBins: stored?.bins ?? null,
-      page: q.page,
-      pageSize: BIN_PAGE_SIZE,
-      questions: rows.map(({ total: _t, ...x }) => x),
-    };
+    total = size;
   }
   return {
     runId: q.runId,
@@ -223,7 +207,7 @@ export async function getBinQuestions(
     bin: q.bin,
     lower,
     upper,
-    total: rows[0]?.total ?? 0,
+    total,
     statsCount,
     statsBins: stored?.bins ?? null,
     page: q.page,
