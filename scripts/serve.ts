@@ -10,6 +10,7 @@ import { resolveDatabaseUrl } from "../lib/db/url";
 import { endPools } from "../lib/db/pool";
 import { seedDemo } from "../lib/seed";
 import { buildIsStale } from "./build-freshness";
+import { SCORING_V8_FLAGS } from "../workers/v8-flags";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
@@ -41,7 +42,7 @@ async function main() {
     // The demo's fixture model scores a question in milliseconds: slow it so progress can be watched.
     const throttle = process.env.ATLAS_WORKER_THROTTLE_MS ?? (process.env.ATLAS_SEED !== "0" ? "1000" : "0");
     children.push(
-      run(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url, ATLAS_WORKER_THROTTLE_MS: throttle }),
+      run(process.execPath, [...SCORING_V8_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url, ATLAS_WORKER_THROTTLE_MS: throttle }),
     );
   }
   console.error(`Calibration Atlas: http://localhost:${port}`);

@@ -7,6 +7,7 @@ import type PgBoss from "pg-boss";
 import { ProgressBar } from "../lib/cli/ui/progress";
 import { bossFor } from "./queue/boss";
 import { listenForJobs } from "./queue/wake";
+import { missingScoringFlags } from "./v8-flags";
 import { JOBS } from "./jobs/registry";
 import type { JobContext } from "./jobs/define";
 
@@ -21,6 +22,8 @@ export interface RunningWorker {
 
 export async function startWorker(databaseUrl: string, opts: WorkerOptions = {}): Promise<RunningWorker> {
   const boss: PgBoss = await bossFor(databaseUrl);
+  const missing = missingScoringFlags();
+  if (missing.length && !opts.quiet) console.error(`worker: node was started without ${missing.join(" ")} — scoring will pause for full garbage collections (see workers/v8-flags.ts)`);
   const bar = opts.quiet ? null : new ProgressBar();
   const ids: string[] = [];
   const concurrency = opts.concurrency ?? Number(process.env.ATLAS_WORKER_CONCURRENCY ?? 1);

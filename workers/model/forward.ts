@@ -28,6 +28,14 @@ export interface ForwardOptions {
   keepCache?: boolean;
 }
 
+/**
+ * A pass run only for its KV cache (a prompt prefix whose logits nobody reads): the logits are not fetched, which
+ * spares copying batch × seq × vocab floats out of onnxruntime and collecting them afterwards.
+ */
+export interface CacheOnlyOptions {
+  cacheOnly: true;
+}
+
 export interface ForwardResult {
   /** batch × seq × vocab, row-major. */
   logits: Float32Array;
@@ -36,17 +44,22 @@ export interface ForwardResult {
   cache?: KvCache;
 }
 
-export type ForwardFn = (batch: ForwardBatch, opts?: ForwardOptions) => Promise<ForwardResult>;
+export interface ForwardFn {
+  (batch: ForwardBatch, opts: CacheOnlyOptions): Promise<{ cache: KvCache }>;
+  (batch: ForwardBatch, opts?: ForwardOptions): Promise<ForwardResult>;
+}
 
 export function makeForward(session: SessionLike, io: SessionIo): ForwardFn {
   const hasPast = io.layers.length > 0;
-  return async (b, opts = {}) => {
+  const forward = async (b: ForwardBatch, opts: ForwardOptions & Partial<CacheOnlyOptions> = {}): Promise<ForwardResult | { cache: KvCache }> => {
+    const cacheOnly = opts.cacheOnly === true;
+    const keepCache = cacheOnly || opts.keepCache === true;
     const pastLength = b.past?.length ?? 0;
     if (b.inputIds.length !== b.batch * b.seq) throw new Error(`input_ids has ${b.inputIds.length} values, expected ${b.batch}×${b.seq}`);
     if (b.attentionMask.length !== b.batch * (pastLength + b.seq)) throw new Error(`attention_mask has ${b.attentionMask.length} values, expected ${b.batch}×${pastLength + b.seq}`);
     if (b.past && !hasPast) throw new Error("this model has no past_key_values inputs: it cannot take a KV cache");
     if (b.past && b.past.batch !== b.batch) throw new Error(`KV cache batch ${b.past.batch} differs from input batch ${b.batch}`);
-    if (opts.keepCache && !hasPast) throw new Error("this model has no present.* outputs: it cannot return a KV cache");
+    if (keepCache && !hasPast) throw new Error("this model has no present.* outputs: it cannot return a KV cache");
 
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor("int64", b.inputIds, [b.batch, b.seq]),
@@ -56,15 +69,18 @@ export function makeForward(session: SessionLike, io: SessionIo): ForwardFn {
     if (io.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor("bool", Uint8Array.of(pastLength > 0 ? 1 : 0), [1]);
     if (hasPast) Object.assign(feeds, (b.past ?? emptyKvCache(io, b.batch)).tensors);
 
-    const fetches = [io.logitsName, ...(opts.keepCache ? io.layers.flatMap((l) => [l.presentKey, l.presentValue]) : [])];
+    const presents = keepCache ? io.layers.flatMap((l) => [l.presentKey, l.presentValue]) : [];
+    const fetches = cacheOnly ? presents : [io.logitsName, ...presents];
     // Every feed here was built for this pass (ids, masks, an expanded or empty cache): hand the buffers over.
     const out = await session.run(feeds, fetches, { transferInputs: true });
+    if (cacheOnly) return { cache: kvCacheFromOutputs(io, out) };
     const logits = out[io.logitsName];
     if (!(logits.data instanceof Float32Array)) throw new Error(`logits of type ${logits.type} are not supported (export the model in float32)`);
     return {
       logits: logits.data,
       vocab: logits.dims[2],
-      ...(opts.keepCache ? { cache: kvCacheFromOutputs(io, out) } : {}),
+      ...(keepCache ? { cache: kvCacheFromOutputs(io, out) } : {}),
     };
   };
+  return forward as ForwardFn;
 }

@@ -1,8 +1,8 @@
 /** Model loading for the worker: Hugging Face ONNX export folders through onnxruntime-node. */
 export { loadModel, type LoadModelOptions, type LoadedModel } from "./load";
 export type { ModelConfig } from "./config";
-export type { ForwardBatch, ForwardOptions, ForwardResult } from "./forward";
-export { emptyKvCache, expandKvCache, type KvCache } from "./kv-cache";
+export type { CacheOnlyOptions, ForwardBatch, ForwardFn, ForwardOptions, ForwardResult } from "./forward";
+export { emptyKvCache, expandKvCache, KvBufferPool, type KvCache } from "./kv-cache";
 export type { SessionIo } from "./io";
 export { modelsDirFromEnv, resolveModelFolder } from "./paths";
 export {

@@ -8,7 +8,7 @@
  */
 import { badInput } from "../../lib/errors";
 import { parseModelConfig, type ModelConfig } from "./config";
-import { makeForward, type ForwardBatch, type ForwardOptions, type ForwardResult } from "./forward";
+import { makeForward, type ForwardFn } from "./forward";
 import { describeSessionIo, type SessionIo } from "./io";
 import { resolveModelFile, resolveModelFolder, modelsDirFromEnv } from "./paths";
 import { createSessionWithProvider, type ExecutionProviderName, type ProviderOptions, type ProviderRuntime } from "./provider";
@@ -36,7 +36,7 @@ export interface LoadedModel {
   maxLength: number | null;
   /** Id written into padding positions (masked out, so any valid id): pad, else eos, else 0. */
   padTokenId: number;
-  forward(batch: ForwardBatch, opts?: ForwardOptions): Promise<ForwardResult>;
+  forward: ForwardFn;
   dispose(): Promise<void>;
 }
 

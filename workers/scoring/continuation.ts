@@ -3,15 +3,15 @@
  * mean per token ("per-token", a length-normalised perplexity) or summed ("sum"), softmaxed over the options.
  *
  * The K options share the prompt, so it is not recomputed needlessly:
- * - "kv-cache" (exports with past inputs): the prompt runs once (batch 1) and returns its KV cache; the cache is
- *   repeated to batch K and the K continuations run as one right-padded batch on top of it.
+ * - "kv-cache" (exports with past inputs): the prompt but its last token runs once (batch 1) for its KV cache only;
+ *   the cache is repeated to batch K and the K rows [last prompt token, option] run as one right-padded batch on it.
  * - "full" (any export): the K full sequences, prompt + option, run as one right-padded batch.
  * Only the first L-1 tokens of an L-token option are fed: its first token is predicted by the prompt's last
  * position, and nothing reads the prediction after its last token.
  */
 import { logProbsAt, type LogProbRequest } from "./log-probs";
 import { packBatch } from "./batch";
-import { expandKvCache } from "../model";
+import { expandKvCache, KvBufferPool } from "../model";
 import { continuationPrompt, continuationText } from "./prompt";
 import { contextLimit, optionScores } from "./result";
 import { encode, encodeContinuation } from "./tokens";
@@ -48,31 +48,33 @@ function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean
   return { context, options, truncated };
 }
 
-/** Sums log p(option token | everything before) per option, with the KV cache of the shared context. */
+const kvPools = new WeakMap<ScoringModel, KvBufferPool>();
+
+/**
+ * Sums log p(option token | everything before) per option, with the KV cache of the shared context. The context
+ * but its last token runs once (batch 1) for its cache only; row k of the second pass is [last context token,
+ * option k but its last token] on that cache repeated K times, so its logits hold every option token's prediction
+ * and the first pass's logits are never fetched.
+ */
 async function sumsWithCache(model: ScoringModel, enc: Encoded): Promise<number[]> {
   const P = enc.context.length;
-  const prompt = packBatch([enc.context], "right", model.padTokenId);
-  const { logits, vocab, cache } = await model.forward(prompt, { keepCache: true });
-  // Every option's first token is predicted by the prompt's last position: one row, K ids.
-  const requests: LogProbRequest[] = [{ logits, offset: (P - 1) * vocab, ids: enc.options.map((o) => o[0]) }];
-  const tails = enc.options.map((o) => o.slice(0, -1));
-  if (tails.some((t) => t.length > 0)) {
-    // A single-token option has nothing to feed, but a batch row cannot be empty: it gets one padding token whose
-    // output is never read (rows do not see each other, so it changes nothing for the others).
-    const rows = tails.map((t) => (t.length ? t : [model.padTokenId]));
-    const packed = packBatch(rows, "right", model.padTokenId, expandKvCache(cache!, rows.length));
-    const out = await model.forward(packed);
-    enc.options.forEach((o, k) => {
-      for (let j = 1; j < o.length; j++) requests.push({ logits: out.logits, offset: (k * packed.seq + j - 1) * out.vocab, ids: [o[j]] });
-    });
-  }
-  const lp = await logProbsAt(vocab, requests);
-  const sums = lp[0].slice();
-  let next = 1;
-  enc.options.forEach((o, k) => {
-    for (let j = 1; j < o.length; j++) sums[k] += lp[next++][0];
+  const last = enc.context[P - 1];
+  const rows = enc.options.map((o) => [last, ...o.slice(0, -1)]);
+  const pool = kvPools.get(model) ?? new KvBufferPool();
+  kvPools.set(model, pool);
+  const out = await pool.lease(async (take) => {
+    const past = P > 1 ? expandKvCache((await model.forward(packBatch([enc.context.slice(0, -1)], "right", model.padTokenId), { cacheOnly: true })).cache, rows.length, take) : undefined;
+    return model.forward(packBatch(rows, "right", model.padTokenId, past));
   });
-  return sums;
+  const seq = Math.max(...rows.map((r) => r.length));
+  const requests: LogProbRequest[] = enc.options.flatMap((o, k) => o.map((id, j) => ({ logits: out.logits, offset: (k * seq + j) * out.vocab, ids: [id] })));
+  const lp = await logProbsAt(out.vocab, requests);
+  let next = 0;
+  return enc.options.map((o) => {
+    let sum = 0;
+    for (let j = 0; j < o.length; j++) sum += lp[next++][0];
+    return sum;
+  });
 }
 
 /** Same sums from the K full sequences in one batch (no cache needed). */

@@ -81,6 +81,15 @@ describe.each(["tiny-gpt2", "tiny-gpt2-nocache"])("%s", (fixture) => {
     });
     const V = full.vocab;
     for (let i = 0; i < (n - k) * V; i++) expect(Math.abs(tail.logits[i] - full.logits[k * V + i])).toBeLessThan(1e-4);
+
+    // A cache-only pass returns the same cache and no logits.
+    const only = await model.forward(
+      { batch: 1, seq: k, inputIds: BigInt64Array.from(ids.slice(0, k).map(BigInt)), attentionMask: new BigInt64Array(k).fill(1n), positionIds: BigInt64Array.from(ids.slice(0, k).map((_, i) => BigInt(i))) },
+      { cacheOnly: true },
+    );
+    expect(Object.keys(only)).toEqual(["cache"]);
+    expect(only.cache.length).toBe(k);
+    for (const [name, t] of Object.entries(head.cache!.tensors)) expect(only.cache.tensors[name].data).toEqual(t.data);
   });
 
   it("refuses a cache or present outputs where the export has none", async () => {

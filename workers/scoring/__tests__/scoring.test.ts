@@ -36,7 +36,7 @@ beforeAll(async () => {
     return { name: `${q.language}:${q.externalId}`, zero: { question: q }, kshot: { question: q, shots: dev.slice(0, 2) } };
   });
   // A question whose options are partly single tokens (" A" is one token by construction): exercises the
-  // cache path's rows with nothing to feed.
+  // cache path's one-token rows (only the prompt's last token) beside longer ones.
   const mixed = { subject: "misc", question: "Pick one.", options: ["A", "B", "Paris", "ፓሪስ"], gold: 2 };
   items.push({ name: "mixed-lengths", zero: { question: mixed }, kshot: { question: mixed, shots: [items[0].zero.question, items[6].zero.question].map((q) => ({ ...q, gold: q.gold })) } });
 });
@@ -139,6 +139,13 @@ describe.each(["tiny-gpt2", "tiny-gpt2-nocache"])("%s", (fixture) => {
     const ref = await referenceContinuation(model, ctxIds.slice(-keep), opts);
     const probs = referenceSoftmax(ref.sums);
     cont.probs.forEach((p, j) => expect(Math.abs(p - probs[j])).toBeLessThan(PROB_TOL));
+
+    // Cut to a single prompt token: the cache path has no prefix to run and starts from an empty cache.
+    const longest = Math.max(...opts.map((o) => o.length));
+    const one = await scoreContinuation(model, item, { maxLength: longest, normalization: "sum" });
+    expect(one.promptTokens).toBe(1);
+    const refOne = referenceSoftmax((await referenceContinuation(model, ctxIds.slice(-1), opts)).sums);
+    one.probs.forEach((p, j) => expect(Math.abs(p - refOne[j])).toBeLessThan(PROB_TOL));
   });
 
   it("uses the first k same-subject dev questions as shots (selectShots)", async () => {

@@ -1,0 +1,19 @@
+/**
+ * V8 flags for every process that scores questions: `npm run worker`, `npm run calib` (evaluate runs a worker in
+ * process), `npm run bench:worker`, and the worker child of `npm run demo` (scripts/serve.ts).
+ *
+ * --initial-old-space-size=64: each forward pass hands back megabytes of output buffers (logits, KV caches). From
+ * V8's default start (a ~10 MB heap) they counted against a tiny allocation limit and set off a full mark-compact
+ * every two or three questions, whose marking threads took cores from onnxruntime. Measured on gpt2-20m,
+ * continuation, 150 questions on 2 cores: 45–51 full collections and 84–87 ms per question by default, 1–3 and
+ * 77–81 ms with this flag; peak RSS unchanged (~315 MB, mostly the model).
+ *
+ * V8 reads the flag only at start-up: `v8.setFlagsFromString` is too late and NODE_OPTIONS refuses it, so it is on
+ * those command lines (tests/unit check them against this list) and the worker logs a line when it is missing.
+ */
+export const SCORING_V8_FLAGS: readonly string[] = ["--initial-old-space-size=64"];
+
+/** The scoring flags this process was started without. */
+export function missingScoringFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return SCORING_V8_FLAGS.filter((flag) => !execArgv.includes(flag));
+}
