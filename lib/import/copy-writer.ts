@@ -9,15 +9,18 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
-/** Streams `chunks` (each holding whole rows, newline-terminated) into `COPY <target> FROM STDIN`. */
+/**
+ * Streams `chunks` into `COPY <target> FROM STDIN`: text chunks of whole newline-terminated rows, or the bytes of a
+ * binary-format COPY (copy-binary.ts).
+ */
 export async function copyRows(
   client: pg.ClientBase,
   copySql: string,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<string | Buffer>,
 ): Promise<number> {
   const sink = client.query(copyFrom(copySql));
   let producerError: unknown = null;
-  async function* guarded(): AsyncGenerator<string> {
+  async function* guarded(): AsyncGenerator<string | Buffer> {
     try {
       for await (const c of chunks) if (c.length > 0) yield c;
     } catch (e) {

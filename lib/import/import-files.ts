@@ -5,6 +5,10 @@
  *   (streamed, validated row by row) → languages → clashes with stored questions → INSERT questions →
  *   INSERT predictions (duplicate ids caught here) → Run row → recomputeRunStats → COMMIT
  *
+ * Large imports over a benchmark that already stores questions first try the direct path (direct-path.ts:
+ * predictions COPY'd straight into "Prediction", question ids looked up in memory); if a question turns out not to
+ * be stored, it rolls back to a savepoint and the staging path above runs instead.
+ *
  * Any error rolls the whole transaction back, so nothing stored before the import changes.
  */
 import type pg from "pg";
@@ -25,7 +29,7 @@ import { detectFileFormat } from "./detect";
 import { resolveInputs } from "./files";
 import { importLimits } from "./limits";
 import { IMPORTER_VERSION, importKey, sha256File, type SourceFile } from "./provenance";
-import { newTally, stagedChunks, type PlannedFile, type ReadTally } from "./read-records";
+import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read-records";
 import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./fk-fast-path";
 import {
@@ -40,6 +44,7 @@ import {
   STAGE_COPY_SQL,
 } from "./stage";
 import { recomputeRunStats } from "../db/stats";
+import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./direct-path";
 
 export interface ImportOptions {
   /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */
@@ -95,6 +100,8 @@ export interface ImportResult {
   files: SourceFile[];
   topLabelOnly: boolean;
   scoringMethod: string;
+  /** How the predictions were written: "direct" (all questions stored, see direct-path.ts), "staging", or "none" (already imported). */
+  writePath: "direct" | "staging" | "none";
 }
 
 const MAX_NAME = 200;
@@ -201,23 +208,29 @@ async function importInTransaction(
   let benchmark: BenchmarkRow | null = await findBenchmark(client, opts.benchmark, opts.options);
   const knownCount = benchmark?.optionCount ?? opts.options ?? KNOWN_OPTION_COUNTS[opts.benchmark];
 
+  const read: ReadOptions = {
+    parse,
+    maxLineBytes,
+    optionCount: knownCount,
+    benchmark: opts.benchmark,
+    onBatch: (t) => progress("reading", t),
+  };
+  const bytes = files.reduce((a, f) => a + f.bytes, 0);
+  if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
+    await client.query("SAVEPOINT direct_path");
+    try {
+      const result = await importOverStoredQuestions(client, opts, parse, files, key, started, modelId, benchmark, read);
+      await client.query("RELEASE SAVEPOINT direct_path");
+      return result;
+    } catch (e) {
+      if (!(e instanceof NotAllStored)) throw e;
+      await client.query("ROLLBACK TO SAVEPOINT direct_path");
+    }
+  }
+
   await createStage(client);
   const tally = newTally(files);
-  await copyRows(
-    client,
-    STAGE_COPY_SQL,
-    stagedChunks(
-      files,
-      {
-        parse,
-        maxLineBytes,
-        optionCount: knownCount,
-        benchmark: opts.benchmark,
-        onBatch: (t) => progress("reading", t),
-      },
-      tally,
-    ),
-  );
+  await copyRows(client, STAGE_COPY_SQL, stagedChunks(files, read, tally));
   progress("writing", tally);
   // Planner statistics for the joins below (temp tables are never auto-analysed).
   await client.query(`ANALYZE ${STAGE} (lang, ext_id)`);
@@ -236,25 +249,8 @@ async function importInTransaction(
       line: clash.line,
     });
   }
-  const scoringMethod = [...tally.scoringMethods].sort().join("+");
-  const run = await client.query<{ id: number }>(
-    `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "status", "provenance", "importKey", "sourceFiles",
-                        "importerVersion", "topLabelOnly", "config", "progressTotal", "startedAt")
-     VALUES ($1, $2, $3, 'running', 'imported', $4, $5, $6, $7, $8, $9, $10) RETURNING "id"`,
-    [
-      modelId,
-      benchmark.id,
-      scoringMethod,
-      key,
-      JSON.stringify(files.map((f) => f.source)),
-      IMPORTER_VERSION,
-      tally.topLabelOnly,
-      JSON.stringify({ formats: [...new Set(files.map((f) => f.source.format))], ...parse }),
-      tally.rows,
-      started,
-    ],
-  );
-  const runId = run.rows[0].id;
+  const scoringMethod = scoringMethodOf(tally);
+  const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod, key, files, parse, tally, started });
 
   let bulk = await enterBulkMode(client);
   if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE, tally.rows);
@@ -311,7 +307,77 @@ async function importInTransaction(
     files: files.map((f) => f.source),
     topLabelOnly: tally.topLabelOnly,
     scoringMethod,
+    writePath: "staging",
   };
+}
+
+/** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
+async function importOverStoredQuestions(
+  client: pg.ClientBase,
+  opts: ImportOptions,
+  parse: ParseOptions,
+  files: PlannedFile[],
+  key: string,
+  started: Date,
+  modelId: number,
+  benchmark: BenchmarkRow,
+  read: ReadOptions,
+): Promise<ImportResult> {
+  const tally = newTally(files);
+  // Scoring method, top-label flag and row count are known once the files are read: set again below.
+  const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
+  const predictions = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  const scoringMethod = scoringMethodOf(tally);
+  opts.onProgress?.({ phase: "writing", bytesRead: tally.bytesRead, bytesTotal: tally.bytesTotal, rows: tally.rows });
+  await client.query(
+    `UPDATE "Run" SET "status" = 'completed', "scoringMethod" = $2, "topLabelOnly" = $3, "progressTotal" = $4,
+            "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
+    [runId, scoringMethod, tally.topLabelOnly, predictions],
+  );
+  if (opts.stats !== false) {
+    opts.onProgress?.({ phase: "stats", bytesRead: tally.bytesRead, bytesTotal: tally.bytesTotal, rows: tally.rows });
+    await recomputeRunStats(client, runId);
+  }
+  return {
+    runId,
+    alreadyImported: false,
+    predictions,
+    questionsCreated: 0,
+    languages: [...tally.languages.keys()].sort(),
+    newLanguages: [],
+    files: files.map((f) => f.source),
+    topLabelOnly: tally.topLabelOnly,
+    scoringMethod,
+    writePath: "direct",
+  };
+}
+
+function scoringMethodOf(tally: ReadTally): string {
+  return [...tally.scoringMethods].sort().join("+");
+}
+
+async function insertRun(
+  client: pg.ClientBase,
+  r: { modelId: number; benchmarkId: number; scoringMethod: string; key: string; files: PlannedFile[]; parse: ParseOptions; tally: ReadTally; started: Date },
+): Promise<number> {
+  const run = await client.query<{ id: number }>(
+    `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "status", "provenance", "importKey", "sourceFiles",
+                        "importerVersion", "topLabelOnly", "config", "progressTotal", "startedAt")
+     VALUES ($1, $2, $3, 'running', 'imported', $4, $5, $6, $7, $8, $9, $10) RETURNING "id"`,
+    [
+      r.modelId,
+      r.benchmarkId,
+      r.scoringMethod,
+      r.key,
+      JSON.stringify(r.files.map((f) => f.source)),
+      IMPORTER_VERSION,
+      r.tally.topLabelOnly,
+      JSON.stringify({ formats: [...new Set(r.files.map((f) => f.source.format))], ...r.parse }),
+      r.tally.rows,
+      r.started,
+    ],
+  );
+  return run.rows[0].id;
 }
 
 async function runByKey(client: pg.ClientBase, key: string): Promise<number | null> {
@@ -348,6 +414,7 @@ async function alreadyImported(
     files,
     topLabelOnly: row?.topLabelOnly ?? false,
     scoringMethod: row?.scoringMethod ?? "",
+    writePath: "none",
   };
 }
 

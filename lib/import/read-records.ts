@@ -50,21 +50,33 @@ export function newTally(files: PlannedFile[]): ReadTally {
   };
 }
 
+/** The validated records of all files in order, one batch per chunk read; an empty file is an error. */
+export async function* recordBatches(
+  files: PlannedFile[],
+  opts: ReadOptions,
+  tally: ReadTally,
+): AsyncGenerator<{ fileIdx: number; records: ImportRecord[] }> {
+  for (let fileIdx = 0; fileIdx < files.length; fileIdx++) {
+    const f = files[fileIdx];
+    const before = tally.rows;
+    for await (const records of fileRecords(f, opts, tally)) {
+      opts.onBatch?.(tally);
+      yield { fileIdx, records };
+    }
+    if (tally.rows === before) throw badInput(`empty file: no data rows`, { file: f.name });
+  }
+}
+
+/** The records as COPY chunks for the staging table. */
 export async function* stagedChunks(
   files: PlannedFile[],
   opts: ReadOptions,
   tally: ReadTally,
 ): AsyncGenerator<string> {
-  for (let fileIdx = 0; fileIdx < files.length; fileIdx++) {
-    const f = files[fileIdx];
-    const before = tally.rows;
-    for await (const batch of fileRecords(f, opts, tally)) {
-      let out = "";
-      for (const rec of batch) out += encodeRecord(rec, fileIdx);
-      opts.onBatch?.(tally);
-      if (out) yield out;
-    }
-    if (tally.rows === before) throw badInput(`empty file: no data rows`, { file: f.name });
+  for await (const { fileIdx, records } of recordBatches(files, opts, tally)) {
+    let out = "";
+    for (const rec of records) out += encodeRecord(rec, fileIdx);
+    if (out) yield out;
   }
 }
 
