@@ -3,7 +3,7 @@
  * already stored: predictions are COPY'd straight into "Prediction", with question ids looked up in memory
  * (stored-questions.ts, loaded per language as its first row arrives), instead of staging every row and joining the
  * stage with "Question" three times (clashes, new questions, predictions). 1M predictions over stored questions:
- * ~21 s → ~9 s on the development VM (README, "Import speed").
+ * 21.8 s → 7.9–11.8 s on the development VM (README, "Importing predictions → Benchmark").
  *
  * It is optimistic. The first row whose question is not stored — or a language with no stored questions — throws
  * NotAllStored; the caller rolls back to its savepoint and takes the staging path, which creates questions. Checks
