@@ -148,16 +148,9 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       await client.query(`SELECT set_config('work_mem', $1, true)`, [
         process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB",
       ]);
-      const result = await importInTransaction(
-        client,
-        opts,
-        parse,
-        planned,
-        key,
-        started,
-        limits.maxLineBytes,
-      );
-      if (nested) await client.query(`DROP TABLE ${STAGE}; RELEASE SAVEPOINT atlas_import`);
+      const result = await importInTransaction(client, { opts, parse, files: planned, key, started, maxLineBytes: limits.maxLineBytes });
+      // The direct path creates no staging table.
+      if (nested) await client.query(`DROP TABLE IF EXISTS ${STAGE}; RELEASE SAVEPOINT atlas_import`);
       else await client.query("COMMIT");
       return result;
     } catch (e) {
@@ -186,15 +179,18 @@ async function inTransaction(client: pg.ClientBase): Promise<boolean> {
   return r.rows[0].open;
 }
 
-async function importInTransaction(
-  client: pg.ClientBase,
-  opts: ImportOptions,
-  parse: ParseOptions,
-  files: PlannedFile[],
-  key: string,
-  started: Date,
-  maxLineBytes: number,
-): Promise<ImportResult> {
+/** One import's inputs, checked and hashed, as both write paths take them. */
+interface ImportJob {
+  opts: ImportOptions;
+  parse: ParseOptions;
+  files: PlannedFile[];
+  key: string;
+  started: Date;
+  maxLineBytes: number;
+}
+
+async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promise<ImportResult> {
+  const { opts, parse, files, key, started, maxLineBytes } = job;
   const progress = (phase: ImportProgress["phase"], t: ReadTally) =>
     opts.onProgress?.({ phase, bytesRead: t.bytesRead, bytesTotal: t.bytesTotal, rows: t.rows });
 
@@ -219,7 +215,7 @@ async function importInTransaction(
   if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
     await client.query("SAVEPOINT direct_path");
     try {
-      const result = await importOverStoredQuestions(client, opts, parse, files, key, started, modelId, benchmark, read);
+      const result = await importOverStoredQuestions(client, job, modelId, benchmark, read);
       await client.query("RELEASE SAVEPOINT direct_path");
       return result;
     } catch (e) {
@@ -314,11 +310,7 @@ async function importInTransaction(
 /** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
 async function importOverStoredQuestions(
   client: pg.ClientBase,
-  opts: ImportOptions,
-  parse: ParseOptions,
-  files: PlannedFile[],
-  key: string,
-  started: Date,
+  { opts, parse, files, key, started }: ImportJob,
   modelId: number,
   benchmark: BenchmarkRow,
   read: ReadOptions,

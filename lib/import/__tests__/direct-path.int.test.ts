@@ -5,10 +5,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
-import { AtlasError } from "../../errors";
 import { importFiles, type ImportOptions } from "../import-files";
 import { snapshot } from "./db-snapshot";
-import { tempFile } from "./helpers";
+import { failure, tempFile } from "./helpers";
 import { loadStoredQuestions } from "../stored-questions";
 
 let db: TestDatabase;
@@ -34,15 +33,6 @@ function imp(o: Omit<ImportOptions, "db">, direct = true) {
   return importFiles({ db: client, ...o });
 }
 
-async function failure(p: Promise<unknown>): Promise<AtlasError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AtlasError) return e;
-    throw e;
-  }
-  throw new Error("expected an AtlasError");
-}
 
 type Row = { id: string; language: string; probs?: number[]; logprobs?: number[]; label: number };
 const jsonl = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
@@ -160,6 +150,18 @@ describe("direct import path", () => {
       expect([q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.id, r.n, r.gold ?? -1]);
     }
     expect([...q.index.keys()]).toEqual(expect.arrayContaining(IDS));
+  });
+
+  it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {
+    await client.query("BEGIN");
+    try {
+      const r = await imp({ files: [tempFile("nested.jsonl", jsonl(rows(9)))], model: "Nested", benchmark: "D" });
+      expect(r).toMatchObject({ writePath: "direct", predictions: 12 });
+      expect((await client.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [r.runId])).rows[0].n).toBe(12);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Model" WHERE name = 'Nested'`)).rows[0].n).toBe(0);
   });
 
   it("re-importing the same file is still a no-op", async () => {

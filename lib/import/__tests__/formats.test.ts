@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AtlasError } from "../../errors";
-import { fixture, parseFile, tempFile } from "./helpers";
+import { failure, fixture, parseFile, tempFile } from "./helpers";
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-async function failure(p: Promise<unknown>): Promise<AtlasError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AtlasError) return e;
-    throw e;
-  }
-  throw new Error("expected an AtlasError");
-}
 
 describe("lm-eval samples", () => {
   it("parses GlobalMMLU samples: language/subject from the task name, letter target, softmax of log-likelihoods", async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { statSync } from "node:fs";
+import { AtlasError } from "../../errors";
 import { detectFileFormat } from "../detect";
 import { fileRecords } from "../read-records";
 import type { Format, ImportRecord, ParseOptions } from "../record";
@@ -47,4 +48,15 @@ export function tempFile(name: string, content: string | Buffer): string {
   const p = path.join(sub, name);
   writeFileSync(p, content);
   return p;
+}
+
+/** The AtlasError a promise rejects with (anything else, or no rejection, fails the test). */
+export async function failure(p: Promise<unknown>): Promise<AtlasError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AtlasError) return e;
+    throw e;
+  }
+  throw new Error("expected an AtlasError");
 }

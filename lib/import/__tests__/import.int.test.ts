@@ -4,10 +4,9 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
-import { AtlasError } from "../../errors";
 import { importFiles, type ImportOptions } from "../import-files";
 import { snapshot } from "./db-snapshot";
-import { fixture, tempFile } from "./helpers";
+import { failure, fixture, tempFile } from "./helpers";
 
 let db: TestDatabase;
 let client: pg.Client;
@@ -25,15 +24,6 @@ afterAll(async () => {
 
 const imp = (o: Omit<ImportOptions, "db">) => importFiles({ db: client, ...o });
 
-async function failure(p: Promise<unknown>): Promise<AtlasError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AtlasError) return e;
-    throw e;
-  }
-  throw new Error("expected an AtlasError");
-}
 
 async function one<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T> {
   return (await client.query<T>(sql, params)).rows[0];
