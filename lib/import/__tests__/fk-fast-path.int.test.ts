@@ -82,7 +82,8 @@ describe("FK triggers vs the bulk fast path", () => {
     expect(fast.questionsCreated).toBe(0);
   });
 
-  it("a large import locks the question table instead: deletes, others' inserts and large imports wait; FK checks and reads do not", async () => {
+  /** Opens an import-like transaction in bulk mode with its staging table; returns the stored question en/q1. */
+  async function beginBulkImport(): Promise<{ id: number; benchmarkId: number }> {
     const q = (
       await admin.query<{ id: number; benchmarkId: number }>(
         `SELECT id, "benchmarkId" FROM "Question" WHERE "externalId" = 'q1' AND "languageCode" = 'en'`,
@@ -91,6 +92,11 @@ describe("FK triggers vs the bulk fast path", () => {
     await admin.query("BEGIN");
     expect(await enterBulkMode(admin)).toBe(true);
     await createStage(admin);
+    return q;
+  }
+
+  it("a large import locks the question table instead: deletes, others' inserts and large imports wait; FK checks and reads do not", async () => {
+    const q = await beginBulkImport();
     const before = process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS;
     process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS = "1";
     const other = new pg.Client({ connectionString: db.url });
@@ -121,14 +127,7 @@ describe("FK triggers vs the bulk fast path", () => {
   });
 
   it("in bulk mode, referenced rows are locked as the FK triggers would lock them", async () => {
-    const q = (
-      await admin.query<{ id: number; benchmarkId: number }>(
-        `SELECT id, "benchmarkId" FROM "Question" WHERE "externalId" = 'q1' AND "languageCode" = 'en'`,
-      )
-    ).rows[0];
-    await admin.query("BEGIN");
-    expect(await enterBulkMode(admin)).toBe(true);
-    await createStage(admin);
+    const q = await beginBulkImport();
     const rec = {
       line: 1,
       language: "en",
