@@ -16,12 +16,13 @@
  * have taken; without it the triggers run.
  */
 import type pg from "pg";
-import { badInput } from "../errors";
 import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "./copy-binary";
 import { copyRows } from "./copy-writer";
+import { thresholdFromEnv } from "./limits";
 import { enterBulkMode, leaveBulkMode } from "./fk-fast-path";
 import { recordBatches, type PlannedFile, type ReadOptions, type ReadTally } from "./read-records";
 import type { ImportRecord } from "./record";
+import { clashError, duplicateError } from "./stored-question-errors";
 import { loadStoredQuestions, type StoredQuestions } from "./stored-questions";
 
 /** The import needs questions that are not stored: take the staging path. */
@@ -33,8 +34,7 @@ export class NotAllStored extends Error {
 
 /** Input size from which the direct path is tried (ATLAS_IMPORT_DIRECT_BYTES; default 8 MiB, ~100k score rows). */
 export function directPathBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const n = Number(env.ATLAS_IMPORT_DIRECT_BYTES ?? 8 * 1024 * 1024);
-  return Number.isFinite(n) && n >= 0 ? n : 8 * 1024 * 1024;
+  return thresholdFromEnv(env.ATLAS_IMPORT_DIRECT_BYTES, 8 * 1024 * 1024);
 }
 
 /** Whether the benchmark stores any question (the direct path cannot apply otherwise). */
@@ -106,19 +106,19 @@ export async function importDirect(
 function lookUp(q: StoredQuestions, rec: ImportRecord, fileIdx: number, files: PlannedFile[]): number {
   const k = q.index.get(rec.externalId);
   if (k === undefined) throw new NotAllStored(`question "${rec.externalId}" (${rec.language}) is not stored`);
-  const file = files[fileIdx].name;
-  if (q.optionCounts[k] !== rec.optionCount) {
-    throw badInput(`question "${rec.externalId}" (${rec.language}) has ${rec.optionCount} options, but the stored question has ${q.optionCounts[k]}`, { file, line: rec.line });
+  const gold = q.golds[k] >= 0 ? q.golds[k] : null;
+  if (q.optionCounts[k] !== rec.optionCount || (gold !== null && rec.gold !== null && gold !== rec.gold)) {
+    throw clashError(errorRow(rec, files[fileIdx]), { optionCount: q.optionCounts[k], gold });
   }
-  if (q.golds[k] >= 0 && rec.gold !== null && q.golds[k] !== rec.gold) {
-    throw badInput(`question "${rec.externalId}" (${rec.language}) has label ${rec.gold}, but the stored question's gold is ${q.golds[k]}`, { file, line: rec.line });
-  }
-  if (q.firstFile[k] !== 0) {
-    throw badInput(`duplicate id "${rec.externalId}" for language ${rec.language} (first at ${files[q.firstFile[k] - 1].name}:${q.firstLine[k]})`, { file, line: rec.line, field: "id" });
-  }
+  if (q.firstFile[k] !== 0) throw duplicateError(errorRow(rec, files[fileIdx]), { file: files[q.firstFile[k] - 1].name, line: q.firstLine[k] });
   q.firstFile[k] = fileIdx + 1;
   q.firstLine[k] = rec.line;
   return q.ids[k];
+}
+
+/** A record as the shared error messages name it (built only when there is an error: lookUp runs per row). */
+function errorRow(rec: ImportRecord, file: PlannedFile) {
+  return { extId: rec.externalId, lang: rec.language, optionCount: rec.optionCount, gold: rec.gold, file: file.name, line: rec.line };
 }
 
 function writePrediction(w: BinaryRowWriter, runId: number, questionId: number, r: ImportRecord): void {

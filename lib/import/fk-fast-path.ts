@@ -15,6 +15,7 @@
  * every import), so no one else's trigger is ever skipped. Otherwise the ordinary triggers run.
  */
 import type pg from "pg";
+import { thresholdFromEnv } from "./limits";
 
 /** Turns FK triggers off for the rest of the transaction if allowed and safe; returns whether it did. */
 export async function enterBulkMode(client: pg.ClientBase): Promise<boolean> {
@@ -48,8 +49,7 @@ export async function leaveBulkMode(client: pg.ClientBase): Promise<void> {
  * go on. ATLAS_IMPORT_TABLE_LOCK_ROWS changes the threshold.
  */
 export function tableLockRows(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const n = Number(env.ATLAS_IMPORT_TABLE_LOCK_ROWS ?? 50_000);
-  return Number.isFinite(n) && n >= 0 ? n : 50_000;
+  return thresholdFromEnv(env.ATLAS_IMPORT_TABLE_LOCK_ROWS, 50_000);
 }
 
 /** The locks the FK triggers would have taken on rows that other transactions can see. */

@@ -45,6 +45,7 @@ import {
 } from "./stage";
 import { recomputeRunStats } from "../db/stats";
 import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./direct-path";
+import { clashError, duplicateError } from "./stored-question-errors";
 
 export interface ImportOptions {
   /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */
@@ -191,8 +192,6 @@ interface ImportJob {
 
 async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promise<ImportResult> {
   const { opts, parse, files, key, started, maxLineBytes } = job;
-  const progress = (phase: ImportProgress["phase"], t: ReadTally) =>
-    opts.onProgress?.({ phase, bytesRead: t.bytesRead, bytesTotal: t.bytesTotal, rows: t.rows });
 
   const modelId = await ensureModel(client, {
     name: opts.model,
@@ -209,7 +208,7 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
     maxLineBytes,
     optionCount: knownCount,
     benchmark: opts.benchmark,
-    onBatch: (t) => progress("reading", t),
+    onBatch: (t) => report(opts, "reading", t),
   };
   const bytes = files.reduce((a, f) => a + f.bytes, 0);
   if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
@@ -227,7 +226,7 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
   await createStage(client);
   const tally = newTally(files);
   await copyRows(client, STAGE_COPY_SQL, stagedChunks(files, read, tally));
-  progress("writing", tally);
+  report(opts, "writing", tally);
   // Planner statistics for the joins below (temp tables are never auto-analysed).
   await client.query(`ANALYZE ${STAGE} (lang, ext_id)`);
 
@@ -236,14 +235,10 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
 
   const clash = await findQuestionClash(client, benchmark.id);
   if (clash) {
-    const what =
-      clash.storedOptionCount !== clash.optionCount
-        ? `${clash.optionCount} options, but the stored question has ${clash.storedOptionCount}`
-        : `label ${clash.gold}, but the stored question's gold is ${clash.storedGold}`;
-    throw badInput(`question "${clash.extId}" (${clash.lang}) has ${what}`, {
-      file: files[clash.fileIdx].name,
-      line: clash.line,
-    });
+    throw clashError(
+      { ...clash, file: files[clash.fileIdx].name },
+      { optionCount: clash.storedOptionCount, gold: clash.storedGold },
+    );
   }
   const scoringMethod = scoringMethodOf(tally);
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod, key, files, parse, tally, started });
@@ -274,14 +269,7 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
     await client.query("ROLLBACK TO SAVEPOINT predictions");
     const d = await findDuplicate(client);
     if (!d) throw e;
-    throw badInput(
-      `duplicate id "${d.extId}" for language ${d.lang} (first at ${files[d.firstFileIdx].name}:${d.firstLine})`,
-      {
-        file: files[d.fileIdx].name,
-        line: d.line,
-        field: "id",
-      },
-    );
+    throw duplicateError({ ...d, file: files[d.fileIdx].name }, { file: files[d.firstFileIdx].name, line: d.firstLine });
   }
   if (bulk) await leaveBulkMode(client);
   await client.query(
@@ -289,22 +277,13 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
     [runId, predictions],
   );
 
-  if (opts.stats !== false) {
-    progress("stats", tally);
-    await recomputeRunStats(client, runId);
-  }
-  return {
-    runId,
-    alreadyImported: false,
+  return finishImport(client, opts, runId, files, tally, {
     predictions,
     questionsCreated,
-    languages: [...tally.languages.keys()].sort(),
     newLanguages: newLanguages.sort(),
-    files: files.map((f) => f.source),
-    topLabelOnly: tally.topLabelOnly,
     scoringMethod,
     writePath: "staging",
-  };
+  });
 }
 
 /** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
@@ -320,28 +299,46 @@ async function importOverStoredQuestions(
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
   const predictions = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
   const scoringMethod = scoringMethodOf(tally);
-  opts.onProgress?.({ phase: "writing", bytesRead: tally.bytesRead, bytesTotal: tally.bytesTotal, rows: tally.rows });
+  report(opts, "writing", tally);
   await client.query(
     `UPDATE "Run" SET "status" = 'completed', "scoringMethod" = $2, "topLabelOnly" = $3, "progressTotal" = $4,
             "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
     [runId, scoringMethod, tally.topLabelOnly, predictions],
   );
+  return finishImport(client, opts, runId, files, tally, {
+    predictions,
+    questionsCreated: 0,
+    newLanguages: [],
+    scoringMethod,
+    writePath: "direct",
+  });
+}
+
+/** Both write paths end alike: the run's statistics (unless skipped), then the result. */
+async function finishImport(
+  client: pg.ClientBase,
+  opts: ImportOptions,
+  runId: number,
+  files: PlannedFile[],
+  tally: ReadTally,
+  written: Pick<ImportResult, "predictions" | "questionsCreated" | "newLanguages" | "scoringMethod" | "writePath">,
+): Promise<ImportResult> {
   if (opts.stats !== false) {
-    opts.onProgress?.({ phase: "stats", bytesRead: tally.bytesRead, bytesTotal: tally.bytesTotal, rows: tally.rows });
+    report(opts, "stats", tally);
     await recomputeRunStats(client, runId);
   }
   return {
     runId,
     alreadyImported: false,
-    predictions,
-    questionsCreated: 0,
+    ...written,
     languages: [...tally.languages.keys()].sort(),
-    newLanguages: [],
     files: files.map((f) => f.source),
     topLabelOnly: tally.topLabelOnly,
-    scoringMethod,
-    writePath: "direct",
   };
+}
+
+function report(opts: ImportOptions, phase: ImportProgress["phase"], t: ReadTally): void {
+  opts.onProgress?.({ phase, bytesRead: t.bytesRead, bytesTotal: t.bytesTotal, rows: t.rows });
 }
 
 function scoringMethodOf(tally: ReadTally): string {

@@ -29,6 +29,15 @@ function positive(raw: string | undefined, fallback: number, name: string): numb
   return n;
 }
 
+/**
+ * A size threshold from the environment (rows or bytes from which an import changes strategy): a non-negative
+ * number, else the default. Unlike the limits above, a bad value only falls back: no input is refused because of it.
+ */
+export function thresholdFromEnv(raw: string | undefined, fallback: number): number {
+  const n = Number(raw ?? fallback);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
 export function tooLarge(message: string, where: { file?: string; line?: number } = {}): AtlasError {
   return new AtlasError("TOO_LARGE", message, where);
 }
