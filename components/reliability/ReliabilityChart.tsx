@@ -6,21 +6,7 @@
  * stored numbers (browser tests compare them with the database); hover shows them, a click opens the
  * questions in the bin.
  */
-import {
-  format,
-  line as d3line,
-  scaleLinear,
-  symbol,
-  symbolCircle,
-  symbolCross,
-  symbolDiamond,
-  symbolSquare,
-  symbolStar,
-  symbolTriangle,
-  symbolTriangle2,
-  symbolWye,
-  type SymbolType,
-} from "d3";
+import { format, line as d3line, scaleLinear } from "d3";
 import { useRouter } from "next/navigation";
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { PanelLanguage, ReliabilitySeries, StatsRow } from "@/lib/db/queries/reliability";
@@ -28,10 +14,10 @@ import type { BinningScheme, PanelSort } from "@/lib/view-state/filters";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
+import { markerPath } from "@/components/ui/marker-path";
 import {
   deltaPair,
   f3,
-  type MarkerShape,
   panelMetrics,
   type PanelMetrics,
   seriesStyle,
@@ -53,24 +39,6 @@ export interface ReliabilityChartProps {
   stats: Record<string, Record<string, StatsRow>>;
 }
 
-const SYMBOL: Record<MarkerShape, SymbolType> = {
-  circle: symbolCircle,
-  square: symbolSquare,
-  triangle: symbolTriangle,
-  diamond: symbolDiamond,
-  cross: symbolCross,
-  star: symbolStar,
-  wye: symbolWye,
-  "triangle-down": symbolTriangle2,
-};
-const symbolCache = new Map<string, string>();
-/** A marker's path at the origin (cached: every bin of a series uses the same one). */
-const symbolPath = (m: MarkerShape, size: number) => {
-  const k = `${m}|${size}`;
-  let d = symbolCache.get(k);
-  if (d === undefined) symbolCache.set(k, (d = symbol(SYMBOL[m], size)() ?? ""));
-  return d;
-};
 const r2 = (x: number) => Math.round(x * 100) / 100;
 /** An axis-aligned rectangle as path data (one <path> per series holds all its rectangles). */
 const rect = (x: number, y: number, w: number, h: number) =>
@@ -433,7 +401,7 @@ function Legend({
             strokeDasharray={styles[i].dash}
           />
           <path
-            d={symbolPath(styles[i].marker, 40)}
+            d={markerPath(styles[i].marker, 40)}
             transform="translate(17,0)"
             fill={styles[i].color}
             stroke="white"
@@ -616,7 +584,7 @@ const Panel = memo(function Panel({
               );
             })}
           {present.map(({ s, i, m, row }, j) => {
-            const marker = symbolPath(styles[i].marker, g.marker);
+            const marker = markerPath(styles[i].marker, g.marker);
             return (
               <g key={`series-${i}`} data-series={s.model} data-label={s.label} data-run={row.runId}>
                 <path
@@ -671,7 +639,7 @@ const Panel = memo(function Panel({
                 data-stored={m.stored ? "1" : "0"}
               >
                 <path
-                  d={symbolPath(styles[i].marker, 20)}
+                  d={markerPath(styles[i].marker, 20)}
                   transform={`translate(5,${-g.font / 3})`}
                   fill={styles[i].color}
                 />

@@ -5,22 +5,7 @@
  * model at the left. A β marked * differs from β = 0 (p < 0.05): paired t-test across languages for
  * averages, paired bootstrap over questions for one language of measured runs (on request).
  */
-import {
-  type SymbolType,
-  extent,
-  line,
-  scaleLinear,
-  scalePoint,
-  symbol,
-  symbolCircle,
-  symbolCross,
-  symbolDiamond,
-  symbolSquare,
-  symbolStar,
-  symbolTriangle,
-  symbolTriangle2,
-  symbolWye,
-} from "d3";
+import { extent, line, scaleLinear, scalePoint } from "d3";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type {
   SmoothingMetric,
@@ -30,7 +15,8 @@ import type {
 } from "@/lib/db/queries/smoothing";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
-import { DASHES, MARKERS, OKABE_ITO, type MarkerShape } from "@/components/reliability/reliability-model";
+import { markerPath } from "@/components/ui/marker-path";
+import { DASHES, MARKERS, OKABE_ITO } from "@/components/reliability/reliability-model";
 
 const SHOWN: { m: SmoothingMetric; title: string }[] = [
   { m: "ece", title: "ECE (15 equal-width bins)" },
@@ -43,16 +29,6 @@ const H = 210;
 const M = { l: 46, r: 12, t: 22, b: 28 };
 const ROW_LABEL = 22;
 
-const SYMBOL: Record<MarkerShape, SymbolType> = {
-  circle: symbolCircle,
-  square: symbolSquare,
-  triangle: symbolTriangle,
-  diamond: symbolDiamond,
-  cross: symbolCross,
-  star: symbolStar,
-  wye: symbolWye,
-  "triangle-down": symbolTriangle2,
-};
 
 interface BootResult {
   p: Partial<Record<SmoothingMetric, number>>;
@@ -282,7 +258,7 @@ export function SmoothingChart({
               <g key={sd} transform={`translate(${i * 150},22)`}>
                 <line x1={0} x2={30} stroke="#5b6675" strokeWidth={1.6} strokeDasharray={style(sd).dash} />
                 <path
-                  d={symbol(SYMBOL[style(sd).marker], 40)() ?? ""}
+                  d={markerPath(style(sd).marker, 40)}
                   transform="translate(15,0)"
                   fill="#5b6675"
                 />
@@ -396,7 +372,7 @@ export function SmoothingChart({
                           />
                           {s.base[m] !== null && (
                             <path
-                              d={symbol(symbolCircle, 22)() ?? ""}
+                              d={markerPath("circle", 22)}
                               transform={`translate(${sx("base")},${sy(s.base[m] as number)})`}
                               fill={c}
                               data-testid="smoothing-base"
@@ -430,7 +406,7 @@ export function SmoothingChart({
                                 data-model={p.model}
                               >
                                 <path
-                                  d={symbol(SYMBOL[st.marker], 48)() ?? ""}
+                                  d={markerPath(st.marker, 48)}
                                   transform={`translate(${x},${y})`}
                                   fill={hollow ? "white" : c}
                                   stroke={c}
