@@ -6,9 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# The browser tests drive Debian's Chromium: installed here when absent and we may (root with apt-get),
+# so that `npm ci && npm test` is the whole set-up on a fresh Debian machine.
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "browser tests need Chromium: apt-get install -y chromium (or set CHROMIUM_PATH)" >&2
-  exit 1
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's chromium for the browser tests…" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "browser tests need Chromium: apt-get install -y chromium (as root), or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
 fi
 npm run --silent typecheck
 npm run --silent lint
