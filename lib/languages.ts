@@ -2,8 +2,9 @@
  * Languages of GlobalMMLU (42) and MMLU-ProX (29): ISO 639-1 code, English name, main script,
  * and resource class 0–5 from Joshi et al. (2020), "The State and Fate of Linguistic Diversity
  * and Inclusion in the NLP World" (ACL 2020) — 5 = "winners" (most resources) … 0 = "left-behinds".
- * The classes were transcribed by hand from that taxonomy; the migration
- * prisma/migrations/*_languages inserts exactly this table (scripts/languages-sql.ts writes it).
+ * The classes follow the published lang2tax list (data/joshi-2020-classes.csv; languages.test.ts checks them).
+ * The migrations write exactly this table into "Language" (scripts/languages-sql.ts wrote the first one;
+ * tests/int/languages.int.test.ts compares the migrated table with this list).
  */
 export interface LanguageInfo {
   code: string;
@@ -46,7 +47,7 @@ export const LANGUAGES: readonly LanguageInfo[] = [
   { code: "pt", name: "Portuguese", script: "Latin", resourceClass: 4 },
   { code: "ro", name: "Romanian", script: "Latin", resourceClass: 3 },
   { code: "ru", name: "Russian", script: "Cyrillic", resourceClass: 4 },
-  { code: "si", name: "Sinhala", script: "Sinhala", resourceClass: 0 },
+  { code: "si", name: "Sinhala", script: "Sinhala", resourceClass: 1 },
   { code: "sn", name: "Shona", script: "Latin", resourceClass: 1 },
   { code: "so", name: "Somali", script: "Latin", resourceClass: 1 },
   { code: "sr", name: "Serbian", script: "Cyrillic", resourceClass: 4 },
