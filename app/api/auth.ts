@@ -31,7 +31,7 @@ const RUNS_DISABLED: DisabledAnswer = {
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;
   if (!token) return errorResponse(503, disabled.code, disabled.message);
-  const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
+  const m = /^Bearer\s(.*)$/i.exec(req.headers.get("authorization") ?? "");
   const a = Buffer.from(m ? m[1].trim() : "");
   const b = Buffer.from(token);
   if (!m || a.length !== b.length || !timingSafeEqual(a, b))

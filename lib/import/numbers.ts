@@ -8,7 +8,7 @@ import { argmax, softmaxArray } from "../calibration/softmax";
 /** One softmax and argmax for the whole project (lib/calibration); re-exported for the format parsers. */
 export { argmax, softmaxArray as softmax };
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** Probabilities must sum to 1 within this tolerance unless the user asks for renormalisation. */
@@ -74,7 +74,7 @@ export function parseLabel(v: unknown, optionCount: number, where: ErrorLocation
   } else if (typeof v === "string") {
     const s = v.trim();
     if (/^-?\d+$/.test(s)) idx = Number(s);
-    else if (/^[A-Za-z]$/.test(s)) idx = s.toUpperCase().charCodeAt(0) - 65;
+    else if (/^[A-Z]$/i.test(s)) idx = s.toUpperCase().charCodeAt(0) - 65;
     else throw badInput(`label must be an integer index or a letter, got ${JSON.stringify(v)}`, where);
   } else throw badInput(`label must be an integer index or a letter, got ${describe(v)}`, where);
   if (idx < 0 || idx >= optionCount) {

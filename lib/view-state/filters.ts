@@ -75,7 +75,7 @@ export const viewStateSchema = z.object({
   // ── /results (TanStack table state) ───────────────────────────────────────────────────────────
   /** Sorting: "col:asc|desc" entries, e.g. `ece:desc,language:asc`. */
   sortBy: list.pipe(
-    z.array(z.string().regex(/^[A-Za-z0-9_.]+:(asc|desc)$/, "sortBy entries are column:asc or column:desc")),
+    z.array(z.string().regex(/^[\w.]+:(asc|desc)$/, "sortBy entries are column:asc or column:desc")),
   ),
   /** Grouping: column ids. */
   group: list,

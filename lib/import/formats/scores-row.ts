@@ -24,7 +24,7 @@ const PREFIX_KIND: Record<string, ScoreKind> = {
 
 // `p0`, `p_0`, `prob_A`, `logit-3`, `lp.B`: a letter needs a separator so that `probs` is not "prob" + option S.
 const OPTION_KEY =
-  /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Za-z])|(\d+))$/i;
+  /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Z])|(\d+))$/i;
 
 export interface OptionKey {
   kind: ScoreKind;
@@ -38,7 +38,7 @@ export function optionKey(key: string): OptionKey | null {
   const m = OPTION_KEY.exec(key);
   if (!m) return null;
   const suffix = m[2] ?? m[3];
-  const letter = /^[A-Za-z]$/.test(suffix);
+  const letter = /^[A-Z]$/i.test(suffix);
   return {
     kind: PREFIX_KIND[m[1].toLowerCase()],
     index: letter ? suffix.toUpperCase().charCodeAt(0) - 65 : Number(suffix),
