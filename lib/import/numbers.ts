@@ -22,12 +22,17 @@ export function finiteNumber(v: unknown, where: ErrorLocation): number {
     const s = v.trim();
     if (NON_FINITE.test(s))
       throw badInput(`not a finite number: "${v}" (NaN and infinities are rejected)`, where);
-    if (!DECIMAL.test(s)) throw badInput(`not a number: ${JSON.stringify(v)}`, where);
+    if (!DECIMAL.test(s)) throw badInput(`not a number: ${shortJson(v)}`, where);
     n = Number(s);
   } else throw badInput(`expected a number, got ${describe(v)}`, where);
   if (!Number.isFinite(n))
-    throw badInput(`not a finite number: ${String(v)} (NaN and infinities are rejected)`, where);
+    throw badInput(`not a finite number: ${typeof v === "string" ? shortJson(v) : String(v)} (NaN and infinities are rejected)`, where);
   return n;
+}
+
+/** A value for an error message: a 100,000-digit "number" must not become a 100 KB message. */
+function shortJson(s: string): string {
+  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s);
 }
 
 export function numberArray(v: unknown, where: ErrorLocation): number[] {
@@ -49,6 +54,8 @@ export function checkProbs(ps: number[], check: ProbCheck, where: ErrorLocation)
   let sum = 0;
   for (let i = 0; i < ps.length; i++) {
     if (ps[i] < 0) throw badInput(`negative probability ${ps[i]} for option ${i}`, where);
+    // Within the sum's tolerance a probability could still exceed 1 ([1.0000005, 0]); the database refuses it.
+    if (ps[i] > 1 && !check.renormalize) throw badInput(`probability ${ps[i]} for option ${i} is above 1`, where);
     sum += ps[i];
   }
   if (check.renormalize) {
@@ -97,6 +104,6 @@ export function decide(probs: readonly number[]): Decision {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "string") return `the string ${shortJson(v)}`;
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }

@@ -1,0 +1,138 @@
+/**
+ * The hostile-input corpus (tests/support/hostile-corpus.ts) through `calib import`: every crafted file is refused
+ * with exit 2 and a message naming file:line(:field), within 5 s, and leaves the database exactly as it was (row
+ * counts and an md5 of every table's rows). In-process (lib/cli/main.ts, the CLI's own dispatcher) for the timing;
+ * the spawned CLI confirms the process exit codes.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
+import { ACCEPTED_HOSTILE, FORMULA_ID, HOSTILE_CASES, writeCorpus, type HostileCase } from "../../../tests/support/hostile-corpus";
+import { csvCell } from "../../csv-cell";
+import { runCalib } from "../../cli/main";
+import { snapshot } from "./db-snapshot";
+
+let db: TestDatabase;
+let client: pg.Client;
+let paths: Map<string, string>;
+const IMPORT_FLAGS = ["--model", "Hostile-1", "--benchmark", "Hostile"];
+
+beforeAll(async () => {
+  db = await freshDatabase("hostile");
+  process.env.DATABASE_URL = db.url;
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  // Some content first, so "unchanged" is checked against real rows.
+  const seed = path.resolve(__dirname, "../../../tests/fixtures/imports/scores/scores.jsonl");
+  expect(await runCalib(["import", seed, ...IMPORT_FLAGS])).toBe(0);
+  paths = writeCorpus(mkdtempSync(path.join(tmpdir(), "atlas-hostile-")), [...HOSTILE_CASES, ...ACCEPTED_HOSTILE]);
+});
+
+afterAll(async () => {
+  await client?.end();
+  await db?.drop();
+});
+
+/** Runs `calib import` in-process, capturing what it prints on stderr. */
+async function importInProcess(file: string, flags: string[] = []): Promise<{ code: number; stderr: string }> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  try {
+    const code = await runCalib(["import", file, ...IMPORT_FLAGS, ...flags]);
+    return { code, stderr: lines.join("\n") };
+  } finally {
+    spy.mockRestore();
+    out.mockRestore();
+  }
+}
+
+function expectNamed(stderr: string, k: HostileCase) {
+  expect(stderr).toContain(k.expect);
+  expect(stderr).toContain(`calib: ${k.line === undefined ? k.file : `${k.file}:${k.line}`}`);
+  if (k.field) expect(stderr).toContain(`field "${k.field}"`);
+}
+
+describe("hostile input through calib import", () => {
+  it(`has at least 25 kinds, every name unique`, () => {
+    expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(HOSTILE_CASES.map((k) => k.kind)).size).toBe(HOSTILE_CASES.length);
+  });
+
+  for (const k of HOSTILE_CASES) {
+    it(`refuses ${k.kind}: exit 2, ${k.expect || "an error"} at ${k.file}${k.line ? `:${k.line}` : ""}, < 5 s, nothing written`, async () => {
+      const before = await snapshot(client);
+      const t = performance.now();
+      const r = await importInProcess(paths.get(k.kind)!, k.flags);
+      const ms = performance.now() - t;
+      expect(r.code, r.stderr).toBe(2);
+      expectNamed(r.stderr, k);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+      expect(ms).toBeLessThan(5000);
+      expect(await snapshot(client)).toEqual(before);
+    });
+  }
+
+  it("imports formula-looking cells unchanged, and every CSV export neutralises them", async () => {
+    const r = await importInProcess(paths.get("formula-injection-cells")!, ["--model", "=cmd|' /C calc'!A0"]);
+    expect(r.code, r.stderr).toBe(0);
+    const q = await client.query<{ externalId: string; text: string | null; options: string[] }>(
+      `SELECT "externalId", text, options FROM "Question" WHERE "externalId" IN ($1, '-0.5') ORDER BY "externalId"`,
+      [FORMULA_ID],
+    );
+    expect(q.rows.map((x) => x.externalId)).toEqual(["-0.5", FORMULA_ID]);
+    expect(q.rows[1].text).toBe("+1+cmd|' /C calc'!A0");
+    expect(q.rows[1].options).toEqual(["-2+3", "\t=1"]);
+    expect(csvCell(FORMULA_ID)).toBe(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(csvCell("-0.5")).toBe("-0.5");
+    // calib report's CSV: the model name is a cell.
+    const report = await calibSpawned(["report", "--benchmark", "Hostile", "--source", "measured", "--metric", "ece"]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(",'=cmd|' /C calc'!A0,");
+    expect(report.stdout).not.toMatch(/(^|,)=cmd/m);
+  });
+
+  it("imports a file with mixed CRLF/LF line ends and a byte-order mark", async () => {
+    const r = await importInProcess(paths.get("crlf-lf-mix-and-bom")!, ["--model", "Hostile-2"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+function calibSpawned(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("hostile input through the spawned CLI", () => {
+  // One process per kind costs ~1-2 s of start-up each; every kind is run, two at a time.
+  it("exits 2 (never 1, never a crash) with the file:line message for every kind", async () => {
+    const before = await snapshot(client);
+    const queue = [...HOSTILE_CASES];
+    const failures: string[] = [];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let k = queue.shift(); k; k = queue.shift()) {
+          const r = await calibSpawned(["import", paths.get(k.kind)!, ...IMPORT_FLAGS, ...(k.flags ?? [])]);
+          const named = `calib: ${k.line === undefined ? k.file : `${k.file}:${k.line}`}`;
+          if (r.code !== 2 || !r.stderr.includes(named) || !r.stderr.includes(k.expect))
+            failures.push(`${k.kind}: exit ${r.code}: ${r.stderr.slice(0, 300)}`);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    expect(await snapshot(client)).toEqual(before);
+  }, 300_000);
+});
