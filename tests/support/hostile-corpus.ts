@@ -32,7 +32,7 @@ export interface HostileCase {
 
 const b = (s: string) => Buffer.from(s, "utf8");
 const jsonl = (...rows: unknown[]) => b(rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
-const row = (o: Record<string, unknown> = {}) => ({ id: "q1", language: "de", label: 0, probs: [0.5, 0.5], ...o });
+const row = (o: Record<string, unknown> = {}) => ({ id: "hq1", language: "de", label: 0, probs: [0.5, 0.5], ...o });
 const CSV_HEADER = "id,language,label,p_0,p_1\n";
 
 /** A valid lm-eval sample with `k` choices; `o` overrides fields. */
@@ -80,7 +80,7 @@ function cases(): HostileCase[] {
     c({ kind: "invalid-utf8", file: "latin1.jsonl", content: Buffer.concat([jsonl(row()), b('{"id": "q2", "question": "caf'), Buffer.from([0xe9]), b('"}\n')]), expect: "invalid UTF-8 (0xe9", line: 2, field: "encoding" }),
     c({ kind: "encoded-surrogate-utf8", file: "cesu.jsonl", content: Buffer.concat([b('{"id": "q'), Buffer.from([0xed, 0xa0, 0x80]), b('"}\n')]), expect: "invalid UTF-8", line: 1 }),
     c({ kind: "utf16-with-bom", file: "utf16.jsonl", content: Buffer.from("\uFEFF" + JSON.stringify(row()) + "\n", "utf16le"), expect: "invalid UTF-8", line: 1 }),
-    c({ kind: "bom-inside-file", file: "bom.jsonl", content: b(JSON.stringify(row()) + "\n\uFEFF" + JSON.stringify(row({ id: "q2" })) + "\n"), expect: "malformed JSON", line: 2 }),
+    c({ kind: "bom-inside-file", file: "bom.jsonl", content: b(JSON.stringify(row()) + "\n\uFEFF" + JSON.stringify(row({ id: "hq2" })) + "\n"), expect: "malformed JSON", line: 2 }),
     c({ kind: "double-bom", file: "bom2.jsonl", content: b("\uFEFF\uFEFF" + JSON.stringify(row()) + "\n"), expect: "malformed JSON", line: 1 }),
     c({ kind: "nul-in-json-text", file: "nul.jsonl", content: jsonl(row({ question: "a\u0000b" })), expect: "contains a NUL", line: 1, field: "question" }),
     c({ kind: "raw-nul-byte-in-csv-id", file: "nul.csv", content: b(CSV_HEADER + "q\u00001,de,0,0.5,0.5\n"), expect: "contains a NUL", line: 2, field: "id" }),
@@ -107,8 +107,8 @@ function cases(): HostileCase[] {
     c({ kind: "unknown-language", file: "lang.jsonl", content: jsonl(row({ language: "klingon" })), expect: "unknown language", line: 1, field: "language" }),
     c({ kind: "mixed-score-kinds", file: "kinds.jsonl", content: jsonl(row(), { id: "q2", language: "de", label: 0, logits: [1, 2] }), expect: "use one kind of score per file", line: 2 }),
     // Structure
-    c({ kind: "duplicate-rows", file: "dup.jsonl", content: jsonl(row(), row({ id: "q2" }), row()), expect: 'duplicate id "q1"', line: 3, field: "id" }),
-    c({ kind: "truncated-file", file: "trunc.jsonl", content: b(JSON.stringify(row()) + "\n" + JSON.stringify(row({ id: "q2" })).slice(0, 25)), expect: "malformed JSON", line: 2 }),
+    c({ kind: "duplicate-rows", file: "dup.jsonl", content: jsonl(row(), row({ id: "hq2" }), row()), expect: 'duplicate id "hq1"', line: 3, field: "id" }),
+    c({ kind: "truncated-file", file: "trunc.jsonl", content: b(JSON.stringify(row()) + "\n" + JSON.stringify(row({ id: "hq2" })).slice(0, 25)), expect: "malformed JSON", line: 2 }),
     c({ kind: "csv-unbalanced-quotes", file: "quote.csv", content: b(CSV_HEADER + 'q1,de,0,0.5,0.5\n"q2,de,0,0.5,0.5\nq3,de,0,0.5,0.5\n'), expect: "unterminated quoted field", line: 3 }),
     c({ kind: "csv-quote-in-unquoted-field", file: "quote2.csv", content: b(CSV_HEADER + 'q"1,de,0,0.5,0.5\n'), expect: "unexpected quote inside an unquoted field", line: 2 }),
     c({ kind: "csv-field-count", file: "fields.csv", content: b(CSV_HEADER + "q1,de,0,0.5,0.5,extra\n"), expect: "6 fields but the header has 5", line: 2 }),

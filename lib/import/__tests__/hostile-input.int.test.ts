@@ -4,16 +4,15 @@
  * counts and an md5 of every table's rows). In-process (lib/cli/main.ts, the CLI's own dispatcher) for the timing;
  * the spawned CLI confirms the process exit codes.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calibInProcess, calibSpawned } from "../../../tests/support/calib";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
 import { ACCEPTED_HOSTILE, FORMULA_ID, HOSTILE_CASES, writeCorpus, type HostileCase } from "../../../tests/support/hostile-corpus";
 import { csvCell } from "../../csv-cell";
-import { runCalib } from "../../cli/main";
 import { snapshot } from "./db-snapshot";
 
 let db: TestDatabase;
@@ -28,7 +27,7 @@ beforeAll(async () => {
   await client.connect();
   // Some content first, so "unchanged" is checked against real rows.
   const seed = path.resolve(__dirname, "../../../tests/fixtures/imports/scores/scores.jsonl");
-  expect(await runCalib(["import", seed, ...IMPORT_FLAGS])).toBe(0);
+  expect((await calibInProcess(["import", seed, ...IMPORT_FLAGS])).code).toBe(0);
   paths = writeCorpus(mkdtempSync(path.join(tmpdir(), "atlas-hostile-")), [...HOSTILE_CASES, ...ACCEPTED_HOSTILE]);
 });
 
@@ -37,19 +36,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Runs `calib import` in-process, capturing what it prints on stderr. */
-async function importInProcess(file: string, flags: string[] = []): Promise<{ code: number; stderr: string }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await runCalib(["import", file, ...IMPORT_FLAGS, ...flags]);
-    return { code, stderr: lines.join("\n") };
-  } finally {
-    spy.mockRestore();
-    out.mockRestore();
-  }
-}
+const importInProcess = (file: string, flags: string[] = []) => calibInProcess(["import", file, ...IMPORT_FLAGS, ...flags]);
 
 function expectNamed(stderr: string, k: HostileCase) {
   expect(stderr).toContain(k.expect);
@@ -90,7 +77,7 @@ describe("hostile input through calib import", () => {
     expect(csvCell(FORMULA_ID)).toBe(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(csvCell("-0.5")).toBe("-0.5");
     // calib report's CSV: the model name is a cell.
-    const report = await calibSpawned(["report", "--benchmark", "Hostile", "--source", "measured", "--metric", "ece"]);
+    const report = await calibSpawned(db.url, ["report", "--benchmark", "Hostile", "--source", "measured", "--metric", "ece"]);
     expect(report.code, report.stderr).toBe(0);
     expect(report.stdout).toContain(",'=cmd|' /C calc'!A0,");
     expect(report.stdout).not.toMatch(/(^|,)=cmd/m);
@@ -102,20 +89,6 @@ describe("hostile input through calib import", () => {
   });
 });
 
-function calibSpawned(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe("hostile input through the spawned CLI", () => {
   // One process per kind costs ~1-2 s of start-up each; every kind is run, two at a time.
   it("exits 2 (never 1, never a crash) with the file:line message for every kind", async () => {
@@ -125,7 +98,7 @@ describe("hostile input through the spawned CLI", () => {
     await Promise.all(
       [0, 1].map(async () => {
         for (let k = queue.shift(); k; k = queue.shift()) {
-          const r = await calibSpawned(["import", paths.get(k.kind)!, ...IMPORT_FLAGS, ...(k.flags ?? [])]);
+          const r = await calibSpawned(db.url, ["import", paths.get(k.kind)!, ...IMPORT_FLAGS, ...(k.flags ?? [])]);
           const named = `calib: ${k.line === undefined ? k.file : `${k.file}:${k.line}`}`;
           if (r.code !== 2 || !r.stderr.includes(named) || !r.stderr.includes(k.expect))
             failures.push(`${k.kind}: exit ${r.code}: ${r.stderr.slice(0, 300)}`);
