@@ -4,6 +4,7 @@
  * authorised.
  */
 import { timingSafeEqual } from "node:crypto";
+import { parseId } from "@/lib/ids";
 
 export function errorResponse(
   status: number,
@@ -40,7 +41,7 @@ export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLE
 }
 
 export function parseRunId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+  return parseId(raw);
 }
 
 /** The run endpoints' common start: the token, then a positive integer run id from the path. */
