@@ -54,8 +54,6 @@ export function checkProbs(ps: number[], check: ProbCheck, where: ErrorLocation)
   let sum = 0;
   for (let i = 0; i < ps.length; i++) {
     if (ps[i] < 0) throw badInput(`negative probability ${ps[i]} for option ${i}`, where);
-    // Within the sum's tolerance a probability could still exceed 1 ([1.0000005, 0]); the database refuses it.
-    if (ps[i] > 1 && !check.renormalize) throw badInput(`probability ${ps[i]} for option ${i} is above 1`, where);
     sum += ps[i];
   }
   if (check.renormalize) {
@@ -69,6 +67,9 @@ export function checkProbs(ps: number[], check: ProbCheck, where: ErrorLocation)
       where,
     );
   }
+  // Within the sum's tolerance a probability could still exceed 1 ([1.0000005, 0]); the database refuses it.
+  const over = ps.findIndex((p) => p > 1);
+  if (over >= 0) throw badInput(`probability ${ps[over]} for option ${over} is above 1`, where);
   return ps;
 }
 
