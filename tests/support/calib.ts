@@ -29,11 +29,13 @@ export async function calibInProcess(args: string[]): Promise<CalibResult & { co
   const lines: string[] = [];
   const err = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(" ")));
   const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
   try {
     const code = await runCalib(args);
     return { code, stdout: "", stderr: lines.join("\n") };
   } finally {
     err.mockRestore();
     out.mockRestore();
+    log.mockRestore();
   }
 }
