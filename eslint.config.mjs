@@ -2,6 +2,8 @@
 // import resolver pulls platform binaries that npm leaves out of the lockfile, which breaks `npm ci`.)
 import nextPlugin from "@next/eslint-plugin-next";
 import reactHooks from "eslint-plugin-react-hooks";
+import redos from "eslint-plugin-redos";
+import regexpPlugin from "eslint-plugin-regexp";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -9,6 +11,23 @@ export default tseslint.config(
     ignores: [".next/**", "node_modules/**", "lib/db/generated/**", ".atlas/**", ".atlas-test/**", "test-results/**", "bench/out/**", "next-env.d.ts", "tests/fixtures/**", "**/*.py"],
   },
   ...tseslint.configs.recommended,
+  // Every regex is checked for catastrophic backtracking (an 82-byte CSV header once froze the server for hours:
+  // docs/import-limits.md). Two analysers, because neither catches everything: regexp's no-super-linear-backtracking
+  // (static, fast) missed that header regex, which recheck (redos/no-vulnerable, an attack-string search) finds.
+  // no-super-linear-move is off: it flags every unanchored search, which is harmless on length-capped lines.
+  regexpPlugin.configs["flat/recommended"],
+  {
+    plugins: { redos },
+    rules: {
+      "redos/no-vulnerable": "error",
+      "regexp/no-super-linear-backtracking": "error",
+      "regexp/no-super-linear-move": "off",
+      // Style only (a group captured but not read); off so this safety change does not touch unrelated files.
+      "regexp/no-unused-capturing-group": "off",
+    },
+  },
+  // Tests match regexes against the project's own messages, never against hostile input.
+  { files: ["**/*.test.ts", "**/*.e2e.ts", "tests/**"], rules: { "redos/no-vulnerable": "off" } },
   {
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },
     rules: {

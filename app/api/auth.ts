@@ -4,6 +4,7 @@
  * authorised.
  */
 import { timingSafeEqual } from "node:crypto";
+import { parseId } from "@/lib/ids";
 
 export function errorResponse(
   status: number,
@@ -31,7 +32,7 @@ const RUNS_DISABLED: DisabledAnswer = {
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;
   if (!token) return errorResponse(503, disabled.code, disabled.message);
-  const m = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "");
+  const m = /^Bearer\s(.*)$/i.exec(req.headers.get("authorization") ?? "");
   const a = Buffer.from(m ? m[1].trim() : "");
   const b = Buffer.from(token);
   if (!m || a.length !== b.length || !timingSafeEqual(a, b))
@@ -40,7 +41,7 @@ export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLE
 }
 
 export function parseRunId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+  return parseId(raw);
 }
 
 /** The run endpoints' common start: the token, then a positive integer run id from the path. */

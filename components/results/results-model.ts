@@ -62,10 +62,13 @@ export function matchRange(value: unknown, filter: string): boolean {
   if (value === null || value === undefined || value === "") return false;
   const v = Number(value);
   const f = filter.trim();
-  const m = /^(-?[\d.]*)\s*\.\.\s*(-?[\d.]*)$/.exec(f);
-  if (m) {
-    const lo = m[1] === "" ? -Infinity : Number(m[1]);
-    const hi = m[2] === "" ? Infinity : Number(m[2]);
+  // Split at the first "..", then check each side: one regex over the whole filter backtracks polynomially.
+  const dots = f.indexOf("..");
+  const bound = /^-?[\d.]*$/;
+  const [a, b] = dots < 0 ? ["", ""] : [f.slice(0, dots).trim(), f.slice(dots + 2).trim()];
+  if (dots >= 0 && bound.test(a) && bound.test(b)) {
+    const lo = a === "" ? -Infinity : Number(a);
+    const hi = b === "" ? Infinity : Number(b);
     return v >= lo && v <= hi;
   }
   if (f.startsWith(">=")) return v >= Number(f.slice(2));

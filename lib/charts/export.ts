@@ -49,13 +49,8 @@ export async function downloadPng(svg: SVGSVGElement, filename: string, scale = 
   downloadBlob(blob, filename);
 }
 
-export function toCsv(header: string[], rows: (string | number | null)[][]): string {
-  const esc = (v: string | number | null) => {
-    const s = v === null ? "" : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(esc).join(",")).join("\n") + "\n";
-}
+/** Every chart's CSV comes from the project's one CSV writer, which neutralises spreadsheet formulas. */
+export { toCsv } from "../csv-cell";
 
 export function downloadCsv(csv: string, filename: string) {
   downloadBlob(new Blob([csv], { type: "text/csv" }), filename);

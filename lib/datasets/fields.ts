@@ -3,13 +3,20 @@
  * numbers, Parquet strings, numbers or bigints (INT64) and null. Every failure names the row and the field.
  */
 import { badInput } from "../errors";
+import { badText, MAX_EXTERNAL_ID_BYTES } from "../import/record-limits";
 import type { RawRow } from "./types";
 
 /** Text of a field, or null when absent, null or blank. Numbers are accepted as their decimal text. */
 export function optionalText(row: RawRow, field: string): string | null {
   const v = row.values[field];
   if (v === undefined || v === null) return null;
-  if (typeof v === "string") return v.trim() === "" ? null : v;
+  if (typeof v === "string") {
+    if (v.trim() === "") return null;
+    // The same text rules as imports: what Postgres cannot store (NUL, lone surrogates) is refused here, by name.
+    const why = badText(v);
+    if (why) throw badInput(why, { ...row.where, field });
+    return v;
+  }
   if (typeof v === "number" || typeof v === "bigint") return String(v);
   throw badInput(`expected text, found ${Array.isArray(v) ? "an array" : typeof v}`, { ...row.where, field });
 }
@@ -18,6 +25,15 @@ export function requiredText(row: RawRow, field: string): string {
   const text = optionalText(row, field);
   if (text === null) throw badInput(field in row.values ? "empty value" : "missing column", { ...row.where, field });
   return text;
+}
+
+/** A question id: required text of at most MAX_EXTERNAL_ID_BYTES bytes (the import limit, also a CHECK constraint). */
+export function idText(row: RawRow, field: string): string {
+  const id = requiredText(row, field);
+  const bytes = Buffer.byteLength(id);
+  if (bytes > MAX_EXTERNAL_ID_BYTES)
+    throw badInput(`id is ${bytes} bytes: at most ${MAX_EXTERNAL_ID_BYTES} are allowed`, { ...row.where, field });
+  return id;
 }
 
 /** A non-negative integer given as a number, a bigint or digits; null when absent or blank. */

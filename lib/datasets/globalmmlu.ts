@@ -4,7 +4,7 @@
  * All four options are required: the benchmark always has four.
  */
 import { badInput } from "../errors";
-import { letterIndex, optionalText, requiredText } from "./fields";
+import { idText, letterIndex, optionalText, requiredText } from "./fields";
 import type { DatasetFile, DatasetQuestion, RawRow } from "./types";
 
 export const GLOBALMMLU_OPTION_FIELDS = ["option_a", "option_b", "option_c", "option_d"];
@@ -16,7 +16,7 @@ export function globalMmluQuestion(row: RawRow, file: DatasetFile): DatasetQuest
     return text;
   });
   return {
-    externalId: requiredText(row, "sample_id"),
+    externalId: idText(row, "sample_id"),
     language: file.language,
     subject: requiredText(row, "subject").trim(),
     question: requiredText(row, "question"),

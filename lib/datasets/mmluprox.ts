@@ -5,7 +5,7 @@
  * one is an error (it would shift the letters). answer and answer_index must agree when both are given.
  */
 import { badInput } from "../errors";
-import { letterIndex, optionalIndex, optionalText, requiredText } from "./fields";
+import { idText, letterIndex, optionalIndex, optionalText, requiredText } from "./fields";
 import type { DatasetFile, DatasetQuestion, RawRow } from "./types";
 
 export const MMLUPROX_OPTION_FIELDS = Array.from({ length: 10 }, (_, i) => `option_${i}`);
@@ -30,7 +30,7 @@ export function mmluProxQuestion(row: RawRow, file: DatasetFile): DatasetQuestio
     throw badInput(`answer_index ${index} disagrees with answer "${requiredText(row, "answer").trim()}"`, { ...row.where, field: "answer_index" });
   }
   return {
-    externalId: requiredText(row, "question_id").trim(),
+    externalId: idText(row, "question_id").trim(),
     language: file.language,
     subject: requiredText(row, "category").trim(),
     question: requiredText(row, "question"),

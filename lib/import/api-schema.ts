@@ -4,13 +4,14 @@
  */
 import { z } from "zod";
 import { badInput, type AtlasError } from "../errors";
+import { DECIMAL } from "./numbers";
 import { FORMATS, NORMALIZATIONS } from "./record";
 
 const name = z.string().trim().min(1).max(200);
 const numeric = z
   .string()
   .trim()
-  .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "must be a number")
+  .regex(DECIMAL, "must be a number")
   .transform(Number);
 
 export const ImportFields = z.strictObject({

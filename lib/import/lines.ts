@@ -2,10 +2,12 @@
  * Streaming line reader: yields the lines of a file in batches (one batch per read chunk) with
  * their 1-based line numbers, never holding more than one chunk plus one line in memory. A line
  * longer than the limit is rejected as soon as it crosses it, so a newline-free multi-GB file
- * cannot exhaust memory.
+ * cannot exhaust memory. Bytes must be valid UTF-8 (checked per chunk, natively): invalid input is refused with its
+ * line, never decoded with replacement characters.
  */
 import { createReadStream } from "node:fs";
 import { tooLarge } from "./limits";
+import { invalidUtf8, isUtf8 } from "./utf8";
 
 export interface LineBatch {
   /** Line number of lines[0]; the others follow consecutively. */
@@ -47,10 +49,20 @@ export async function* readLineBatches(path: string, opts: ReadLinesOptions): As
       line: lineNo,
     });
 
+  // A newline byte never occurs inside a multi-byte sequence, so runs of whole lines can be validated on their own.
+  const checkLine = (buf: Buffer, start: number, end: number) => {
+    if (!isUtf8(buf.subarray(start, end))) throw invalidUtf8(buf.subarray(start, end), { file: opts.name, line: lineNo });
+  };
+
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     opts.onChunk?.(chunk);
     const batch: LineBatch = { first: lineNo, lines: [] };
     let pos = 0;
+    // The chunk's complete lines (after one continued from the last chunk, checked when assembled) in one call;
+    // only when that fails is each line checked, to name the bad one.
+    const lastNl = chunk.lastIndexOf(NL);
+    const from = pendingLen > 0 ? chunk.indexOf(NL) + 1 : 0;
+    const perLine = lastNl >= 0 && from <= lastNl && !isUtf8(chunk.subarray(from, lastNl));
     for (;;) {
       const nl = chunk.indexOf(NL, pos);
       if (nl < 0) break;
@@ -60,9 +72,11 @@ export async function* readLineBatches(path: string, opts: ReadLinesOptions): As
         const whole = Buffer.concat(pending, pendingLen + (nl - pos));
         pending = [];
         pendingLen = 0;
+        checkLine(whole, 0, whole.length);
         batch.lines.push(decode(whole, 0, whole.length));
       } else {
         if (nl - pos > max) throw overLong();
+        if (perLine) checkLine(chunk, pos, nl);
         batch.lines.push(decode(chunk, pos, nl));
       }
       lineNo++;
@@ -78,6 +92,7 @@ export async function* readLineBatches(path: string, opts: ReadLinesOptions): As
   }
   if (pendingLen > 0) {
     const whole = Buffer.concat(pending, pendingLen);
+    checkLine(whole, 0, whole.length);
     yield { first: lineNo, lines: [decode(whole, 0, whole.length)] };
   }
 }

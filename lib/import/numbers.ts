@@ -8,7 +8,7 @@ import { argmax, softmaxArray } from "../calibration/softmax";
 /** One softmax and argmax for the whole project (lib/calibration); re-exported for the format parsers. */
 export { argmax, softmaxArray as softmax };
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** Probabilities must sum to 1 within this tolerance unless the user asks for renormalisation. */
@@ -22,12 +22,17 @@ export function finiteNumber(v: unknown, where: ErrorLocation): number {
     const s = v.trim();
     if (NON_FINITE.test(s))
       throw badInput(`not a finite number: "${v}" (NaN and infinities are rejected)`, where);
-    if (!DECIMAL.test(s)) throw badInput(`not a number: ${JSON.stringify(v)}`, where);
+    if (!DECIMAL.test(s)) throw badInput(`not a number: ${shortJson(v)}`, where);
     n = Number(s);
   } else throw badInput(`expected a number, got ${describe(v)}`, where);
   if (!Number.isFinite(n))
-    throw badInput(`not a finite number: ${String(v)} (NaN and infinities are rejected)`, where);
+    throw badInput(`not a finite number: ${typeof v === "string" ? shortJson(v) : String(v)} (NaN and infinities are rejected)`, where);
   return n;
+}
+
+/** A value for an error message: a 100,000-digit "number" must not become a 100 KB message. */
+function shortJson(s: string): string {
+  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s);
 }
 
 export function numberArray(v: unknown, where: ErrorLocation): number[] {
@@ -62,6 +67,9 @@ export function checkProbs(ps: number[], check: ProbCheck, where: ErrorLocation)
       where,
     );
   }
+  // Within the sum's tolerance a probability could still exceed 1 ([1.0000005, 0]); the database refuses it.
+  const over = ps.findIndex((p) => p > 1);
+  if (over >= 0) throw badInput(`probability ${ps[over]} for option ${over} is above 1`, where);
   return ps;
 }
 
@@ -74,7 +82,7 @@ export function parseLabel(v: unknown, optionCount: number, where: ErrorLocation
   } else if (typeof v === "string") {
     const s = v.trim();
     if (/^-?\d+$/.test(s)) idx = Number(s);
-    else if (/^[A-Za-z]$/.test(s)) idx = s.toUpperCase().charCodeAt(0) - 65;
+    else if (/^[A-Z]$/i.test(s)) idx = s.toUpperCase().charCodeAt(0) - 65;
     else throw badInput(`label must be an integer index or a letter, got ${JSON.stringify(v)}`, where);
   } else throw badInput(`label must be an integer index or a letter, got ${describe(v)}`, where);
   if (idx < 0 || idx >= optionCount) {
@@ -97,6 +105,6 @@ export function decide(probs: readonly number[]): Decision {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "string") return `the string ${shortJson(v)}`;
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }

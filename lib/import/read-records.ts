@@ -11,6 +11,7 @@ import type { InputFile } from "./files";
 import { readLineBatches } from "./lines";
 import type { SourceFile } from "./provenance";
 import type { ImportRecord, ParseOptions } from "./record";
+import { checkRecordLimits } from "./record-limits";
 import { encodeRecord } from "./stage";
 
 export interface PlannedFile extends InputFile {
@@ -146,11 +147,7 @@ function validate(r: ImportRecord, file: string, opts: ReadOptions): void {
     if (code !== r.language) r.language = code;
     else lastCode = code; // the common case: already canonical, skip the checks on the next rows
   }
-  if (r.optionCount < 2)
-    throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least 2`, {
-      file,
-      line: r.line,
-    });
+  checkRecordLimits(r, file);
   if (opts.optionCount !== undefined && r.optionCount > opts.optionCount) {
     throw badInput(
       `${r.optionCount} options, more than benchmark "${opts.benchmark}" has (${opts.optionCount})`,

@@ -111,8 +111,8 @@ export async function insertStagedPredictions(
   onConflict: OnConflict,
 ): Promise<number> {
   const source = `SELECT q.id, s.probs, s.ll, s.predicted, s.confidence, s.correct
-    FROM ${STAGE} s JOIN "Question" q ON q."benchmarkId" = ${Number(benchmarkId)} AND q."languageCode" = s.lang AND q."externalId" = s.ext_id`;
-  const r = await client.query(insertPredictionsSql(source, onConflict), [runId]);
+    FROM ${STAGE} s JOIN "Question" q ON q."benchmarkId" = $2 AND q."languageCode" = s.lang AND q."externalId" = s.ext_id`;
+  const r = await client.query(insertPredictionsSql(source, onConflict), [runId, benchmarkId]);
   return r.rowCount ?? 0;
 }
 

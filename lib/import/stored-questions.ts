@@ -8,7 +8,7 @@
  * (242–265 MB for the staging path).
  */
 import { StringDecoder } from "node:string_decoder";
-import type pg from "pg";
+import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 
 export interface StoredQuestions {
@@ -27,10 +27,6 @@ export interface StoredQuestions {
 const UNESCAPE: Record<string, string> = { "\\": "\\", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
 export function copyUnescape(s: string): string {
   return s.includes("\\") ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c) : s;
-}
-
-function sqlLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 export async function loadStoredQuestions(
@@ -52,10 +48,13 @@ export async function loadStoredQuestions(
     optionCounts.push(+line.slice(b + 1, c));
     golds.push(+line.slice(c + 1));
   };
+  // COPY takes no bind parameters: the id is an integer by construction and the language goes through pg's
+  // escapeLiteral (which also handles backslashes, unlike doubling quotes by hand).
+  if (!Number.isSafeInteger(benchmarkId)) throw new Error(`benchmark id ${benchmarkId} is not an integer`);
   const stream = client.query(
     copyTo(
       `COPY (SELECT "externalId", "id", "optionCount", coalesce("gold", -1) FROM "Question"
-              WHERE "benchmarkId" = ${Number(benchmarkId)} AND "languageCode" = ${sqlLiteral(language)}) TO STDOUT`,
+              WHERE "benchmarkId" = ${benchmarkId} AND "languageCode" = ${pg.escapeLiteral(language)}) TO STDOUT`,
     ),
   );
   // The stream ends at CopyDone, before the server's ReadyForQuery: the next query on this client must wait for that

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { badInput } from "../errors";
+import { MAX_INT4 } from "../ids";
 
 export const METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type HeatmapMetric = (typeof METRICS)[number];
@@ -22,8 +23,14 @@ export type BinningScheme = (typeof BINNINGS)[number];
 export const PANEL_SORTS = ["language", "resource", "dece-desc", "dece-asc"] as const;
 export type PanelSort = (typeof PANEL_SORTS)[number];
 
+/** URL lists are capped (length of the parameter, of each entry, and their count): a link is not a bulk upload. */
+export const MAX_LIST_CHARS = 4000;
+export const MAX_LIST_ITEMS = 200;
+export const MAX_LIST_ITEM_CHARS = 200;
+
 const list = z
   .string()
+  .max(MAX_LIST_CHARS)
   .optional()
   .transform((s) =>
     s
@@ -32,14 +39,18 @@ const list = z
           .map((x) => x.trim())
           .filter(Boolean)
       : [],
-  );
+  )
+  .pipe(z.array(z.string().max(MAX_LIST_ITEM_CHARS)).max(MAX_LIST_ITEMS));
+
+/** Ids and counts that reach an int4 column: larger values are invalid parameters (400), not database errors. */
+const int4 = () => z.coerce.number().int().max(MAX_INT4);
 
 const betaList = list.pipe(
   z.array(z.string().regex(/^(0(\.\d+)?|base)$/, "β must be a number in [0, 1) or 'base'")),
 );
 
 export const viewStateSchema = z.object({
-  benchmark: z.string().min(1).default("GlobalMMLU"),
+  benchmark: z.string().min(1).max(200).default("GlobalMMLU"),
   metric: z.enum(METRICS).default("ece"),
   mode: z.enum(["absolute", "delta-base", "delta-beta"]).default("absolute"),
   /** For mode=delta-beta: Δ = metric(β = betaB) − metric(β = betaA), per model × SFT dataset. */
@@ -75,7 +86,7 @@ export const viewStateSchema = z.object({
   // ── /results (TanStack table state) ───────────────────────────────────────────────────────────
   /** Sorting: "col:asc|desc" entries, e.g. `ece:desc,language:asc`. */
   sortBy: list.pipe(
-    z.array(z.string().regex(/^[A-Za-z0-9_.]+:(asc|desc)$/, "sortBy entries are column:asc or column:desc")),
+    z.array(z.string().regex(/^[\w.]+:(asc|desc)$/, "sortBy entries are column:asc or column:desc")),
   ),
   /** Grouping: column ids. */
   group: list,
@@ -87,9 +98,9 @@ export const viewStateSchema = z.object({
   open: z.string().max(4000).default(""),
 
   // ── /questions (a reliability bin's questions) ───────────────────────────────────────────────
-  run: z.coerce.number().int().positive().optional(),
-  bin: z.coerce.number().int().min(0).optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  run: int4().positive().optional(),
+  bin: int4().min(0).optional(),
+  page: int4().min(1).default(1),
 });
 
 export type ViewState = z.infer<typeof viewStateSchema>;

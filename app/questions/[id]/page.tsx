@@ -9,19 +9,21 @@ import { QuestionProbs } from "@/components/questions/QuestionProbs";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { getQuestion } from "@/lib/db/queries/questions";
 import { db } from "@/lib/db/server";
+import { parseId } from "@/lib/ids";
 
 export const dynamic = "force-dynamic";
 
 export default async function QuestionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!/^\d{1,9}$/.test(id))
+  const questionId = parseId(id);
+  if (questionId === null)
     return (
       <ErrorPanel
         message={`field "id": invalid value "${id}": a question id is a positive integer`}
         resetHref="/reliability"
       />
     );
-  const q = await getQuestion(db(), Number(id));
+  const q = await getQuestion(db(), questionId);
   if (!q)
     return (
       <div className="empty" data-testid="empty">

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { toCsv } from "../../csv-cell";
 import { badInput } from "../../errors";
 import { endPools, poolFor } from "../../db/pool";
 import { formatBeta, getHeatmapData } from "../../db/queries/heatmap";
@@ -54,9 +55,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (opts.format === "json") process.stdout.write(JSON.stringify(rows) + "\n");
     else {
-      const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-      const lines = ["language,model,sft_dataset,smoothing,value", ...rows.map((r) => [r.language, r.model, r.sft_dataset, r.smoothing, r.value].map(esc).join(","))];
-      process.stdout.write(lines.join("\n") + "\n");
+      const header = ["language", "model", "sft_dataset", "smoothing", "value"];
+      process.stdout.write(toCsv(header, rows.map((r) => [r.language, r.model, r.sft_dataset, r.smoothing, r.value])));
     }
   } finally {
     await endPools();

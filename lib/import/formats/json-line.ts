@@ -7,7 +7,7 @@ export function parseJsonObject(text: string, file: string, line: number): Recor
     v = JSON.parse(text);
   } catch (e) {
     // Python's json.dumps writes NaN/Infinity, which are not JSON: say so rather than "unexpected token".
-    if (/(?:^|[\s,:\[])-?(?:NaN|Infinity)(?=[\s,\]}])/.test(text)) {
+    if (/(?:^|[\s,:[])-?(?:NaN|Infinity)(?=[\s,\]}])/.test(text)) {
       throw badInput(`not a finite number: NaN/Infinity (rejected; also not valid JSON)`, { file, line });
     }
     throw badInput(`malformed JSON: ${(e as Error).message}`, { file, line });

@@ -176,7 +176,7 @@ function goldIndex(
       const i = list ? list.findIndex((c) => c.trim() === t) : -1;
       if (i >= 0) return i;
     }
-    if (/^\d+$/.test(t) || /^[A-Za-z]$/.test(t)) return parseLabel(t, k, at("target"));
+    if (/^\d+$/.test(t) || /^[A-Z]$/i.test(t)) return parseLabel(t, k, at("target"));
     throw badInput(
       `target ${JSON.stringify(target.slice(0, 60))} is not an option index, letter or text`,
       at("target"),

@@ -24,7 +24,7 @@ const PREFIX_KIND: Record<string, ScoreKind> = {
 
 // `p0`, `p_0`, `prob_A`, `logit-3`, `lp.B`: a letter needs a separator so that `probs` is not "prob" + option S.
 const OPTION_KEY =
-  /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Za-z])|(\d+))$/i;
+  /^(p|prob|probs|probability|logprob|logprobs|lp|logit|logits)(?:[_.-](\d+|[A-Z])|(\d+))$/i;
 
 export interface OptionKey {
   kind: ScoreKind;
@@ -38,7 +38,7 @@ export function optionKey(key: string): OptionKey | null {
   const m = OPTION_KEY.exec(key);
   if (!m) return null;
   const suffix = m[2] ?? m[3];
-  const letter = /^[A-Za-z]$/.test(suffix);
+  const letter = /^[A-Z]$/i.test(suffix);
   return {
     kind: PREFIX_KIND[m[1].toLowerCase()],
     index: letter ? suffix.toUpperCase().charCodeAt(0) - 65 : Number(suffix),
@@ -124,6 +124,7 @@ export function scoresRecord(
   const values = new Array<number>(n);
   let sum = 0;
   let negative = false;
+  let aboveOne = false;
   for (let i = 0; i < n; i++) {
     const v = row.values[i];
     // Fast path for JSON numbers; strings, blanks and non-finite values go through the checks.
@@ -133,13 +134,14 @@ export function scoresRecord(
     else values[i] = finiteNumber(v, at(ctx, line, row.kind));
     sum += values[i];
     if (values[i] < 0) negative = true;
+    else if (values[i] > 1) aboveOne = true;
   }
   let probs: number[];
   let logLikelihoods: number[] | null = null;
   if (row.kind === "probs") {
     // checkProbs explains (or renormalises) what the inline test does not accept as is.
     probs =
-      !negative && Math.abs(sum - 1) <= SUM_TOLERANCE
+      !negative && !aboveOne && Math.abs(sum - 1) <= SUM_TOLERANCE
         ? values
         : checkProbs(values, { renormalize: ctx.options.renormalize }, at(ctx, line, "probs"));
   } else {
