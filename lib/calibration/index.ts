@@ -117,3 +117,4 @@ export { stableArgsort } from "./sort";
 export { Rng, hashSeed } from "./prng";
 export { holm, benjaminiHochberg, adjustPValues, ADJUSTMENTS, ADJUSTMENT_LABELS, type Adjustment } from "./multiplicity";
 export { spearmanRho, spearmanWithBootstrap, averageRanks, type SpearmanResult } from "./spearman";
+export { macroAverage, microAverage, AVERAGED_METRICS, type AveragedMetric, type Averages, type LanguageSummary } from "./averages";
