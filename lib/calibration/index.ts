@@ -118,3 +118,4 @@ export { Rng, hashSeed } from "./prng";
 export { holm, benjaminiHochberg, adjustPValues, ADJUSTMENTS, ADJUSTMENT_LABELS, type Adjustment } from "./multiplicity";
 export { spearmanRho, spearmanWithBootstrap, averageRanks, type SpearmanResult } from "./spearman";
 export { macroAverage, microAverage, AVERAGED_METRICS, type AveragedMetric, type Averages, type LanguageSummary } from "./averages";
+export { shiftCounts, shiftKind, DEFAULT_CONFIDENT_WRONG, type ShiftCounts, type ShiftRow, type ShiftKind } from "./shifts";
