@@ -3,6 +3,7 @@
  * before and after temperature scaling / histogram binning / isotonic regression fitted per language, on
  * English only, or pooled; grouped by resource class. URL: ?benchmark=…&models=<model>&method=temperature
  */
+import { RecalibrationReliability } from "@/components/analysis/RecalibrationReliability";
 import { RecalibrationTable } from "@/components/analysis/RecalibrationTable";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
@@ -62,6 +63,14 @@ export default async function RecalibrationPage({ searchParams }: { searchParams
             {(Object.keys(METHOD_LABELS) as (keyof typeof METHOD_LABELS)[]).map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
           </select>
         </label>
+        {data && (
+          <label>
+            Reliability of{" "}
+            <select name="languages" defaultValue={state.languages[0] ?? data.languages[0]?.language} data-testid="recal-language">
+              {data.languages.map((l) => <option key={l.language} value={l.language}>{l.language} — {l.name}</option>)}
+            </select>
+          </label>
+        )}
         <button type="submit">Show</button>
       </form>
       {problem ? (
@@ -74,6 +83,10 @@ export default async function RecalibrationPage({ searchParams }: { searchParams
             Run {data.runId} ({data.model}); temperature fitted on{" "}
             {data.labelled ? "the NLL of the gold answer" : "the binary NLL of the confidence (gold answers unknown)"}.
           </p>
+          {(() => {
+            const lang = data.languages.find((l) => l.language === state.languages[0]) ?? data.languages[0];
+            return lang ? <RecalibrationReliability name={`recalibration-reliability-${data.model}-${data.method}-${lang.language}`} language={lang} /> : null;
+          })()}
           <RecalibrationTable data={data} />
         </>
       )}

@@ -3,7 +3,8 @@
  * bootstrap interval and Holm-adjusted p-values across configurations, for published and measured data.
  * URL: ?benchmark=…&source=both|published|measured&models=<configuration key>
  */
-import { ResourceEffectChart, rhoText } from "@/components/analysis/ResourceEffectChart";
+import { ResourceEffectChart } from "@/components/analysis/ResourceEffectChart";
+import { rhoText } from "@/components/analysis/rho-text";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getResourceEffect, RHO_RESAMPLES } from "@/lib/db/queries/resource-effect";

@@ -7,13 +7,12 @@ import { useRef } from "react";
 import { scaleLinear } from "d3";
 import type { ConfigurationEffect } from "@/lib/db/queries/resource-effect";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { rhoText } from "./rho-text";
 
 const W = 640;
 const H = 380;
 const M = { l: 56, r: 16, t: 16, b: 44 };
 
-export const rhoText = (c: Pick<ConfigurationEffect, "rho" | "interval">) =>
-  c.rho === null ? "ρ undefined (fewer than 3 languages or no spread)" : `ρ = ${c.rho.toFixed(3)} [${(c.interval as [number, number])[0].toFixed(3)}, ${(c.interval as [number, number])[1].toFixed(3)}]`;
 
 export function ResourceEffectChart({ name, config, label }: { name: string; config: ConfigurationEffect; label: string }) {
   const svgRef = useRef<SVGSVGElement>(null);

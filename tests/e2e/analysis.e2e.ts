@@ -115,6 +115,10 @@ describe("recalibration /recalibration", () => {
     expect(Number(sw!.split(" ")[0])).toBeCloseTo(stored.get("sw")!, 3);
     expect(await page.textContent('[data-testid="temperatures"]')).toMatch(/english T = \d/);
     expect(await page.locator('[data-testid="recal-class"]').count()).toBeGreaterThan(1);
+    // reliability overlay of one language (URL state): before and the three fits
+    await page.goto(appUrl + `/recalibration?benchmark=GlobalMMLU&models=${encodeURIComponent(tuned().name)}&languages=sw`);
+    await page.waitForSelector('[data-testid="recal-reliability"][data-language="sw"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="overlay-series"]').count()).toBe(4);
     await screenshot(page, "recalibration");
     await page.selectOption('[data-testid="recal-method"]', "isotonic");
     await page.click('[data-testid="recal-form"] button[type="submit"]');

@@ -188,5 +188,7 @@ describe("eceByLanguage", () => {
     expect(en.columns.before.interval[0]).toBeLessThanOrEqual(en.columns.before.interval[1]);
     expect(en.differences["same−before"]).toEqual({ ece: 0, interval: [0, 0] });
     expect(en.differences["after−before"].ece).toBeCloseTo(en.columns.after.ece - en.columns.before.ece, 14);
+    expect(en.bins.after.reduce((s, b) => s + b.count, 0)).toBe(40);
+    expect(en.bins.before).toHaveLength(15);
   });
 });

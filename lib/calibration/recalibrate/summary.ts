@@ -10,7 +10,7 @@
 import { DEFAULT_BINS, equalWidthSums } from "../binning";
 import { drawResample, percentileInterval, type Interval } from "../bootstrap";
 import { Rng } from "../prng";
-import { binnedErrors } from "../toplabel";
+import { binnedErrors, type ReliabilityBin, reliabilityBins } from "../toplabel";
 
 export interface EceColumn {
   ece: number;
@@ -25,6 +25,8 @@ export interface LanguageEce {
   columns: Record<string, EceColumn>;
   /** Paired differences: key "a−b" for each requested pair [a, b]. */
   differences: Record<string, EceColumn>;
+  /** Equal-width reliability bins of each column (for before/after overlays). */
+  bins: Record<string, ReliabilityBin[]>;
 }
 
 export interface EceSummaryOptions {
@@ -75,8 +77,12 @@ export function eceByLanguage(
       drawResample(rng, w);
       for (const name of names) samples[name][b] = eceOf(cols[name], y, bins, w);
     }
-    const result: LanguageEce = { language: lang, n: m, accuracy: right / m, columns: {}, differences: {} };
-    for (const name of names) result.columns[name] = { ece: eceOf(cols[name], y, bins), interval: percentileInterval(samples[name], level) };
+    const result: LanguageEce = { language: lang, n: m, accuracy: right / m, columns: {}, differences: {}, bins: {} };
+    for (const name of names) {
+      const sums = equalWidthSums(cols[name], y, bins);
+      result.columns[name] = { ece: binnedErrors(sums).ece, interval: percentileInterval(samples[name], level) };
+      result.bins[name] = reliabilityBins(sums);
+    }
     for (const [a, b] of pairs) {
       const diff = samples[a].map((v, k) => v - samples[b][k]);
       result.differences[`${a}−${b}`] = { ece: result.columns[a].ece - result.columns[b].ece, interval: percentileInterval(diff, level) };

@@ -34,6 +34,8 @@ export interface RecalibrationLanguage {
   after: Record<FitScope, EceColumn | null>;
   /** ECE(English fit) − ECE(own-language fit), paired. */
   englishMinusOwn: EceColumn | null;
+  /** Equal-width reliability bins before and after each fit (absent fits omitted). */
+  reliability: Record<string, { count: number; accuracy: number | null; confidence: number | null }[]>;
 }
 
 export interface RecalibrationView {
@@ -158,6 +160,7 @@ async function compute(pool: pg.Pool, model: string, runId: number, topLabelOnly
         pooled: e.columns.pooled ?? null,
       },
       englishMinusOwn: e.differences["english−per-language"] ?? null,
+      reliability: Object.fromEntries(Object.entries(e.bins).map(([k, bs]) => [k, bs.map((b) => ({ count: b.count, accuracy: b.accuracy, confidence: b.confidence }))])),
     })),
   };
 }
