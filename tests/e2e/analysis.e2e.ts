@@ -64,9 +64,9 @@ describe("resource effect /resource-effect", () => {
     await page.waitForSelector('[data-testid="resource-effect-chart"]');
     const rows = page.locator('[data-testid="rho-row"]');
     expect(await rows.count()).toBe(fx.models.filter((m) => m.sftDataset !== null).length);
-    await page.locator(`[data-testid="rho-row"] a`, { hasText: tuned().name }).click();
+    await page.locator(`[data-testid="rho-row"] a[href*="${encodeURIComponent(`${tuned().name}|`)}"]`).click();
     await page.waitForURL(/models=/);
-    expect(decodeURIComponent(page.url())).toContain(tuned().name);
+    expect(decodeURIComponent(page.url())).toContain(`${tuned().name}|`);
     const [t, b] = await Promise.all([storedEce(tuned().runId), storedEce(base().runId)]);
     const langs = await client.query<{ code: string; resourceClass: number }>(`SELECT "code", "resourceClass" FROM "Language" WHERE "code" = ANY($1)`, [[...t.keys()]]);
     const cls = new Map(langs.rows.map((l) => [l.code, l.resourceClass]));
