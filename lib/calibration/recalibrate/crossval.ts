@@ -101,10 +101,14 @@ export interface CrossValidationOptions {
   bins?: number;
 }
 
-function indices(n: number, keep: (i: number) => boolean): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
-  return Int32Array.from(out);
+/** Rows in ascending order from several ascending lists. */
+function merged(lists: number[][]): Int32Array {
+  let total = 0;
+  for (const l of lists) total += l.length;
+  const out = new Int32Array(total);
+  let o = 0;
+  for (const l of lists) for (const i of l) out[o++] = i;
+  return lists.length > 1 ? out.sort() : out;
 }
 
 /** k-fold out-of-sample recalibration of every row under one method and scope. */
@@ -112,21 +116,24 @@ export function crossValidate(data: RecalibrationData, method: RecalibrationMeth
   const k = opts.folds ?? DEFAULT_FOLDS;
   const fold = questionFolds(data.question, k, opts.seed ?? DEFAULT_CV_SEED);
   const { n, language } = data;
-  if (scope === "english" && !Array.prototype.some.call(language, (l: string) => l === ENGLISH))
-    throw new RangeError('the "english" fit needs rows in language "en"');
+  const languages = [...new Set(Array.from(language))].sort();
+  if (scope === "english" && !languages.includes(ENGLISH)) throw new RangeError('the "english" fit needs rows in language "en"');
+  // cells[l][f]: rows of language l in fold f, ascending — one pass instead of a scan per (language, fold)
+  const index = new Map(languages.map((l, i) => [l, i]));
+  const cells = languages.map(() => Array.from({ length: k }, () => [] as number[]));
+  for (let i = 0; i < n; i++) cells[index.get(language[i]) as number][fold[i]].push(i);
   const out = new Float64Array(n);
   const temperatures: CrossValidated["temperatures"] = [];
-  const languages = [...new Set(Array.from(language))].sort();
+  const others = (f: number, ls: number[]) => ls.flatMap((l) => cells[l].filter((_, g) => g !== f));
+  const all = languages.map((_, i) => i);
   for (let f = 0; f < k; f++) {
     // (training rows, rows to apply to, group name) for this fold
     const jobs: [Int32Array, Int32Array, string][] = [];
-    const test = (i: number) => fold[i] === f;
     if (scope === "per-language") {
-      for (const l of languages)
-        jobs.push([indices(n, (i) => !test(i) && language[i] === l), indices(n, (i) => test(i) && language[i] === l), l]);
+      for (const l of all) jobs.push([merged(others(f, [l])), merged([cells[l][f]]), languages[l]]);
     } else {
-      const train = scope === "english" ? indices(n, (i) => !test(i) && language[i] === ENGLISH) : indices(n, (i) => !test(i));
-      jobs.push([train, indices(n, test), scope === "english" ? ENGLISH : "pooled"]);
+      const fitOn = scope === "english" ? [index.get(ENGLISH) as number] : all;
+      jobs.push([merged(others(f, fitOn)), merged(all.map((l) => cells[l][f])), scope === "english" ? ENGLISH : "pooled"]);
     }
     for (const [train, apply, group] of jobs) {
       if (apply.length === 0) continue;

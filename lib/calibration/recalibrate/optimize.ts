@@ -1,12 +1,14 @@
 /**
  * One-dimensional minimisation on a log scale, used to fit a temperature.
  *
- * A dense scan of `grid` points in u = ln x over [ln lo, ln hi] finds the best grid point; golden-section
- * search then refines inside its two neighbouring intervals until the bracket is narrower than `tol`
- * in u (tol 1e-9 → x known to a relative 1e-9, far inside the 1e-6 the CLI promises). The scan makes the
- * result the global minimum whenever the function's dips are wider than one grid step (ln(hi/lo)/grid),
- * so it does not rely on convexity: the floored NLL of a temperature is convex in 1/T only where the
- * floor does not bind, and the top-label (binary) NLL need not be convex at all.
+ * A scan of `grid` + 1 points in u = ln x over [ln lo, ln hi] finds the best grid point; Brent's method
+ * (parabolic interpolation with golden-section fallback; Brent 1973, "Algorithms for Minimization without
+ * Derivatives", ch. 5 — the Numerical Recipes `brent` form) then refines inside its two neighbouring
+ * intervals until the bracket is narrower than ~4·tol in u (tol 1e-9 → x known to a relative ~1e-9, far
+ * inside the 1e-6 the CLI promises; float64 resolves a flat minimum to ~1e-8). The scan makes the result the
+ * global minimum whenever the function's dips are wider than one grid step (ln(hi/lo)/grid), so it does not
+ * rely on convexity: the floored NLL of a temperature is convex in 1/T only where the floor does not bind,
+ * and the top-label (binary) NLL need not be convex at all.
  */
 
 export interface Minimum {
@@ -18,11 +20,74 @@ export interface Minimum {
   atBound: boolean;
 }
 
-const INV_PHI = (Math.sqrt(5) - 1) / 2;
+const CGOLD = 0.3819660112501051; // (3 − √5) / 2
+
+/** Brent's minimisation of g on [a, b] starting from its best known point x (g(x) = fx). */
+function brent(g: (u: number) => number, a: number, b: number, x: number, fx: number, tol: number): { u: number; value: number } {
+  let w = x;
+  let v = x;
+  let fw = fx;
+  let fv = fx;
+  let d = 0;
+  let e = 0;
+  const tol1 = tol;
+  const tol2 = 2 * tol;
+  for (let iter = 0; iter < 200; iter++) {
+    const xm = 0.5 * (a + b);
+    if (Math.abs(x - xm) <= tol2 - 0.5 * (b - a)) break;
+    if (Math.abs(e) > tol1) {
+      // parabola through (v, fv), (w, fw), (x, fx)
+      const r = (x - w) * (fx - fv);
+      let q = (x - v) * (fx - fw);
+      let p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) p = -p;
+      else q = -q;
+      const etemp = e;
+      e = d;
+      if (Math.abs(p) >= Math.abs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x)) {
+        e = x >= xm ? a - x : b - x;
+        d = CGOLD * e;
+      } else {
+        d = p / q;
+        const u = x + d;
+        if (u - a < tol2 || b - u < tol2) d = xm - x >= 0 ? tol1 : -tol1;
+      }
+    } else {
+      e = x >= xm ? a - x : b - x;
+      d = CGOLD * e;
+    }
+    const u = Math.abs(d) >= tol1 ? x + d : x + (d >= 0 ? tol1 : -tol1);
+    const fu = g(u);
+    if (fu <= fx) {
+      if (u >= x) a = x;
+      else b = x;
+      v = w;
+      fv = fw;
+      w = x;
+      fw = fx;
+      x = u;
+      fx = fu;
+    } else {
+      if (u < x) a = u;
+      else b = u;
+      if (fu <= fw || w === x) {
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
+      } else if (fu <= fv || v === x || v === w) {
+        v = u;
+        fv = fu;
+      }
+    }
+  }
+  return { u: x, value: fx };
+}
 
 export function minimizeOnLogScale(f: (x: number) => number, lo: number, hi: number, opts: { grid?: number; tol?: number } = {}): Minimum {
   if (!(lo > 0 && hi > lo)) throw new RangeError(`minimizeOnLogScale: need 0 < lo < hi, got [${lo}, ${hi}]`);
-  const grid = opts.grid ?? 96;
+  const grid = opts.grid ?? 32;
   const tol = opts.tol ?? 1e-9;
   const a0 = Math.log(lo);
   const b0 = Math.log(hi);
@@ -37,34 +102,7 @@ export function minimizeOnLogScale(f: (x: number) => number, lo: number, hi: num
       best = k;
     }
   }
-  let a = a0 + Math.max(best - 1, 0) * step;
-  let b = a0 + Math.min(best + 1, grid) * step;
-  let c = b - INV_PHI * (b - a);
-  let d = a + INV_PHI * (b - a);
-  let fc = g(c);
-  let fd = g(d);
-  while (b - a > tol) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - INV_PHI * (b - a);
-      fc = g(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + INV_PHI * (b - a);
-      fd = g(d);
-    }
-  }
-  let u = (a + b) / 2;
-  let value = g(u);
-  // The scan's best point (possibly a bound) wins if refinement did not improve on it.
   const scanned = a0 + best * step;
-  if (bestValue < value) {
-    u = scanned;
-    value = bestValue;
-  }
-  return { x: Math.exp(u), value, atBound: u - a0 <= tol || b0 - u <= tol };
+  const { u, value } = brent(g, a0 + Math.max(best - 1, 0) * step, a0 + Math.min(best + 1, grid) * step, scanned, bestValue, tol);
+  return { x: Math.exp(u), value, atBound: u - a0 <= 4 * tol || b0 - u <= 4 * tol };
 }

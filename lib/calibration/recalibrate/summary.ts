@@ -7,7 +7,7 @@
  * confidence column, so differences between columns (after − before, English fit − own fit) get
  * paired intervals. Intervals are percentile (type 7) intervals, as bootstrap.ts.
  */
-import { DEFAULT_BINS, equalWidthSums } from "../binning";
+import { DEFAULT_BINS, equalWidthBin, equalWidthSums } from "../binning";
 import { drawResample, percentileInterval, type Interval } from "../bootstrap";
 import { Rng } from "../prng";
 import { binnedErrors, type ReliabilityBin, reliabilityBins } from "../toplabel";
@@ -73,9 +73,30 @@ export function eceByLanguage(
     for (const name of names) samples[name] = new Float64Array(resamples);
     const rng = new Rng(`${opts.seed ?? 0}/${lang}`);
     const w = new Int32Array(m);
+    // Bin of every row in every column, once; a resample then only accumulates weights (same sums as eceOf).
+    const binOf: Record<string, Int32Array> = {};
+    for (const name of names) binOf[name] = Int32Array.from(cols[name], (c) => equalWidthBin(c, bins));
+    const count = new Float64Array(bins);
+    const sumC = new Float64Array(bins);
+    const sumY = new Float64Array(bins);
     for (let b = 0; b < resamples; b++) {
       drawResample(rng, w);
-      for (const name of names) samples[name][b] = eceOf(cols[name], y, bins, w);
+      for (const name of names) {
+        count.fill(0);
+        sumC.fill(0);
+        sumY.fill(0);
+        const c = cols[name];
+        const bin = binOf[name];
+        for (let r = 0; r < m; r++) {
+          const wr = w[r];
+          if (wr === 0) continue;
+          const k = bin[r];
+          count[k] += wr;
+          sumC[k] += wr * c[r];
+          sumY[k] += wr * y[r];
+        }
+        samples[name][b] = binnedErrors({ m: bins, count, sumValue: sumC, sumOutcome: sumY, lower: sumC, upper: sumC, total: m }).ece;
+      }
     }
     const result: LanguageEce = { language: lang, n: m, accuracy: right / m, columns: {}, differences: {}, bins: {} };
     for (const name of names) {

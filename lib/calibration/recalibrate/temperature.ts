@@ -59,11 +59,53 @@ export function temperatureNll(scores: ScoreRows, target: TemperatureTarget, tem
   return total / m;
 }
 
+/**
+ * The fitting rows prepared once per fit: scores shifted by their row maximum (d_j = z_j − max ≤ 0, so
+ * exp(β d_j) never overflows) and, per row, the gold entry's shift (labelled) or the correctness flag.
+ * The objective then costs one exp per option and one log per row, with no allocation.
+ */
+function prepare(scores: ScoreRows, target: TemperatureTarget, rows: ArrayLike<number> | null) {
+  const { z, offsets } = scores;
+  const m = rows ? rows.length : scores.n;
+  const start = new Int32Array(m + 1);
+  for (let r = 0; r < m; r++) {
+    const i = rows ? rows[r] : r;
+    start[r + 1] = start[r] + offsets[i + 1] - offsets[i];
+  }
+  const d = new Float64Array(start[m]);
+  const gold = new Float64Array(m);
+  const right = new Uint8Array(m);
+  for (let r = 0; r < m; r++) {
+    const i = rows ? rows[r] : r;
+    let mx = -Infinity;
+    for (let j = offsets[i]; j < offsets[i + 1]; j++) if (z[j] > mx) mx = z[j];
+    for (let j = offsets[i], o = start[r]; j < offsets[i + 1]; j++, o++) d[o] = z[j] - mx;
+    if ("labels" in target) gold[r] = z[offsets[i] + target.labels[i]] - mx;
+    else right[r] = target.correct[i];
+  }
+  return { m, start, d, gold, right, labelled: "labels" in target };
+}
+
+function preparedNll(p: ReturnType<typeof prepare>, temperature: number): number {
+  const beta = 1 / temperature;
+  const { m, start, d, gold, right, labelled } = p;
+  let total = 0;
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    for (let o = start[r]; o < start[r + 1]; o++) s += Math.exp(beta * d[o]);
+    const lse = Math.log(s);
+    const nll = labelled ? lse - beta * gold[r] : right[r] ? lse : -Math.log(-Math.expm1(-lse));
+    total += nll < NLL_CAP ? nll : NLL_CAP;
+  }
+  return total / m;
+}
+
 /** The temperature minimising temperatureNll over `rows` (all rows when null). */
 export function fitTemperature(scores: ScoreRows, target: TemperatureTarget, rows: ArrayLike<number> | null = null): TemperatureFit {
   if ((rows ? rows.length : scores.n) === 0) throw new RangeError("fitTemperature: no rows to fit on");
   const [lo, hi] = TEMPERATURE_RANGE;
-  const best = minimizeOnLogScale((t) => temperatureNll(scores, target, t, rows), lo, hi);
+  const prepared = prepare(scores, target, rows);
+  const best = minimizeOnLogScale((t) => preparedNll(prepared, t), lo, hi);
   return { temperature: best.x, nll: best.value, atBound: best.atBound };
 }
 
