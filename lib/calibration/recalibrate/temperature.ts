@@ -41,24 +41,6 @@ function rowLogSum(z: Float64Array, start: number, end: number, beta: number): {
   return { lse: Math.log(s), max };
 }
 
-/** Mean floored NLL of softmax(z/T) at temperature T over `rows` (or all rows when null). */
-export function temperatureNll(scores: ScoreRows, target: TemperatureTarget, temperature: number, rows: ArrayLike<number> | null = null): number {
-  const beta = 1 / temperature;
-  const { z, offsets } = scores;
-  const m = rows ? rows.length : scores.n;
-  let total = 0;
-  for (let r = 0; r < m; r++) {
-    const i = rows ? rows[r] : r;
-    const start = offsets[i];
-    const { lse, max } = rowLogSum(z, start, offsets[i + 1], beta);
-    let nll: number;
-    if ("labels" in target) nll = lse - beta * (z[start + target.labels[i]] - max);
-    else nll = target.correct[i] ? lse : -Math.log(-Math.expm1(-lse));
-    total += nll < NLL_CAP ? nll : NLL_CAP;
-  }
-  return total / m;
-}
-
 /**
  * The fitting rows prepared once per fit: scores shifted by their row maximum (d_j = z_j − max ≤ 0, so
  * exp(β d_j) never overflows) and, per row, the gold entry's shift (labelled) or the correctness flag.
@@ -98,6 +80,11 @@ function preparedNll(p: ReturnType<typeof prepare>, temperature: number): number
     total += nll < NLL_CAP ? nll : NLL_CAP;
   }
   return total / m;
+}
+
+/** Mean floored NLL of softmax(z/T) at temperature T over `rows` (or all rows when null). */
+export function temperatureNll(scores: ScoreRows, target: TemperatureTarget, temperature: number, rows: ArrayLike<number> | null = null): number {
+  return preparedNll(prepare(scores, target, rows), temperature);
 }
 
 /** The temperature minimising temperatureNll over `rows` (all rows when null). */
