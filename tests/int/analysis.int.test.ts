@@ -80,6 +80,15 @@ describe("analysis read models", () => {
     expect(await getRecalibration(pool, fx.benchmark, tuned.name, "temperature")).toBe(data); // cached
     const iso = (await getRecalibration(pool, fx.benchmark, tuned.name, "isotonic"))!;
     expect(iso.temperatures).toEqual({});
+    // stored write-through for other processes, keyed by the stats version; a stats recompute invalidates it
+    const row = await pool.query<{ result: unknown; statsVersion: string }>(`SELECT "result", "statsVersion" FROM "RecalibrationResult" WHERE "runId" = $1 AND "method" = 'temperature'`, [tuned.runId]);
+    expect(row.rows[0].result).toEqual(JSON.parse(JSON.stringify(data)));
+    await pool.query(`UPDATE "RunLanguageStats" SET "computedAt" = now() + interval '1 minute' WHERE "runId" = $1`, [tuned.runId]);
+    const again = (await getRecalibration(pool, fx.benchmark, tuned.name, "temperature"))!;
+    expect(again).not.toBe(data);
+    expect(again.languages.map((l) => l.after.english!.ece)).toEqual(data.languages.map((l) => l.after.english!.ece)); // same seed, same numbers
+    const row2 = await pool.query<{ statsVersion: string }>(`SELECT "statsVersion" FROM "RecalibrationResult" WHERE "runId" = $1 AND "method" = 'temperature'`, [tuned.runId]);
+    expect(row2.rows[0].statsVersion).not.toBe(row.rows[0].statsVersion);
   });
 
   it("resource effect: Δ ECE = tuned − base stored ECE per language; ρ = Spearman over (class, Δ)", async () => {

@@ -5,8 +5,9 @@ import "server-only";
  * cross-validation with folds by question (lib/calibration/recalibrate), with paired bootstrap intervals.
  *
  * This needs the run's predictions (a fit is a function of them), so it is the one analysis read that scans
- * Prediction rows: computed on first request per (run, stats version, method) and kept in this server
- * process's cache (CACHE_LIMIT entries), like /smoothing's opt-in bootstrap.
+ * Prediction rows: computed on first request per (run, stats version, method), stored in RecalibrationResult
+ * (so other server processes and restarts read it; a stats recompute changes the version and invalidates it)
+ * and kept in this process's cache (CACHE_LIMIT entries).
  */
 import type pg from "pg";
 import {
@@ -73,12 +74,31 @@ export async function getRecalibration(pool: pg.Pool, benchmark: string, model: 
   const key = `${r.id}|${r.version}|${method}`;
   let hit = cache.get(key);
   if (!hit) {
-    hit = compute(pool, model, r.id, r.topLabelOnly, method);
+    hit = stored(pool, r.id, method, r.version ?? "");
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   }
   return hit;
+}
+
+/** The stored result when its stats version is current; otherwise computes it and stores it (write-through). */
+async function stored(pool: pg.Pool, runId: number, method: RecalibrationMethod, version: string): Promise<RecalibrationView> {
+  const r = await pool.query<{ result: RecalibrationView; model: string; topLabelOnly: boolean }>(
+    `SELECT x."result", m."name" AS model, r."topLabelOnly" FROM "Run" r JOIN "Model" m ON m."id" = r."modelId"
+     LEFT JOIN "RecalibrationResult" x ON x."runId" = r."id" AND x."method" = $2 AND x."statsVersion" = $3
+     WHERE r."id" = $1`,
+    [runId, method, version],
+  );
+  const row = r.rows[0];
+  if (row.result) return row.result;
+  const result = await compute(pool, row.model, runId, row.topLabelOnly, method);
+  await pool.query(
+    `INSERT INTO "RecalibrationResult" ("runId", "method", "statsVersion", "result") VALUES ($1, $2, $3, $4)
+     ON CONFLICT ("runId", "method") DO UPDATE SET "statsVersion" = EXCLUDED."statsVersion", "result" = EXCLUDED."result", "computedAt" = now()`,
+    [runId, method, version, JSON.stringify(result)],
+  );
+  return result;
 }
 
 async function compute(pool: pg.Pool, model: string, runId: number, topLabelOnly: boolean, method: RecalibrationMethod): Promise<RecalibrationView> {
