@@ -13,6 +13,11 @@ const NAV = [
   { href: "/smoothing", label: "Smoothing (β)" },
   { href: "/results", label: "Results table" },
   { href: "/runs", label: "Runs" },
+  // analysis views (issue 14)
+  { href: "/averages", label: "Averages" },
+  { href: "/resource-effect", label: "Δ vs resources" },
+  { href: "/shifts", label: "Base → tuned" },
+  { href: "/recalibration", label: "Recalibration" },
 ];
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -85,6 +85,11 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
         beside each metric. ECE and MCE use 15 equal-width bins, RMS 15 equal-mass bins (the paper&apos;s
         conventions); the other binning is available as extra columns.
       </p>
+      {/* issue 14 §4: the averages over languages, both ways */}
+      <p data-testid="averages-link">
+        Averages over languages, macro (mean of languages) beside micro (pooled), with the paper&apos;s Table 2:{" "}
+        <a href={`/averages?benchmark=${encodeURIComponent(state.benchmark === "all" ? "GlobalMMLU" : state.benchmark)}`}>averages</a>.
+      </p>
       <ResultsFilters
         state={state}
         shown={shown}

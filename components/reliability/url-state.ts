@@ -21,6 +21,9 @@ export const VIEW_DEFAULTS: Partial<ViewState> = {
   cf: "",
   open: "",
   page: 1,
+  // analysis views (issue 14)
+  cw: 0.9,
+  method: "temperature",
 };
 
 export function toSearchParams(state: Partial<ViewState>): URLSearchParams {

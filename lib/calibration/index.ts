@@ -115,3 +115,7 @@ export { wilsonInterval, Z95 } from "./wilson";
 export { studentTCdf, studentTTwoSided, regularizedBeta, lnGamma, oneSampleTTest, pairedTTest, type TTestResult } from "./stats-tests";
 export { stableArgsort } from "./sort";
 export { Rng, hashSeed } from "./prng";
+export { holm, benjaminiHochberg, adjustPValues, ADJUSTMENTS, ADJUSTMENT_LABELS, type Adjustment } from "./multiplicity";
+export { spearmanRho, spearmanWithBootstrap, averageRanks, type SpearmanResult } from "./spearman";
+export { macroAverage, microAverage, AVERAGED_METRICS, type AveragedMetric, type Averages, type LanguageSummary } from "./averages";
+export { shiftCounts, shiftKind, DEFAULT_CONFIDENT_WRONG, type ShiftCounts, type ShiftRow, type ShiftKind } from "./shifts";

@@ -9,6 +9,7 @@ type Command = { run(argv: string[]): Promise<number>; summary: string };
 
 const commands: Record<string, () => Promise<Command>> = {
   metrics: () => import("./commands/metrics"),
+  recalibrate: () => import("./commands/recalibrate"),
   report: () => import("./commands/report"),
   "import-published": () => import("./commands/import-published"),
   import: () => import("./commands/import"),

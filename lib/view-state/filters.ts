@@ -97,6 +97,12 @@ export const viewStateSchema = z.object({
   /** Expanded group rows: their row ids (e.g. `beta:0.1>model:X`), each URI-encoded, comma-separated; `*` = all. */
   open: z.string().max(4000).default(""),
 
+  // ── /shifts, /recalibration, /resource-effect (issue 14: analysis views) ─────────────────────
+  /** /shifts: "confident and wrong" means wrong with confidence ≥ cw. */
+  cw: z.coerce.number().min(0.5).max(1).default(0.9),
+  /** /recalibration: the post-hoc method whose out-of-sample ECE is shown. */
+  method: z.enum(["temperature", "histogram", "isotonic"]).default("temperature"),
+
   // ── /questions (a reliability bin's questions) ───────────────────────────────────────────────
   run: int4().positive().optional(),
   bin: int4().min(0).optional(),

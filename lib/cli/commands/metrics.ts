@@ -22,6 +22,7 @@ import {
   type ScoreKind,
   subset,
 } from "../../calibration/index";
+import { ScoreCollector, type ScoreRows } from "../../calibration/recalibrate/scores";
 import { cliArgs } from "../args";
 
 export const summary = "calibration metrics (ECE, RMS, MCE, SCE, ACE, Brier, NLL, smECE…) of a JSONL file of per-question probabilities";
@@ -75,8 +76,15 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Reads and validates the JSONL file (streaming); languages[i] is row i's language or null. */
-export async function readJsonl(file: string): Promise<{ input: CalibrationInput; languages: (string | null)[] }> {
+/**
+ * Reads and validates the JSONL file (streaming); languages[i] is row i's language or null. With
+ * `keepScores`, `scores` also holds each row's log-scores as given (logits, log-probabilities, or ln p of
+ * probabilities), row-aligned with the input — what temperature scaling divides by T.
+ */
+export async function readJsonl(
+  file: string,
+  opts: { keepScores?: boolean } = {},
+): Promise<{ input: CalibrationInput; languages: (string | null)[]; scores?: ScoreRows }> {
   try {
     await access(file);
   } catch (e) {
@@ -84,6 +92,7 @@ export async function readJsonl(file: string): Promise<{ input: CalibrationInput
   }
   const builder = new QuestionSetBuilder();
   const languages: (string | null)[] = [];
+  const kept = opts.keepScores ? new ScoreCollector() : null;
   const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {
@@ -117,9 +126,10 @@ export async function readJsonl(file: string): Promise<{ input: CalibrationInput
       throw badInput(`must be a non-empty string, got ${JSON.stringify(language)}`, { ...at, field: "language" });
     builder.add({ scores: scores as number[], kind, label: label as number | undefined, correct: correct as boolean | undefined }, at);
     languages.push((language as string | undefined) ?? null);
+    kept?.add(scores as number[], kind);
   }
   if (builder.size === 0) throw badInput("no questions in file", { file });
-  return { input: builder.build(), languages };
+  return { input: builder.build(), languages, ...(kept ? { scores: kept.build() } : {}) };
 }
 
 function toJson(m: CalibrationMetrics): Omit<MetricsJson, "by_language"> {

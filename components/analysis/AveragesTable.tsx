@@ -1,0 +1,100 @@
+"use client";
+/**
+ * Averages done both ways: macro (mean over languages) and micro (pooled predictions) for measured runs,
+ * and the paper's Table 2 beside the mean of its per-language tables. Plain props from app/averages.
+ */
+import type { AveragesData } from "@/lib/db/queries/averages";
+import { ExportBar } from "@/components/ui/ExportBar";
+
+export const AVERAGES_EXPLANATION =
+  "Macro = mean over languages (each language weighs the same); micro = the metric of all languages' predictions pooled (each prediction weighs the same). Binned errors of different languages cancel inside a pooled bin, so micro ECE/RMS are lower; the paper's Table 2 behaves like the pooled figure.";
+
+const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? "—" : v.toFixed(d));
+const beta = (b: number | null) => (b === null ? "base" : Number.isInteger(b) ? b.toFixed(1) : String(b));
+const config = (r: { family: string; sft: string | null; smoothing: number | null }) => `${r.family} ${r.sft ?? "base"}${r.sft ? ` β=${beta(r.smoothing)}` : ""}`;
+
+export function AveragesTable({ data }: { data: AveragesData }) {
+  const csv = () => {
+    const lines = ["source,configuration,average,languages,n,accuracy,confidence,entropy_bits,ece_equal_width,rms_equal_width,rms_equal_mass,mce,brier,nll"];
+    for (const r of data.measured)
+      for (const [kind, a] of [["macro", r.macro], ["micro", r.micro]] as const)
+        lines.push(
+          ["measured", `"${r.model}"`, kind, a.languages, a.n, a.accuracy, a.confidence, a.entropyBits, a.ece, a.rms, kind === "macro" ? r.rmsEqualMassMacro : "", a.mce, a.brier, a.nll]
+            .map((v) => (v === null ? "" : String(v)))
+            .join(","),
+        );
+    for (const p of data.published)
+      for (const [kind, a] of [["macro (mean of per-language tables)", p.macro], ["paper Table 2", p.table2]] as const)
+        if (a) lines.push(["published", `"${config(p)}"`, `"${kind}"`, p.languages, "", a.accuracy, "", a.entropy, a.ece, "", a.rms, "", "", ""].map((v) => (v === null ? "" : String(v))).join(","));
+    return lines.join("\n") + "\n";
+  };
+  return (
+    <section data-testid="averages">
+      <p className="subtitle" data-testid="averages-explanation">{AVERAGES_EXPLANATION}</p>
+      <ExportBar name={`averages-${data.benchmark}`} getCsv={csv} />
+      <h2>Measured runs</h2>
+      {data.measured.length === 0 ? (
+        <p className="empty">No measured runs for this benchmark.</p>
+      ) : (
+        <table className="data" data-testid="averages-measured">
+          <thead>
+            <tr>
+              <th>Model</th><th>Average</th><th>Languages</th><th>n</th><th>Accuracy</th><th>Entropy (bits)</th>
+              <th>ECE (eq-width)</th><th>RMS (eq-width)</th><th>RMS (eq-mass)</th><th>Brier</th><th>NLL</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.measured.flatMap((r) =>
+              (["macro", "micro"] as const).map((kind) => {
+                const a = r[kind];
+                return (
+                  <tr key={`${r.model}-${kind}`} data-testid="averages-row" data-model={r.model} data-kind={kind}>
+                    {kind === "macro" && <td rowSpan={2}>{r.model}</td>}
+                    <td>{kind === "macro" ? "macro (mean over languages)" : "micro (pooled)"}</td>
+                    <td>{a.languages}</td>
+                    <td>{a.n}</td>
+                    <td data-metric="accuracy">{f(a.accuracy)}</td>
+                    <td data-metric="entropy">{f(a.entropyBits)}</td>
+                    <td data-metric="ece">{f(a.ece)}</td>
+                    <td data-metric="rms">{f(a.rms)}</td>
+                    <td data-metric="rms_em" title={kind === "micro" ? "a pooled equal-mass binning needs the predictions; not precomputed" : undefined}>
+                      {kind === "macro" ? f(r.rmsEqualMassMacro) : "—"}
+                    </td>
+                    <td>{f(a.brier)}</td>
+                    <td>{f(a.nll)}</td>
+                  </tr>
+                );
+              }),
+            )}
+          </tbody>
+        </table>
+      )}
+      <h2>Published (Huang et al.)</h2>
+      {data.published.length === 0 ? (
+        <p className="empty">No published figures for this benchmark.</p>
+      ) : (
+        <table className="data" data-testid="averages-published">
+          <thead>
+            <tr>
+              <th>Configuration</th><th>Languages</th>
+              <th>Accuracy: mean / Table 2</th><th>Entropy: mean / Table 2</th><th>ECE: mean / Table 2</th><th>RMS: mean / Table 2</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.published.map((p) => (
+              <tr key={config(p)} data-testid="averages-published-row" data-config={config(p)}>
+                <td>{config(p)}</td>
+                <td>{p.languages}</td>
+                {(["accuracy", "entropy", "ece", "rms"] as const).map((k) => (
+                  <td key={k} data-metric={k}>
+                    {f(p.macro[k])} / {p.table2 ? f(p.table2[k]) : "—"}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
