@@ -15,7 +15,15 @@ export function encode(tokenizer: Tokenizer, text: string): number[] {
 }
 
 export function encodeContinuation(tokenizer: Tokenizer, context: string, contextIds: readonly number[], continuation: string): number[] {
-  const ids = encode(tokenizer, context + continuation).slice(contextIds.length);
+  const whole = encode(tokenizer, context + continuation);
+  // The scorers feed contextIds + these ids: that is the model's own tokenisation of the text only if the context's
+  // tokens survive in it (no merge across the boundary). A tokenizer that merges there would be scored on a
+  // sequence it never produces, so it is refused by name rather than scored wrongly.
+  const boundary = contextIds.findIndex((id, i) => whole[i] !== id);
+  if (boundary >= 0) {
+    throw badInput(`option "${continuation.trim()}" merges with the end of the prompt when tokenised (token ${boundary} of the prompt changes): continuation scoring cannot split it`, { field: "options" });
+  }
+  const ids = whole.slice(contextIds.length);
   if (ids.length === 0) throw badInput(`option "${continuation.trim()}" encodes to no tokens after the prompt`, { field: "options" });
   return ids;
 }
