@@ -502,6 +502,13 @@ DECODERS = {
                       specials=("<|end_of_text|>", "<|begin_of_text|>"), bos="<|begin_of_text|>", logit_scale=1.5, merges=4000),
 }
 GENERATOR_ONLY = ("specials", "bos", "pad", "logit_scale", "merges")
+# A chat template of the real ones' shape (BOS, a header per turn, the assistant header last when asked), for the
+# --apply-chat-template path. Its assistant header ends in ">" rather than Llama-3's "\n\n": this toy BPE would
+# merge "\n\n" differently before a letter, and the letter method would rightly refuse it.
+TOY_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] | trim }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
 
 
 def decoder_config_json(cfg, ids, with_past, half):
@@ -587,6 +594,7 @@ def build_decoder(arch, seed):
     if "pad" in cfg:
         tok_config["pad_token"] = cfg["pad"]
     tok_config["model_max_length"] = cfg["max_position_embeddings"]
+    tok_config["chat_template"] = TOY_CHAT_TEMPLATE
     cfg["vocab_size"] = max(cfg.get("vocab_size", 0), len(encoder.vocab) + len(encoder.special))
     model = TinyDecoder(cfg).eval()
     init_decoder_weights(model, seed, cfg["logit_scale"])

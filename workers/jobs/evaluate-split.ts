@@ -12,6 +12,7 @@ import { ingestPredictions, type PredictionRow } from "../../lib/import/ingest-p
 import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
 import type { JobContext } from "./define";
 import { modelFor } from "../evaluation/model-cache";
+import { formatForRun, type RunChat } from "../evaluation/chat";
 import { questionKey } from "../evaluation/questions";
 import { mapInOrder } from "./map-in-order";
 
@@ -24,7 +25,7 @@ interface RunRow {
   scoringMethod: "letter" | "continuation";
   shots: number;
   benchmarkId: number;
-  config: { data: string; normalization: "per-token" | "sum"; limit: number | null; onnxPath: string };
+  config: { data: string; normalization: "per-token" | "sum"; limit: number | null; onnxPath: string; chat?: RunChat };
   split_status: string | null;
 }
 
@@ -114,6 +115,7 @@ export default async function evaluateSplitJob(
       ctx.log(`run ${runId} ${language}: resuming after ${done} stored predictions`);
 
     const model = await modelFor(run.config.onnxPath, ctx.log);
+    const format = formatForRun(model, run.config.chat);
     const timings: SplitTimings = { scoringMs: 0, writeMs: 0, otherMs: 0, questions: 0, tokens: 0 };
     const started = performance.now();
     let doneHere = 0;
@@ -185,9 +187,9 @@ export default async function evaluateSplitJob(
     const overlap = model.session.overlaps === true;
     const score = (items: ScoringItem[]): Promise<OptionScores[]> =>
       run.scoringMethod === "letter"
-        ? scoreLetter(model, items, { batchSize })
+        ? scoreLetter(model, items, { batchSize, format })
         : mapInOrder(items, overlap ? CONTINUATION_IN_FLIGHT : 1, (item) =>
-            scoreContinuation(model, item, { normalization: run.config.normalization }),
+            scoreContinuation(model, item, { normalization: run.config.normalization, format }),
           );
     // (The no-op catch only keeps a batch scored ahead from counting as unhandled; it is awaited below.)
     const start = (from: number) => {

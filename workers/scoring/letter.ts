@@ -5,7 +5,7 @@
  */
 import { logProbsAt } from "./log-probs";
 import { packBatch, type Padding } from "./batch";
-import { letterPrompt } from "./prompt";
+import { PLAIN_FORMAT, type PromptFormat } from "./format";
 import { contextLimit, optionScores } from "./result";
 import { encode, letterTokenIds, truncateLeft } from "./tokens";
 import type { OptionScores, ScoringItem, ScoringModel } from "./types";
@@ -17,6 +17,8 @@ export interface LetterOptions {
   padding?: Padding;
   /** Context limit in tokens (default: the model's); longer prompts lose their oldest tokens. */
   maxLength?: number;
+  /** Plain MMLU prompt (default) or through the model's chat template (format.ts). */
+  format?: PromptFormat;
 }
 
 interface Prepared {
@@ -33,10 +35,11 @@ export async function scoreLetter(model: ScoringModel, items: readonly ScoringIt
     throw new Error("left padding needs a model with a position_ids input; use right padding for this export");
   }
   const limit = contextLimit(opts.maxLength, model.maxLength);
+  const format = opts.format ?? PLAIN_FORMAT;
 
   const prepared: Prepared[] = items.map(({ question, shots }) => {
-    const letters = letterTokenIds(model.tokenizer, question.options.length);
-    const { ids, truncated } = truncateLeft(encode(model.tokenizer, letterPrompt(question, shots ?? [])), limit);
+    const letters = letterTokenIds(model.tokenizer, question.options.length, format);
+    const { ids, truncated } = truncateLeft(encode(model.tokenizer, format.letterPrompt(question, shots ?? []), format.addSpecialTokens), limit);
     return { ids, truncated, letters };
   });
   // Longest first, so each batch holds prompts of similar length; results go back to their input order.
