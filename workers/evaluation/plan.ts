@@ -103,6 +103,7 @@ export async function planEvaluation(
           data: fileDigest(dataset.files.map((f) => f.path)),
           // Only when asked, so the keys of plain-prompt runs stay what they were.
           ...(chat ? { chat } : {}),
+          ...(req.maxLength ? { maxLength: req.maxLength } : {}),
         }),
       )
       .digest("hex");
@@ -131,6 +132,7 @@ export async function planEvaluation(
             limit: req.limit ?? null,
             onnxPath: model.rows[0].onnxPath,
             ...(chat ? { chat } : {}),
+            ...(req.maxLength ? { maxLength: req.maxLength } : {}),
           }),
           total,
           JSON.stringify(

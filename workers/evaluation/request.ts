@@ -14,6 +14,8 @@ export const evaluationRequestSchema = z.object({
   batchSize: z.number().int().min(1).max(256).default(8),
   /** Score only the first N test questions of each split (demo, smoke tests). */
   limit: z.number().int().positive().optional(),
+  /** Context limit in tokens (default: the model's): longer prompts lose their oldest tokens, BOS kept. */
+  maxLength: z.number().int().min(2).optional(),
   /** Render prompts through the model folder's chat_template (lm-evaluation-harness --apply_chat_template). */
   applyChatTemplate: z.boolean().default(false),
   /** With a chat template: each few-shot example as its own user/assistant turns (else all in one user turn). */

@@ -15,7 +15,7 @@ import { expandKvCache, KvBufferPool } from "../model";
 import { PLAIN_FORMAT, type PromptFormat } from "./format";
 import { continuationText } from "./prompt";
 import { contextLimit, optionScores } from "./result";
-import { encode, encodeContinuation } from "./tokens";
+import { encode, encodeContinuation, specialPrefixLength, truncateLeft } from "./tokens";
 import type { Normalization, OptionScores, ScoringItem, ScoringModel } from "./types";
 
 export type ContinuationStrategy = "auto" | "kv-cache" | "full";
@@ -40,7 +40,7 @@ interface Encoded {
 
 function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean, limit: number, format: PromptFormat): Encoded {
   const text = format.continuationPrompt(item.question, item.shots ?? [], listOptions);
-  let context = encode(model.tokenizer, text, format.addSpecialTokens);
+  const context = encode(model.tokenizer, text, format.addSpecialTokens);
   // continuationText checks the option and gives " option"; after a chat header the space is the format's delimiter.
   const answer = (o: string) => format.answerDelimiter + continuationText(o).slice(1);
   const options = item.question.options.map((o) => encodeContinuation(model.tokenizer, text, context, answer(o), format.addSpecialTokens));
@@ -48,9 +48,8 @@ function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean
   const longest = Math.max(...options.map((o) => o.length));
   const keep = limit - (longest - 1);
   if (keep < 1) throw new Error(`an option of ${longest} tokens does not fit the model's ${limit}-token context`);
-  const truncated = Math.max(0, context.length - keep);
-  if (truncated) context = context.slice(truncated);
-  return { context, options, truncated };
+  const cut = truncateLeft(context, keep, specialPrefixLength(model.tokenizer, context));
+  return { context: cut.ids, options, truncated: cut.truncated };
 }
 
 const kvPools = new WeakMap<ScoringModel, KvBufferPool>();

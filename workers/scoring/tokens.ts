@@ -60,8 +60,27 @@ export function letterTokenIds(tokenizer: Tokenizer, count: number, format: Prom
   return used;
 }
 
-/** Keeps the last `keep` tokens of a prompt; reports how many were cut from its start. */
-export function truncateLeft(ids: number[], keep: number): { ids: number[]; truncated: number } {
+const specialPrefixes = new WeakMap<Tokenizer, number[]>();
+
+/**
+ * How many leading tokens of `ids` are the tokenizer's own start tokens (BOS: Llama's <|begin_of_text|>, Gemma's
+ * <bos>; none for GPT-2), which truncation keeps: a model never saw a sequence without its BOS.
+ */
+export function specialPrefixLength(tokenizer: Tokenizer, ids: readonly number[]): number {
+  let prefix = specialPrefixes.get(tokenizer);
+  if (!prefix) {
+    prefix = encode(tokenizer, "", true);
+    specialPrefixes.set(tokenizer, prefix);
+  }
+  return prefix.every((id, i) => ids[i] === id) ? prefix.length : 0;
+}
+
+/**
+ * Keeps `keep` tokens of a prompt: its first `prefix` (the BOS) and the last keep - prefix, so what goes is the
+ * oldest text — the header and the first few-shot examples. Reports how many tokens were cut.
+ */
+export function truncateLeft(ids: number[], keep: number, prefix = 0): { ids: number[]; truncated: number } {
   if (ids.length <= keep) return { ids, truncated: 0 };
-  return { ids: ids.slice(ids.length - keep), truncated: ids.length - keep };
+  if (keep <= prefix) throw new Error(`a context of ${keep} tokens leaves no room after the ${prefix} start token(s)`);
+  return { ids: [...ids.slice(0, prefix), ...ids.slice(ids.length - (keep - prefix))], truncated: ids.length - keep };
 }

@@ -138,13 +138,17 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
     });
   });
 
-  it("truncates long prompts from the left and still matches the reference", async () => {
+  it("truncates long prompts from the left, keeping the BOS, and still matches the reference", async () => {
+    // BOS models (Llama, Gemma) keep their first token; GPT-2 has none to keep.
+    const bos = model.tokenizer.encode("").ids.length;
+    expect(bos).toBe(fixture.startsWith("tiny-gpt2") ? 0 : 1);
+    const cut = (ids: number[], keep: number) => [...ids.slice(0, bos), ...ids.slice(ids.length - (keep - bos))];
     const item = items[6].kshot;
     const ids = model.tokenizer.encode(letterPrompt(item.question, item.shots)).ids;
     const [got] = await scoreLetter(model, [item], { maxLength: 40 });
     expect(got.promptTokens).toBe(40);
     expect(got.truncatedTokens).toBe(ids.length - 40);
-    const e = await referenceLetter(model, ids.slice(-40), letterTokenIds(model.tokenizer, item.question.options.length));
+    const e = await referenceLetter(model, cut(ids, 40), letterTokenIds(model.tokenizer, item.question.options.length));
     got.probs.forEach((p, j) => expect(Math.abs(p - e.probs[j])).toBeLessThan(PROB_TOL));
 
     const cont = await scoreContinuation(model, item, { maxLength: 50, normalization: "sum" });
@@ -154,16 +158,18 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
     const keep = 50 - (Math.max(...opts.map((o) => o.length)) - 1);
     expect(cont.promptTokens).toBe(keep);
     expect(cont.truncatedTokens).toBe(ctxIds.length - keep);
-    const ref = await referenceContinuation(model, ctxIds.slice(-keep), opts);
+    const ref = await referenceContinuation(model, cut(ctxIds, keep), opts);
     const probs = referenceSoftmax(ref.sums);
     cont.probs.forEach((p, j) => expect(Math.abs(p - probs[j])).toBeLessThan(PROB_TOL));
 
-    // Cut to a single prompt token: the cache path has no prefix to run and starts from an empty cache.
+    // Cut to the BOS and one prompt token (one token without a BOS): the cache path's prefix is just the BOS, or
+    // nothing (it starts from an empty cache).
     const longest = Math.max(...opts.map((o) => o.length));
-    const one = await scoreContinuation(model, item, { maxLength: longest, normalization: "sum" });
-    expect(one.promptTokens).toBe(1);
-    const refOne = referenceSoftmax((await referenceContinuation(model, ctxIds.slice(-1), opts)).sums);
+    const one = await scoreContinuation(model, item, { maxLength: longest + bos, normalization: "sum" });
+    expect(one.promptTokens).toBe(1 + bos);
+    const refOne = referenceSoftmax((await referenceContinuation(model, cut(ctxIds, 1 + bos), opts)).sums);
     one.probs.forEach((p, j) => expect(Math.abs(p - refOne[j])).toBeLessThan(PROB_TOL));
+    if (bos) await expect(scoreContinuation(model, item, { maxLength: longest })).rejects.toThrow("leaves no room after the 1 start token(s)");
   });
 
   it("uses the first k same-subject dev questions as shots (selectShots)", async () => {

@@ -1,5 +1,7 @@
 /**
- * Evaluations through the model's chat template end to end (calib evaluate --apply-chat-template
+ * Prompt options of `calib evaluate` end to end. --max-length: prompts cut from the left (BOS kept), the number of
+ * cut prompts per language in Run.config.truncatedPrompts, the limit part of the idempotency key.
+ * Evaluations through the model's chat template (calib evaluate --apply-chat-template
  * [--fewshot-as-multiturn]): the run stores the template's hash and the few-shot mode (config.chat, prompt id, shown
  * by listRuns), each mode is its own run (idempotency key), the stored probabilities are those of the scorers through
  * the same chat format, and a model without a chat_template is refused by field.
@@ -24,7 +26,7 @@ let mods: {
 };
 
 beforeAll(async () => {
-  db = await freshDatabase("worker-chat");
+  db = await freshDatabase("worker-prompt-options");
   pool = (await import("../../lib/db/pool")).poolFor(db.url);
   mods = {
     planEvaluation: (await import("../../workers/evaluation/plan")).planEvaluation,
@@ -96,4 +98,37 @@ describe("chat-template evaluations", () => {
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]).toMatchObject({ path: ["fewshotAsMultiturn"], message: "fewshotAsMultiturn needs applyChatTemplate" });
   });
+
+  it("--max-length cuts long prompts from the left and counts them per language in the run's config", async () => {
+    const base = { model: "tiny-llama", benchmark: "GlobalMMLU", data: DATA, languages: ["en", "ru"], method: "letter", batchSize: 3, shots: 1 };
+    const plan = await mods.planEvaluation(pool, db.url, mods.schema.parse({ ...base, maxLength: 60 }));
+    const unlimited = await mods.planEvaluation(pool, db.url, mods.schema.parse(base));
+    expect(unlimited.runId).not.toBe(plan.runId);
+    const worker = await mods.startWorker(db.url, { quiet: true });
+    const open = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Run" WHERE "status" <> 'completed'`)).rows[0].n;
+    await waitFor(open, (n) => n === 0, 90_000);
+    await worker.stop();
+
+    // Expected: the prompts longer than 60 tokens, counted here with the tokenizer and the plain prompt.
+    const { loadDataset, selectShots } = await import("../../lib/datasets");
+    const { letterPrompt } = await import("../../workers/scoring");
+    const { loadModel } = await import("../../workers/model");
+    const model = await loadModel("tiny-llama", { log: () => {} });
+    const expected: Record<string, number> = {};
+    try {
+      for (const language of ["en", "ru"]) {
+        const qs = (await loadDataset(DATA, { language })).questions;
+        const dev = qs.filter((x) => x.split === "dev");
+        const long = qs.filter((q) => q.split === "test" && model.tokenizer.encode(letterPrompt(q, selectShots(dev, q, 1))).ids.length > 60);
+        if (long.length) expected[language] = long.length;
+      }
+    } finally {
+      await model.dispose();
+    }
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    const [run] = await mods.listRuns(pool, { families: [], ids: [plan.runId] });
+    expect(run.config).toMatchObject({ maxLength: 60, truncatedPrompts: expected });
+    const [other] = await mods.listRuns(pool, { families: [], ids: [unlimited.runId] });
+    expect(other.config.truncatedPrompts).toBeUndefined();
+  }, 150_000);
 });
