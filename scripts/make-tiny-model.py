@@ -563,11 +563,13 @@ def decoder_reference(model, cfg, encoder, half):
         "የፈረንሳይ ዋና ከተማ ማን ናት?",
         "Сколько будет 7 + 5?",
     ]
+    # With a foreign tokenizer these ids are not its tokenisation (see ForeignTokenizer): not written as such.
     tokenization = [{"text": s, "ids": encoder.encode(s, bos=bos)} for s in texts]
     # The first sequence is longer than Gemma-2's local window, so the window shows in the reference too.
     sequences = [tokenization[0]["ids"][:40], tokenization[1]["ids"][:17]]
     logits = [[[round(float(v), 6) for v in row[:16]] for row in step_by_step(model, cfg, ids, half)] for ids in sequences]
-    return {"tokenization": tokenization, "sequences": sequences, "logits_first16": logits, "stepwise": True, "half": half}
+    foreign = isinstance(encoder, ForeignTokenizer)
+    return {"tokenization": [] if foreign else tokenization, "sequences": sequences, "logits_first16": logits, "stepwise": True, "half": half}
 
 
 def write_decoder(out, cfg, model, tok_json, tok_config, encoder, with_past, half, opset):
@@ -587,15 +589,53 @@ def write_decoder(out, cfg, model, tok_json, tok_config, encoder, with_past, hal
     print(f"{out}: {cfg['model_type']}, {params:,} parameters, {size / 1024:.0f} KiB, past={'float16' if half else 'float32' if with_past else 'no'}")
 
 
-def build_decoder(arch, seed):
+class ForeignTokenizer:
+    """A real tokenizer.json (--tokenizer-from) that Python cannot run here (no python3-tokenizers): its special ids
+    are known, and `encode` gives seeded pseudo-random ids after the BOS — the torch reference checks the model's
+    arithmetic over the real vocabulary size; the tokenisation itself is checked in TypeScript against the package."""
+
+    def __init__(self, tok_json, tok_config):
+        self.vocab = dict(tok_json["model"]["vocab"])
+        for t in tok_json.get("added_tokens", []):
+            self.vocab[t["content"]] = t["id"]
+        self.special = {t["content"]: t["id"] for t in tok_json.get("added_tokens", []) if t.get("special")}
+        self.size = max(self.vocab.values()) + 1
+
+    def encode(self, text, bos=None):
+        g = torch.Generator().manual_seed(sum(map(ord, text)) + len(text))
+        ids = torch.randint(0, self.size, (max(8, len(text) // 3),), generator=g).tolist()
+        return ([] if bos is None else [bos]) + ids
+
+
+def read_foreign_tokenizer(cfg, folder):
+    with open(os.path.join(folder, "tokenizer.json"), encoding="utf-8") as f:
+        tok_json = json.load(f)
+    with open(os.path.join(folder, "tokenizer_config.json"), encoding="utf-8") as f:
+        tok_config = json.load(f)
+    encoder = ForeignTokenizer(tok_json, tok_config)
+    name = lambda v: v["content"] if isinstance(v, dict) else v
+    cfg["bos"] = name(tok_config["bos_token"])
+    cfg["specials"] = (name(tok_config["eos_token"]),)
+    if tok_config.get("pad_token"):
+        cfg["pad"] = name(tok_config["pad_token"])
+    elif "pad" in cfg:
+        del cfg["pad"]
+    cfg["vocab_size"] = encoder.size
+    return tok_json, tok_config, encoder
+
+
+def build_decoder(arch, seed, tokenizer_from=None):
     cfg = dict(DECODERS[arch])
     cfg.setdefault("head_dim", cfg["hidden_size"] // cfg["num_attention_heads"])
-    tok_json, tok_config, encoder, _ = build_tokenizer(cfg["merges"], cfg["specials"], cfg["bos"])
-    if "pad" in cfg:
-        tok_config["pad_token"] = cfg["pad"]
-    tok_config["model_max_length"] = cfg["max_position_embeddings"]
-    tok_config["chat_template"] = TOY_CHAT_TEMPLATE
-    cfg["vocab_size"] = max(cfg.get("vocab_size", 0), len(encoder.vocab) + len(encoder.special))
+    if tokenizer_from:
+        tok_json, tok_config, encoder = read_foreign_tokenizer(cfg, tokenizer_from)
+    else:
+        tok_json, tok_config, encoder, _ = build_tokenizer(cfg["merges"], cfg["specials"], cfg["bos"])
+        if "pad" in cfg:
+            tok_config["pad_token"] = cfg["pad"]
+        tok_config["model_max_length"] = cfg["max_position_embeddings"]
+        tok_config["chat_template"] = TOY_CHAT_TEMPLATE
+    cfg["vocab_size"] = encoder.size if tokenizer_from else max(cfg.get("vocab_size", 0), len(encoder.vocab) + len(encoder.special))
     model = TinyDecoder(cfg).eval()
     init_decoder_weights(model, seed, cfg["logit_scale"])
     check_decoder(model, cfg, encoder)
@@ -616,6 +656,7 @@ def main():
     ap.add_argument("--out", help="model folder to write (default: both fixtures in tests/fixtures/models/)")
     ap.add_argument("--preset", choices=sorted(PRESETS), default="tiny", help="GPT-2 sizes (with --arch gpt2)")
     ap.add_argument("--arch", choices=["gpt2", *sorted(DECODERS)], default="gpt2", help="with --out: the family (llama-20m: bench:worker's model)")
+    ap.add_argument("--tokenizer-from", help="with --out and --arch llama/gemma2: use this folder's real tokenizer.json and tokenizer_config.json (vocabulary size from it)")
     ap.add_argument("--fp16", action="store_true", help="float16 past_key_values, present.* and logits (with --out, not gpt2)")
     ap.add_argument("--n-layer", type=int)
     ap.add_argument("--n-head", type=int)
@@ -632,7 +673,7 @@ def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     if args.out and args.arch != "gpt2":
-        cfg, model, tok_json, tok_config, encoder = build_decoder(args.arch, args.seed)
+        cfg, model, tok_json, tok_config, encoder = build_decoder(args.arch, args.seed, args.tokenizer_from)
         write_decoder(args.out, cfg, model, tok_json, tok_config, encoder, not args.no_past, args.fp16, args.opset)
         return
     cfg = dict(PRESETS[args.preset])
