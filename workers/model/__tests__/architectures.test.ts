@@ -80,5 +80,5 @@ describe.each(FIXTURES)("%s", (fixture, modelType, heads, kvHeads, headDim, past
         for (let v = 0; v < 16; v++) expect(Math.abs(logits[v] - ref.logits_first16[s][n][v]), `sequence ${s} position ${n} token ${v}`).toBeLessThan(tol);
       }
     }
-  });
+  }, 60_000);
 });

@@ -47,7 +47,7 @@ describe("scoreLetter length buckets", () => {
     }
     const single = await scoreLetter(model, items, { batchSize: 1 });
     got.forEach((g, k) => g.probs.forEach((p, j) => expect(Math.abs(p - single[k].probs[j])).toBeLessThan(1e-5)));
-  });
+  }, 60_000);
 
   it("without buckets (maxPadding 1) pads freely: the same items need fewer, wider batches", async () => {
     const bucketed: { seq: number; rows: number[] }[] = [];
@@ -57,5 +57,5 @@ describe("scoreLetter length buckets", () => {
     const padding = (ws: typeof free) => ws.reduce((s, w) => s + w.rows.reduce((a, n) => a + (w.seq - n), 0), 0);
     expect(free.length).toBe(Math.ceil(items.length / 8));
     expect(padding(bucketed)).toBeLessThan(padding(free));
-  });
+  }, 60_000);
 });

@@ -138,5 +138,5 @@ describe("scorers through a chat template (tiny-llama)", () => {
     const probs = referenceSoftmax((await referenceContinuation(model, ctx, opts)).sums);
     const cont = await scoreContinuation(model, item, { format, normalization: "sum" });
     cont.probs.forEach((p, j) => expect(Math.abs(p - probs[j])).toBeLessThan(1e-5));
-  });
+  }, 60_000);
 });

@@ -52,7 +52,7 @@ describe.each(TOKENIZERS)("%s", (pkg, reference, space) => {
       }
     }
     expect(checked).toBeGreaterThan(300);
-  });
+  }, 60_000);
 
   it("finds the ids of the letters ' A'..' J', each one token after 'Answer:'", () => {
     const ids = letterTokenIds(tok, 10);
@@ -77,5 +77,5 @@ describe.each(TOKENIZERS)("%s", (pkg, reference, space) => {
       expect(pieces[0].startsWith(space), `${option}: ${pieces.join("|")}`).toBe(true);
       expect(ref.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false }).trim()).toBe(option);
     }
-  });
+  }, 60_000);
 });

@@ -19,6 +19,8 @@ const LOGIT_TOL = 1e-4; // float32 logits: batched and unbatched kernels round d
 /** Probabilities; logits and log-probabilities. Float16 logits of magnitude 16-32 are 2^-6 apart. */
 const FP32 = { prob: 1e-5, logit: LOGIT_TOL };
 const FP16 = { prob: 5e-3, logit: 3e-2 }; // observed: 1.8e-3 (gemma2-fp16, 10 options)
+/** Reference passes run one token at a time: on a loaded 2-core machine a hook or test can take tens of seconds. */
+const SLOW = 120_000;
 const FIXTURES = [
   ["tiny-gpt2", FP32],
   ["tiny-gpt2-nocache", FP32],
@@ -82,7 +84,7 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
         const ids = model.tokenizer.encode(letterPrompt(item.question, item.shots)).ids;
         expected.push(await referenceLetter(model, ids, letterTokenIds(model.tokenizer, item.question.options.length)));
       }
-    });
+    }, SLOW);
 
     it.each([
       ["unbatched", { batchSize: 1 }],
@@ -101,7 +103,7 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
         expect(g.confidence).toBe(Math.max(...g.probs));
         expect(g.truncatedTokens).toBe(0);
       });
-    });
+    }, SLOW);
   });
 
   describe.each([
@@ -119,7 +121,7 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
         const opts = item.question.options.map((o) => model.tokenizer.encode(`${context} ${o.trim()}`).ids.slice(ctxIds.length));
         expected.push(await referenceContinuation(model, ctxIds, opts));
       }
-    });
+    }, SLOW);
 
     const strategies = fixture.endsWith("-nocache") ? (["full"] as const) : (["kv-cache", "full"] as const);
     describe.each(strategies)("strategy %s", (strategy) => {
@@ -134,7 +136,7 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
           got.logProbs.forEach((s, j) => expect(Math.abs(s - e.sums[j])).toBeLessThan(LOGIT_TOL * e.counts[j]));
           expect(got.correct).toBe(got.predicted === it[kind].question.gold);
         }
-      });
+      }, SLOW);
     });
   });
 
@@ -170,7 +172,7 @@ describe.each(FIXTURES)("%s", (fixture, tol) => {
     const refOne = referenceSoftmax((await referenceContinuation(model, cut(ctxIds, 1 + bos), opts)).sums);
     one.probs.forEach((p, j) => expect(Math.abs(p - refOne[j])).toBeLessThan(PROB_TOL));
     if (bos) await expect(scoreContinuation(model, item, { maxLength: longest })).rejects.toThrow("leaves no room after the 1 start token(s)");
-  });
+  }, SLOW);
 
   it("uses the first k same-subject dev questions as shots (selectShots)", async () => {
     const gm = await loadDataset(path.join(DATASETS, "globalmmlu/parquet/en"));
