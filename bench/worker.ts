@@ -1,8 +1,10 @@
 /**
  * `npm run bench:worker` — the evaluation worker end to end (plan → pg-boss queue → scoring → COPY
- * writes → stats) for both scoring methods and several batch sizes, on the tiny fixture model and on a
- * generated ~20M-parameter GPT-2 (scripts/make-tiny-model.py --preset 20m, needs Debian's
- * python3-torch python3-onnx python3-regex; skipped with a message when they are missing).
+ * writes → stats) for both scoring methods and several batch sizes, on the tiny fixture model and on two
+ * generated ~20M-parameter models, side by side: a GPT-2 (scripts/make-tiny-model.py --preset 20m) and a
+ * Llama-3.1-style one (--arch llama-20m: RoPE with llama3 scaling, GQA 8:4, SwiGLU, untied head, BOS). Generating
+ * needs Debian's python3-torch python3-onnx python3-regex (skipped with a message when they are missing); the
+ * generator is deterministic, so every machine benches the same weights.
  *
  * For every case it measures wall time from enqueue to the run's completion, the time spent inside
  * onnxruntime (measured by the model's session around its passes, in the session's thread), tokens scored, and reports
@@ -40,29 +42,30 @@ function dataset(dir: string, n: number) {
   writeFileSync(path.join(dir, "dev_en.jsonl"), rows("dev", 5));
 }
 
-function ensure20m(): string | null {
-  const folder = path.join(modelsDir, "gpt2-20m");
-  if (existsSync(path.join(folder, "onnx", "model.onnx"))) return "gpt2-20m";
+/** A generated benchmark model folder (`name`), made by make-tiny-model.py with `args` unless already there. */
+function ensureGenerated(name: string, args: string[]): string | null {
+  const folder = path.join(modelsDir, name);
+  if (existsSync(path.join(folder, "onnx", "model.onnx"))) return name;
   // Reuse one generated earlier (the generator's documented output folder).
-  const shared = path.join(root, ".atlas", "models", "gpt2-20m");
+  const shared = path.join(root, ".atlas", "models", name);
   if (existsSync(path.join(shared, "onnx", "model.onnx"))) {
     cpSync(shared, folder, { recursive: true });
-    return "gpt2-20m";
+    return name;
   }
   const probe = spawnSync("/usr/bin/python3", ["-c", "import torch, onnx, regex"], { encoding: "utf8" });
   if (probe.status !== 0) {
-    console.error("bench:worker: skipping the 20M model — install Debian's python3-torch python3-onnx python3-regex to generate it");
+    console.error(`bench:worker: skipping ${name} — install Debian's python3-torch python3-onnx python3-regex to generate it`);
     return null;
   }
-  console.error("generating the ~20M-parameter model (scripts/make-tiny-model.py --preset 20m)…");
-  const r = spawnSync("/usr/bin/python3", ["scripts/make-tiny-model.py", "--preset", "20m", "--out", folder], { stdio: "inherit" });
-  return r.status === 0 ? "gpt2-20m" : null;
+  console.error(`generating ${name} (scripts/make-tiny-model.py ${args.join(" ")})…`);
+  const r = spawnSync("/usr/bin/python3", ["scripts/make-tiny-model.py", ...args, "--out", folder], { stdio: "inherit" });
+  return r.status === 0 ? name : null;
 }
 
 async function main() {
   mkdirSync(modelsDir, { recursive: true });
   cpSync(path.join(root, "tests/fixtures/models/tiny-gpt2"), path.join(modelsDir, "tiny-gpt2"), { recursive: true });
-  const big = ensure20m();
+  const big = [ensureGenerated("gpt2-20m", ["--preset", "20m"]), ensureGenerated("llama-20m", ["--arch", "llama-20m"])].filter((m): m is string => m !== null);
 
   const { url, drop } = await benchDatabase("worker");
   const pool = poolFor(url);
@@ -76,11 +79,11 @@ async function main() {
   const split = await import("../workers/jobs/evaluate-split");
 
   const cases: { model: string; questions: number; method: "letter" | "continuation"; batch: number }[] = [];
-  // BENCH_WORKER_MODELS=gpt2-20m (comma-separated) runs only those models' cases.
+  // BENCH_WORKER_MODELS=gpt2-20m,llama-20m (comma-separated) runs only those models' cases.
   const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
   // 400 questions per split: a GlobalMMLU-Lite language split (full GlobalMMLU has ~14,000), so the per-split
   // fixed costs (claim, dataset load, statistics with bootstrap) weigh as they do in a real evaluation.
-  for (const [model, n] of [["tiny-gpt2", 400], ...(big ? [[big, 400]] : [])] as [string, number][]) {
+  for (const [model, n] of [["tiny-gpt2", 400], ...big.map((b) => [b, 400])] as [string, number][]) {
     if (only && !only.includes(model)) continue;
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8,32").split(",").map(Number)) cases.push({ model, questions: n, method: "letter", batch });
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8").split(",").map(Number).filter((b) => b <= 8)) cases.push({ model, questions: n, method: "continuation", batch });

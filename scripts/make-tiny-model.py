@@ -12,8 +12,14 @@ Debian's python3-torch and python3-onnx (and python3-regex for the GPT-2 pre-tok
 there is no python3-transformers, so the model is a minimal GPT-2 written in plain torch, exported with
 torch.onnx.export under optimum's input/output names.
 
-    /usr/bin/python3 scripts/make-tiny-model.py                 # both committed fixtures in tests/fixtures/models/
+    /usr/bin/python3 scripts/make-tiny-model.py                 # every committed fixture in tests/fixtures/models/
     /usr/bin/python3 scripts/make-tiny-model.py --preset 20m --out .atlas/models/gpt2-20m   # benchmark model
+    /usr/bin/python3 scripts/make-tiny-model.py --arch llama-20m --out .atlas/models/llama-20m   # Llama-style one
+
+Besides GPT-2 it writes Llama-, Mistral- and Gemma-2-style decoders (tiny_decoders.py) with the same kind of
+tokenizer plus the family's BOS token: tiny-llama / tiny-gemma2 with a float32 cache, -fp16 (float16 past, present
+and logits), -nocache; tiny-mistral with a float32 cache. Their reference.json logits come from a token-by-token
+torch run through the cache.
 
 Everything is seeded and single-threaded, so a rerun with the same torch writes the same numbers.
 """
@@ -29,6 +35,8 @@ import regex
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from tiny_decoders import TinyDecoder, init_decoder_weights
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EOT = "<|endoftext|>"
@@ -137,8 +145,8 @@ class BpeEncoder:
             syms = out
         return syms
 
-    def encode(self, text):
-        ids = []
+    def encode(self, text, bos=None):
+        ids = [] if bos is None else [bos]
         parts = self.special_re.split(text) if self.special_re else [text]
         for part in parts:
             if part in self.special:
@@ -168,20 +176,24 @@ def corpus_texts():
     return texts
 
 
-def build_tokenizer(n_merges):
+def build_tokenizer(n_merges, specials=(EOT,), bos=None):
+    """specials: added tokens after the BPE vocabulary (the first is returned as eot_id); bos: one of them, prepended to
+    every encoding by a TemplateProcessing post-processor, as Llama-3's and Gemma's tokenizer.json do."""
     forced = [(BYTE_CHARS[ord(" ")], l) for l in LETTERS]
     merges = train_bpe(corpus_texts(), n_merges, forced)
     vocab = {BYTE_CHARS[b]: i for i, b in enumerate(range(256))}
     for a, b in merges:
         if a + b not in vocab:
             vocab[a + b] = len(vocab)
-    eot_id = len(vocab)
+    special_ids = {t: len(vocab) + i for i, t in enumerate(specials)}
+    eot_id = special_ids[specials[0]]
     tokenizer_json = {
         "version": "1.0",
         "truncation": None,
         "padding": None,
         "added_tokens": [
-            {"id": eot_id, "content": EOT, "single_word": False, "lstrip": False, "rstrip": False, "normalized": True, "special": True}
+            {"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False, "normalized": True, "special": True}
+            for t, i in special_ids.items()
         ],
         "normalizer": None,
         "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
@@ -209,9 +221,26 @@ def build_tokenizer(n_merges):
         "clean_up_tokenization_spaces": False,
         "model_max_length": 1024,
         "tokenizer_class": "GPT2Tokenizer",
-        "added_tokens_decoder": {str(eot_id): {"content": EOT, "lstrip": False, "normalized": True, "rstrip": False, "single_word": False, "special": True}},
+        "added_tokens_decoder": {
+            str(i): {"content": t, "lstrip": False, "normalized": True, "rstrip": False, "single_word": False, "special": True} for t, i in special_ids.items()
+        },
     }
-    return tokenizer_json, tokenizer_config, BpeEncoder(vocab, merges, {EOT: eot_id}), eot_id
+    if bos is not None:
+        bos_id = special_ids[bos]
+        tokenizer_json["post_processor"] = {
+            "type": "Sequence",
+            "processors": [
+                tokenizer_json["post_processor"],
+                {
+                    "type": "TemplateProcessing",
+                    "single": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                    "pair": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": bos, "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                    "special_tokens": {bos: {"id": bos, "ids": [bos_id], "tokens": [bos]}},
+                },
+            ],
+        }
+        tokenizer_config.update(add_bos_token=True, bos_token=bos, eos_token=specials[0], unk_token=None, tokenizer_class="PreTrainedTokenizerFast")
+    return tokenizer_json, tokenizer_config, BpeEncoder(vocab, merges, special_ids), eot_id
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -299,16 +328,22 @@ def init_weights(model, cfg, seed):
 
 
 class PastWrapper(nn.Module):
-    """The with-past export: flat tensors in optimum's order (input_ids, attention_mask, position_ids, past...)."""
+    """The with-past export: flat tensors in optimum's order (input_ids, attention_mask, position_ids, past...).
+    half: past_key_values, present.* and logits are float16 tensors (an optimum fp16 export's interface); the
+    model between them computes in float32, so the cache and the logits are what float16 rounds."""
 
-    def __init__(self, model):
+    def __init__(self, model, half=False):
         super().__init__()
         self.model = model
+        self.half = half
 
     def forward(self, input_ids, attention_mask, position_ids, *flat_past):
+        if self.half:
+            flat_past = tuple(t.float() for t in flat_past)
         past = [(flat_past[2 * i], flat_past[2 * i + 1]) for i in range(len(flat_past) // 2)]
         logits, presents = self.model(input_ids, attention_mask, position_ids, past)
-        return (logits,) + tuple(t for kv in presents for t in kv)
+        out = (logits,) + tuple(t for kv in presents for t in kv)
+        return tuple(t.half() for t in out) if self.half else out
 
 
 class NoPastWrapper(nn.Module):
@@ -320,9 +355,10 @@ class NoPastWrapper(nn.Module):
         return self.model(input_ids, attention_mask, position_ids)[0]
 
 
-def export_onnx(model, cfg, path, with_past, opset):
-    n_layer, n_head = cfg["n_layer"], cfg["n_head"]
-    head_dim = cfg["n_embd"] // n_head
+def export_onnx(model, cfg, path, with_past, opset, kv_heads=None, head_dim=None, half=False):
+    n_layer = cfg["n_layer"]
+    kv_heads = kv_heads or cfg["n_head"]
+    head_dim = head_dim or cfg["n_embd"] // cfg["n_head"]
     batch, seq, past_len = 2, 3, 2  # traced with a non-zero past so that no length is folded into a constant
     input_ids = torch.zeros(batch, seq, dtype=torch.int64)
     position_ids = torch.arange(past_len, past_len + seq).repeat(batch, 1)
@@ -336,12 +372,12 @@ def export_onnx(model, cfg, path, with_past, opset):
         past = []
         for i in range(n_layer):
             for kind in ("key", "value"):
-                past.append(torch.zeros(batch, n_head, past_len, head_dim))
+                past.append(torch.zeros(batch, kv_heads, past_len, head_dim, dtype=torch.float16 if half else torch.float32))
                 names.append(f"past_key_values.{i}.{kind}")
                 axes[names[-1]] = {0: "batch_size", 2: "past_sequence_length"}
                 outputs.append(f"present.{i}.{kind}")
                 axes[outputs[-1]] = {0: "batch_size", 2: "past_sequence_length + sequence_length"}
-        module, args = PastWrapper(model), (input_ids, torch.ones(batch, past_len + seq, dtype=torch.int64), position_ids, *past)
+        module, args = PastWrapper(model, half), (input_ids, torch.ones(batch, past_len + seq, dtype=torch.int64), position_ids, *past)
     else:
         position_ids = torch.arange(seq).repeat(batch, 1)
         axes["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
@@ -437,10 +473,191 @@ def write_model(out, cfg, model, tok_json, tok_config, encoder, with_past, opset
     print(f"{out}: {params:,} parameters, {len(encoder.vocab) + 1} tokens, {size / 1024:.0f} KiB, past={'yes' if with_past else 'no'}")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Llama / Mistral / Gemma-2 fixtures (tiny_decoders.py): the same tokenizer builder with the family's BOS token, HF
+# config.json fields, and a reference from a token-by-token torch run through the cache.
+
+LLAMA31_ROPE = {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192, "rope_type": "llama3"}
+DECODERS = {
+    # Llama-3.1's rope (theta 500000, llama3 scaling: with 4 frequencies one is scaled, one smoothed, two kept), GQA 4:2.
+    "llama": dict(model_type="llama", architectures=["LlamaForCausalLM"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2, rms_norm_eps=1e-5, rope_theta=500000.0, rope_scaling=LLAMA31_ROPE,
+                  max_position_embeddings=131072, tie_word_embeddings=False, hidden_act="silu",
+                  specials=("<|end_of_text|>", "<|begin_of_text|>"), bos="<|begin_of_text|>", logit_scale=1.5, merges=300),
+    # Mistral-7B-v0.1's shape of config: theta 1e6 (v0.2+), sliding_window 4096 (longer than any fixture prompt).
+    "mistral": dict(model_type="mistral", architectures=["MistralForCausalLM"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                    num_attention_heads=4, num_key_value_heads=1, rms_norm_eps=1e-5, rope_theta=1000000.0, sliding_window=4096,
+                    max_position_embeddings=32768, tie_word_embeddings=False, hidden_act="silu",
+                    specials=("</s>", "<s>"), bos="<s>", logit_scale=1.5, merges=300),
+    # Gemma-2-2B's features at toy size: head_dim 16 with hidden 32 / 4 heads, local window 24 (prompts are longer).
+    "gemma2": dict(model_type="gemma2", architectures=["Gemma2ForCausalLM"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                   num_attention_heads=4, num_key_value_heads=2, head_dim=16, query_pre_attn_scalar=16, rms_norm_eps=1e-6,
+                   rope_theta=10000.0, attn_logit_softcapping=50.0, final_logit_softcapping=30.0, sliding_window=24,
+                   max_position_embeddings=8192, tie_word_embeddings=True, hidden_activation="gelu_pytorch_tanh",
+                   specials=("<eos>", "<bos>", "<pad>"), bos="<bos>", pad="<pad>", logit_scale=12.0, merges=300),
+    # bench:worker's Llama-style model, ~20.2M parameters: 5 x 2.36M (blocks) + 2 x 8192 x 512 (untied embeddings).
+    "llama-20m": dict(model_type="llama", architectures=["LlamaForCausalLM"], hidden_size=512, intermediate_size=1024, num_hidden_layers=5,
+                      num_attention_heads=8, num_key_value_heads=4, rms_norm_eps=1e-5, rope_theta=500000.0, rope_scaling=LLAMA31_ROPE,
+                      max_position_embeddings=131072, tie_word_embeddings=False, hidden_act="silu", vocab_size=8192,
+                      specials=("<|end_of_text|>", "<|begin_of_text|>"), bos="<|begin_of_text|>", logit_scale=1.5, merges=4000),
+}
+GENERATOR_ONLY = ("specials", "bos", "pad", "logit_scale", "merges")
+# A chat template of the real ones' shape (BOS, a header per turn, the assistant header last when asked), for the
+# --apply-chat-template path. Its assistant header ends in ">" rather than Llama-3's "\n\n": this toy BPE would
+# merge "\n\n" differently before a letter, and the letter method would rightly refuse it.
+TOY_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] | trim }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+
+
+def decoder_config_json(cfg, ids, with_past, half):
+    config = {k: v for k, v in cfg.items() if k not in GENERATOR_ONLY}
+    if config.get("head_dim") == config["hidden_size"] // config["num_attention_heads"] and config["model_type"] != "gemma2":
+        del config["head_dim"]  # Llama / Mistral configs omit it when it is hidden / heads
+    config.update(bos_token_id=ids[cfg["bos"]], eos_token_id=ids[cfg["specials"][0]], use_cache=with_past,
+                  torch_dtype="float16" if half else "float32")
+    if "pad" in cfg:
+        config["pad_token_id"] = ids[cfg["pad"]]
+    return config
+
+
+def step_by_step(model, cfg, ids, half):
+    """Logits of every prefix of `ids`, one token per forward through the KV cache; with half the cache and the
+    logits are rounded to float16 between steps, as the float16 export hands them over."""
+    d, kv = cfg["head_dim"], cfg["num_key_value_heads"]
+    past = [(torch.zeros(1, kv, 0, d), torch.zeros(1, kv, 0, d)) for _ in range(cfg["num_hidden_layers"])]
+    rows = []
+    with torch.no_grad():
+        for n, t in enumerate(ids):
+            logits, past = model(torch.tensor([[t]]), torch.ones(1, n + 1, dtype=torch.int64), torch.tensor([[n]]), past)
+            if half:
+                logits = logits.half().float()
+                past = [(k.half().float(), v.half().float()) for k, v in past]
+            rows.append(logits[0, 0])
+    return torch.stack(rows)
+
+
+def check_decoder(model, cfg, encoder):
+    """The cache path equals the full recomputation, and the sliding window really changes something when a
+    fixture's prompts are longer than it (Gemma-2's local layers), so a worker ignoring it could not pass."""
+    ids = encoder.encode(" ".join(["What is the capital of France? Paris, London, Berlin or Rome."] * 3), bos=encoder.special[cfg["bos"]])[:60]
+    with torch.no_grad():
+        t = torch.tensor([ids])
+        full, _ = model(t, torch.ones_like(t), torch.arange(len(ids))[None, :], None)
+    err = (step_by_step(model, cfg, ids, False) - full[0]).abs().max().item()
+    assert err < 1e-4, f"KV cache path differs from full recomputation by {err}"
+    if model.window is not None and model.window < len(ids):
+        saved = model.window
+        model.window = None
+        with torch.no_grad():
+            no_window, _ = model(t, torch.ones_like(t), torch.arange(len(ids))[None, :], None)
+        model.window = saved
+        assert (no_window - full).abs().max().item() > 1e-2, "the sliding window has no effect on a 60-token prompt"
+
+
+def decoder_reference(model, cfg, encoder, half):
+    bos = encoder.special[cfg["bos"]]
+    texts = [
+        "What is the capital of France?\nA. Paris\nB. London\nC. Berlin\nD. Rome\nAnswer: A\n\nWhat is 2 + 2?\nA. 3\nB. 4\nAnswer: B",
+        "የፈረንሳይ ዋና ከተማ ማን ናት?",
+        "Сколько будет 7 + 5?",
+    ]
+    # With a foreign tokenizer these ids are not its tokenisation (see ForeignTokenizer): not written as such.
+    tokenization = [{"text": s, "ids": encoder.encode(s, bos=bos)} for s in texts]
+    # The first sequence is longer than Gemma-2's local window, so the window shows in the reference too.
+    sequences = [tokenization[0]["ids"][:40], tokenization[1]["ids"][:17]]
+    logits = [[[round(float(v), 6) for v in row[:16]] for row in step_by_step(model, cfg, ids, half)] for ids in sequences]
+    foreign = isinstance(encoder, ForeignTokenizer)
+    return {"tokenization": [] if foreign else tokenization, "sequences": sequences, "logits_first16": logits, "stepwise": True, "half": half}
+
+
+def write_decoder(out, cfg, model, tok_json, tok_config, encoder, with_past, half, opset):
+    os.makedirs(out, exist_ok=True)
+    config = decoder_config_json(cfg, encoder.special, with_past, half)
+    for name, data in (("config.json", config), ("tokenizer.json", tok_json), ("tokenizer_config.json", tok_config)):
+        with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1 if name != "tokenizer.json" else None)
+            f.write("\n")
+    export_cfg = {"n_layer": cfg["num_hidden_layers"]}
+    export_onnx(model, export_cfg, os.path.join(out, "onnx", "model.onnx"), with_past, opset, cfg["num_key_value_heads"], cfg["head_dim"], half)
+    with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
+        json.dump(decoder_reference(model, cfg, encoder, half), f, ensure_ascii=False)
+        f.write("\n")
+    size = sum(os.path.getsize(os.path.join(d, x)) for d, _, xs in os.walk(out) for x in xs)
+    params = sum(p.numel() for p in model.parameters())
+    print(f"{out}: {cfg['model_type']}, {params:,} parameters, {size / 1024:.0f} KiB, past={'float16' if half else 'float32' if with_past else 'no'}")
+
+
+class ForeignTokenizer:
+    """A real tokenizer.json (--tokenizer-from) that Python cannot run here (no python3-tokenizers): its special ids
+    are known, and `encode` gives seeded pseudo-random ids after the BOS — the torch reference checks the model's
+    arithmetic over the real vocabulary size; the tokenisation itself is checked in TypeScript against the package."""
+
+    def __init__(self, tok_json, tok_config):
+        self.vocab = dict(tok_json["model"]["vocab"])
+        for t in tok_json.get("added_tokens", []):
+            self.vocab[t["content"]] = t["id"]
+        self.special = {t["content"]: t["id"] for t in tok_json.get("added_tokens", []) if t.get("special")}
+        self.size = max(self.vocab.values()) + 1
+
+    def encode(self, text, bos=None):
+        g = torch.Generator().manual_seed(sum(map(ord, text)) + len(text))
+        ids = torch.randint(0, self.size, (max(8, len(text) // 3),), generator=g).tolist()
+        return ([] if bos is None else [bos]) + ids
+
+
+def read_foreign_tokenizer(cfg, folder):
+    with open(os.path.join(folder, "tokenizer.json"), encoding="utf-8") as f:
+        tok_json = json.load(f)
+    with open(os.path.join(folder, "tokenizer_config.json"), encoding="utf-8") as f:
+        tok_config = json.load(f)
+    encoder = ForeignTokenizer(tok_json, tok_config)
+    name = lambda v: v["content"] if isinstance(v, dict) else v
+    cfg["bos"] = name(tok_config["bos_token"])
+    cfg["specials"] = (name(tok_config["eos_token"]),)
+    if tok_config.get("pad_token"):
+        cfg["pad"] = name(tok_config["pad_token"])
+    elif "pad" in cfg:
+        del cfg["pad"]
+    cfg["vocab_size"] = encoder.size
+    return tok_json, tok_config, encoder
+
+
+def build_decoder(arch, seed, tokenizer_from=None):
+    cfg = dict(DECODERS[arch])
+    cfg.setdefault("head_dim", cfg["hidden_size"] // cfg["num_attention_heads"])
+    if tokenizer_from:
+        tok_json, tok_config, encoder = read_foreign_tokenizer(cfg, tokenizer_from)
+    else:
+        tok_json, tok_config, encoder, _ = build_tokenizer(cfg["merges"], cfg["specials"], cfg["bos"])
+        if "pad" in cfg:
+            tok_config["pad_token"] = cfg["pad"]
+        tok_config["model_max_length"] = cfg["max_position_embeddings"]
+        tok_config["chat_template"] = TOY_CHAT_TEMPLATE
+    cfg["vocab_size"] = encoder.size if tokenizer_from else max(cfg.get("vocab_size", 0), len(encoder.vocab) + len(encoder.special))
+    model = TinyDecoder(cfg).eval()
+    init_decoder_weights(model, seed, cfg["logit_scale"])
+    check_decoder(model, cfg, encoder)
+    return cfg, model, tok_json, tok_config, encoder
+
+
+def write_decoder_fixtures(base, seed, opset):
+    """Per family: with a float32 cache, with float16 past/present/logits, and without a cache (llama, gemma2);
+    Mistral differs from Llama only in config (theta, window, GQA 4:1), so one cached export of it is enough."""
+    for arch, variants in (("llama", ("", "-fp16", "-nocache")), ("mistral", ("",)), ("gemma2", ("", "-fp16", "-nocache"))):
+        cfg, model, tok_json, tok_config, encoder = build_decoder(arch, seed)
+        for v in variants:
+            write_decoder(os.path.join(base, f"tiny-{arch}{v}"), cfg, model, tok_json, tok_config, encoder, v != "-nocache", v == "-fp16", opset)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="model folder to write (default: both fixtures in tests/fixtures/models/)")
-    ap.add_argument("--preset", choices=sorted(PRESETS), default="tiny")
+    ap.add_argument("--preset", choices=sorted(PRESETS), default="tiny", help="GPT-2 sizes (with --arch gpt2)")
+    ap.add_argument("--arch", choices=["gpt2", *sorted(DECODERS)], default="gpt2", help="with --out: the family (llama-20m: bench:worker's model)")
+    ap.add_argument("--tokenizer-from", help="with --out and --arch llama/gemma2: use this folder's real tokenizer.json and tokenizer_config.json (vocabulary size from it)")
+    ap.add_argument("--fp16", action="store_true", help="float16 past_key_values, present.* and logits (with --out, not gpt2)")
     ap.add_argument("--n-layer", type=int)
     ap.add_argument("--n-head", type=int)
     ap.add_argument("--n-embd", type=int)
@@ -455,6 +672,10 @@ def main():
     torch.manual_seed(args.seed)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
+    if args.out and args.arch != "gpt2":
+        cfg, model, tok_json, tok_config, encoder = build_decoder(args.arch, args.seed, args.tokenizer_from)
+        write_decoder(args.out, cfg, model, tok_json, tok_config, encoder, not args.no_past, args.fp16, args.opset)
+        return
     cfg = dict(PRESETS[args.preset])
     for key in ("n_layer", "n_head", "n_embd", "n_positions", "vocab_size", "merges"):
         if getattr(args, key) is not None:
@@ -477,6 +698,7 @@ def main():
         # Same weights and tokenizer in both, so either one checks the other.
         write_model(os.path.join(base, "tiny-gpt2"), cfg, model, tok_json, tok_config, encoder, True, args.opset)
         write_model(os.path.join(base, "tiny-gpt2-nocache"), cfg, model, tok_json, tok_config, encoder, False, args.opset)
+        write_decoder_fixtures(base, args.seed, args.opset)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,13 @@ import type { RunListItem, SplitItem } from "@/lib/db/queries/runs";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
 
+/** " · chat template (multi-turn, 1a2b3c4d5e6f)" for a run scored through the model's chat template (Run.config.chat). */
+function chatLabel(config: Record<string, unknown> | null): string {
+  const chat = config?.chat as { mode?: string; templateHash?: string } | undefined;
+  if (!chat?.mode) return "";
+  return ` · chat template (${chat.mode === "multiturn" ? "multi-turn" : "single turn"}, ${String(chat.templateHash ?? "").slice(0, 12)})`;
+}
+
 export const TOKEN_KEY = "atlas-api-token";
 const POLL_MS = 2000;
 
@@ -296,6 +303,7 @@ function RunRow({
             {r.family}
             {r.sft ? ` · ${r.sft} β=${r.beta}` : " · base"} · {r.scoringMethod}
             {r.shots ? ` · ${r.shots}-shot` : ""}
+            {chatLabel(r.config)}
             {r.topLabelOnly ? " · top-label only" : ""}
           </div>
         </td>

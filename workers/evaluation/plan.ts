@@ -22,6 +22,7 @@ import { notifyJobsQueued } from "../queue/wake";
 import { evaluateSplit } from "../jobs/registry";
 import { promptId, type EvaluationRequest } from "./request";
 import { upsertQuestions } from "./questions";
+import { chatForRequest } from "./chat";
 
 export interface PlannedEvaluation {
   runId: number;
@@ -84,6 +85,7 @@ export async function planEvaluation(
         { field: "benchmark" },
       );
     }
+    const chat = chatForRequest(req, model.rows[0].onnxPath);
     await ensureLanguages(client, byLang.keys());
     await upsertQuestions(client, benchmark.id, [...byLang.values()].flat());
 
@@ -99,6 +101,9 @@ export async function planEvaluation(
           limit: req.limit ?? null,
           languages: [...byLang.keys()].sort(),
           data: fileDigest(dataset.files.map((f) => f.path)),
+          // Only when asked, so the keys of plain-prompt runs stay what they were.
+          ...(chat ? { chat } : {}),
+          ...(req.maxLength ? { maxLength: req.maxLength } : {}),
         }),
       )
       .digest("hex");
@@ -126,6 +131,8 @@ export async function planEvaluation(
             batchSize: req.batchSize,
             limit: req.limit ?? null,
             onnxPath: model.rows[0].onnxPath,
+            ...(chat ? { chat } : {}),
+            ...(req.maxLength ? { maxLength: req.maxLength } : {}),
           }),
           total,
           JSON.stringify(

@@ -14,11 +14,28 @@ export const evaluationRequestSchema = z.object({
   batchSize: z.number().int().min(1).max(256).default(8),
   /** Score only the first N test questions of each split (demo, smoke tests). */
   limit: z.number().int().positive().optional(),
+  /** Context limit in tokens (default: the model's): longer prompts lose their oldest tokens, BOS kept. */
+  maxLength: z.number().int().min(2).optional(),
+  /** Render prompts through the model folder's chat_template (lm-evaluation-harness --apply_chat_template). */
+  applyChatTemplate: z.boolean().default(false),
+  /** With a chat template: each few-shot example as its own user/assistant turns (else all in one user turn). */
+  fewshotAsMultiturn: z.boolean().default(false),
+}).refine((r) => r.applyChatTemplate || !r.fewshotAsMultiturn, {
+  message: "fewshotAsMultiturn needs applyChatTemplate",
+  path: ["fewshotAsMultiturn"],
 });
 
 export type EvaluationRequest = z.infer<typeof evaluationRequestSchema>;
 
-/** The prompt template id stored on the run (workers/scoring/prompt.ts defines the texts). */
-export function promptId(req: Pick<EvaluationRequest, "method" | "normalization">): string {
-  return req.method === "letter" ? "mmlu-letter" : `continuation-${req.normalization}`;
+/** Few-shot layout of a chat-template run (workers/scoring/format.ts), or null for the plain prompt. */
+export function chatMode(req: Partial<Pick<EvaluationRequest, "applyChatTemplate" | "fewshotAsMultiturn">>): "multiturn" | "single-turn" | null {
+  if (!req.applyChatTemplate) return null;
+  return req.fewshotAsMultiturn ? "multiturn" : "single-turn";
+}
+
+/** The prompt template id stored on the run (workers/scoring/prompt.ts and format.ts define the texts). */
+export function promptId(req: Pick<EvaluationRequest, "method" | "normalization"> & Partial<Pick<EvaluationRequest, "applyChatTemplate" | "fewshotAsMultiturn">>): string {
+  const base = req.method === "letter" ? "mmlu-letter" : `continuation-${req.normalization}`;
+  const mode = chatMode(req);
+  return mode ? `${base}+chat-${mode}` : base;
 }

@@ -12,6 +12,7 @@ import { ingestPredictions, type PredictionRow } from "../../lib/import/ingest-p
 import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
 import type { JobContext } from "./define";
 import { modelFor } from "../evaluation/model-cache";
+import { formatForRun, type RunChat } from "../evaluation/chat";
 import { questionKey } from "../evaluation/questions";
 import { mapInOrder } from "./map-in-order";
 
@@ -24,7 +25,7 @@ interface RunRow {
   scoringMethod: "letter" | "continuation";
   shots: number;
   benchmarkId: number;
-  config: { data: string; normalization: "per-token" | "sum"; limit: number | null; onnxPath: string };
+  config: { data: string; normalization: "per-token" | "sum"; limit: number | null; onnxPath: string; chat?: RunChat; maxLength?: number };
   split_status: string | null;
 }
 
@@ -42,6 +43,19 @@ const FLUSH_MS = Number(process.env.ATLAS_WORKER_FLUSH_MS ?? 2000);
 
 /** Exposed for the benchmark: where the wall time of the last split went. */
 export let lastTimings: SplitTimings | null = null;
+
+/** Characters of a question and its options: a cheap stand-in for its prompt length when ordering the work. */
+const textLength = (q: DatasetQuestion) => q.question.length + q.options.reduce((n, o) => n + o.length, 0);
+
+/** Run.config.truncatedPrompts[language] += n, in the transaction that writes those predictions (so a retry recounts nothing). */
+async function addTruncatedPrompts(client: pg.PoolClient, runId: number, language: string, n: number): Promise<void> {
+  await client.query(
+    `UPDATE "Run" SET "config" = "config" || jsonb_build_object('truncatedPrompts',
+       coalesce("config"->'truncatedPrompts', '{}'::jsonb) || jsonb_build_object($2::text, coalesce(("config"->'truncatedPrompts'->>$2)::int, 0) + $3))
+     WHERE "id" = $1`,
+    [runId, language, n],
+  );
+}
 
 async function loadRun(pool: pg.Pool, runId: number, language: string): Promise<RunRow | null> {
   const r = await pool.query<RunRow>(
@@ -105,6 +119,8 @@ export default async function evaluateSplitJob(
       if (row.predicted) done++;
       else todo.push({ q, id: row.id });
     }
+    // Longest questions first: a batch then holds similar lengths, which scoreLetter's length buckets keep padding-bound.
+    todo.sort((a, b) => textLength(b.q) - textLength(a.q));
     const total = selected.length;
     await pool.query(
       `UPDATE "RunSplit" SET "done" = $3, "total" = $4 WHERE "runId" = $1 AND "languageCode" = $2`,
@@ -114,6 +130,7 @@ export default async function evaluateSplitJob(
       ctx.log(`run ${runId} ${language}: resuming after ${done} stored predictions`);
 
     const model = await modelFor(run.config.onnxPath, ctx.log);
+    const format = formatForRun(model, run.config.chat);
     const timings: SplitTimings = { scoringMs: 0, writeMs: 0, otherMs: 0, questions: 0, tokens: 0 };
     const started = performance.now();
     let doneHere = 0;
@@ -121,10 +138,13 @@ export default async function evaluateSplitJob(
     // in one transaction with its progress: a small model batch must not pay a transaction per batch, and a
     // crash loses at most one group, which the retry scores again.
     let pending: PredictionRow[] = [];
+    let pendingTruncated = 0; // prompts of `pending` cut to fit --max-length (counted into Run.config.truncatedPrompts)
     let lastFlush = performance.now();
     const flush = async (): Promise<boolean> => {
       const rows = pending;
+      const truncated = pendingTruncated;
       pending = [];
+      pendingTruncated = 0;
       const elapsed = (performance.now() - started) / 1000;
       const rate = doneHere / Math.max(elapsed, 1e-9);
       const scored = done; // read now: scoring goes on while this group is written
@@ -144,6 +164,7 @@ export default async function evaluateSplitJob(
           runId,
           inserted,
         ]);
+        if (truncated > 0) await addTruncatedPrompts(client, runId, language, truncated);
         return false;
       });
       ctx.progress({ label: `run ${runId} ${language}`, done: scored, total, perSecond: rate });
@@ -185,9 +206,9 @@ export default async function evaluateSplitJob(
     const overlap = model.session.overlaps === true;
     const score = (items: ScoringItem[]): Promise<OptionScores[]> =>
       run.scoringMethod === "letter"
-        ? scoreLetter(model, items, { batchSize })
+        ? scoreLetter(model, items, { batchSize, format, maxLength: run.config.maxLength })
         : mapInOrder(items, overlap ? CONTINUATION_IN_FLIGHT : 1, (item) =>
-            scoreContinuation(model, item, { normalization: run.config.normalization }),
+            scoreContinuation(model, item, { normalization: run.config.normalization, format, maxLength: run.config.maxLength }),
           );
     // (The no-op catch only keeps a batch scored ahead from counting as unhandled; it is awaited below.)
     const start = (from: number) => {
@@ -210,6 +231,7 @@ export default async function evaluateSplitJob(
         (s, x) => s + x.promptTokens + x.tokenCounts.reduce((a, b) => a + b, 0),
         0,
       );
+      pendingTruncated += scores.filter((s) => s.truncatedTokens > 0).length;
       scores.forEach((s, k) =>
         pending.push({
           questionId: batch[k].id,

@@ -7,6 +7,7 @@
 import * as ort from "onnxruntime-node";
 import type { SessionIo } from "./io";
 import type { SessionLike } from "./session";
+import { float16ToFloat32 } from "./float16";
 import { emptyKvCache, kvCacheFromOutputs, type KvCache } from "./kv-cache";
 
 export interface ForwardBatch {
@@ -75,9 +76,13 @@ export function makeForward(session: SessionLike, io: SessionIo): ForwardFn {
     const out = await session.run(feeds, fetches, { transferInputs: true });
     if (cacheOnly) return { cache: kvCacheFromOutputs(io, out) };
     const logits = out[io.logitsName];
-    if (!(logits.data instanceof Float32Array)) throw new Error(`logits of type ${logits.type} are not supported (export the model in float32)`);
+    let data: Float32Array;
+    if (logits.data instanceof Float32Array) data = logits.data;
+    // A float16 export's logits, widened once here: everything downstream reads float32.
+    else if (logits.type === "float16" && logits.data instanceof Uint16Array) data = float16ToFloat32(logits.data);
+    else throw new Error(`logits of type ${logits.type} are not supported (export the model in float32 or float16)`);
     return {
-      logits: logits.data,
+      logits: data,
       vocab: logits.dims[2],
       ...(keepCache ? { cache: kvCacheFromOutputs(io, out) } : {}),
     };

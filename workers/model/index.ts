@@ -15,3 +15,4 @@ export {
   type ProviderRuntime,
 } from "./provider";
 export type { Tokenizer } from "./tokenizer";
+export { chatTemplateFromConfig, type ChatMessage, type ChatTemplate } from "./chat-template";

@@ -12,7 +12,8 @@ import { makeForward, type ForwardFn } from "./forward";
 import { describeSessionIo, type SessionIo } from "./io";
 import { resolveModelFile, resolveModelFolder, modelsDirFromEnv } from "./paths";
 import { createSessionWithProvider, type ExecutionProviderName, type ProviderOptions, type ProviderRuntime } from "./provider";
-import { loadTokenizer, readJson, type Tokenizer } from "./tokenizer";
+import { chatTemplateFromConfig, type ChatTemplate } from "./chat-template";
+import { loadTokenizerAndConfig, readJson, type Tokenizer } from "./tokenizer";
 import type { SessionLike } from "./session";
 
 export interface LoadModelOptions extends ProviderOptions {
@@ -27,6 +28,8 @@ export interface LoadedModel {
   folder: string;
   config: ModelConfig;
   tokenizer: Tokenizer;
+  /** tokenizer_config.json's chat_template, or null when it has none (base models usually). */
+  chatTemplate: ChatTemplate | null;
   session: SessionLike;
   io: SessionIo;
   /** The export takes past_key_values (a KV cache can be reused across passes). */
@@ -52,7 +55,9 @@ export async function loadModel(folder: string, opts: LoadModelOptions = {}): Pr
   const config = parseModelConfig(readJson(configPath), configPath);
   const tokenizerPath = file("tokenizer.json");
   if (!tokenizerPath) throw badInput("model folder has no tokenizer.json", { file: real });
-  const tokenizer = loadTokenizer(tokenizerPath, file("tokenizer_config.json"));
+  const tokenizerConfigPath = file("tokenizer_config.json");
+  const { tokenizer, config: tokenizerConfig } = loadTokenizerAndConfig(tokenizerPath, tokenizerConfigPath);
+  const chatTemplate = chatTemplateFromConfig(tokenizerConfig, tokenizerConfigPath ?? tokenizerPath);
   const onnxPath = MODEL_FILES.map(file).find((p): p is string => p !== null);
   if (!onnxPath) throw badInput(`model folder has no ${MODEL_FILES.join(" or ")}`, { file: real });
 
@@ -69,6 +74,7 @@ export async function loadModel(folder: string, opts: LoadModelOptions = {}): Pr
     folder: real,
     config,
     tokenizer,
+    chatTemplate,
     session,
     io,
     hasPast: io.layers.length > 0,

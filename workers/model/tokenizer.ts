@@ -21,10 +21,15 @@ function readJson(file: string): object {
 
 /** tokenizer_config.json is optional (some exports omit it); tokenizer.json is not. */
 export function loadTokenizer(tokenizerJson: string, tokenizerConfigJson: string | null): Tokenizer {
+  return loadTokenizerAndConfig(tokenizerJson, tokenizerConfigJson).tokenizer;
+}
+
+/** The tokenizer and the parsed tokenizer_config.json ({} when absent), which also holds the chat template. */
+export function loadTokenizerAndConfig(tokenizerJson: string, tokenizerConfigJson: string | null): { tokenizer: Tokenizer; config: Record<string, unknown> } {
   const json = readJson(tokenizerJson);
-  const config = tokenizerConfigJson ? readJson(tokenizerConfigJson) : {};
+  const config = (tokenizerConfigJson ? readJson(tokenizerConfigJson) : {}) as Record<string, unknown>;
   try {
-    return new Tokenizer(json, config);
+    return { tokenizer: new Tokenizer(json, config), config };
   } catch (e) {
     throw badInput(`unsupported tokenizer: ${(e as Error).message}`, { file: tokenizerJson });
   }

@@ -12,9 +12,10 @@
 import { logProbsAt, type LogProbRequest } from "./log-probs";
 import { packBatch } from "./batch";
 import { expandKvCache, KvBufferPool } from "../model";
-import { continuationPrompt, continuationText } from "./prompt";
+import { PLAIN_FORMAT, type PromptFormat } from "./format";
+import { continuationText } from "./prompt";
 import { contextLimit, optionScores } from "./result";
-import { encode, encodeContinuation } from "./tokens";
+import { encode, encodeContinuation, specialPrefixLength, truncateLeft } from "./tokens";
 import type { Normalization, OptionScores, ScoringItem, ScoringModel } from "./types";
 
 export type ContinuationStrategy = "auto" | "kv-cache" | "full";
@@ -27,6 +28,8 @@ export interface ContinuationOptions {
   strategy?: ContinuationStrategy;
   /** Context limit in tokens (default: the model's); the prompt loses its oldest tokens to fit. */
   maxLength?: number;
+  /** Plain MMLU prompt (default) or through the model's chat template (format.ts). */
+  format?: PromptFormat;
 }
 
 interface Encoded {
@@ -35,17 +38,18 @@ interface Encoded {
   truncated: number;
 }
 
-function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean, limit: number): Encoded {
-  const text = continuationPrompt(item.question, item.shots ?? [], listOptions);
-  let context = encode(model.tokenizer, text);
-  const options = item.question.options.map((o) => encodeContinuation(model.tokenizer, text, context, continuationText(o)));
+function encodeItem(model: ScoringModel, item: ScoringItem, listOptions: boolean, limit: number, format: PromptFormat): Encoded {
+  const text = format.continuationPrompt(item.question, item.shots ?? [], listOptions);
+  const context = encode(model.tokenizer, text, format.addSpecialTokens);
+  // continuationText checks the option and gives " option"; after a chat header the space is the format's delimiter.
+  const answer = (o: string) => format.answerDelimiter + continuationText(o).slice(1);
+  const options = item.question.options.map((o) => encodeContinuation(model.tokenizer, text, context, answer(o), format.addSpecialTokens));
   // Fed: context + all but the last option token, so context + longest option - 1 must fit.
   const longest = Math.max(...options.map((o) => o.length));
   const keep = limit - (longest - 1);
   if (keep < 1) throw new Error(`an option of ${longest} tokens does not fit the model's ${limit}-token context`);
-  const truncated = Math.max(0, context.length - keep);
-  if (truncated) context = context.slice(truncated);
-  return { context, options, truncated };
+  const cut = truncateLeft(context, keep, specialPrefixLength(model.tokenizer, context));
+  return { context: cut.ids, options, truncated: cut.truncated };
 }
 
 const kvPools = new WeakMap<ScoringModel, KvBufferPool>();
@@ -99,7 +103,7 @@ export async function scoreContinuation(model: ScoringModel, item: ScoringItem, 
   const normalization = opts.normalization ?? "per-token";
   const strategy = opts.strategy ?? "auto";
   if (strategy === "kv-cache" && !model.hasPast) throw new Error("the kv-cache strategy needs an export with past_key_values inputs");
-  const enc = encodeItem(model, item, opts.listOptions ?? false, contextLimit(opts.maxLength, model.maxLength));
+  const enc = encodeItem(model, item, opts.listOptions ?? false, contextLimit(opts.maxLength, model.maxLength), opts.format ?? PLAIN_FORMAT);
   const useCache = strategy === "kv-cache" || (strategy === "auto" && model.hasPast);
   const sums = useCache ? await sumsWithCache(model, enc) : await sumsFull(model, enc);
   const counts = enc.options.map((o) => o.length);

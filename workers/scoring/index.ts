@@ -6,3 +6,4 @@ export { letterTokenIds, encodeContinuation } from "./tokens";
 export { packBatch, type Padding, type PackedBatch } from "./batch";
 export { logProbsAt } from "./log-probs";
 export type { Normalization, OptionScores, ScoringItem, ScoringMethod, ScoringModel, ScoringQuestion } from "./types";
+export { PLAIN_FORMAT, chatFormat, type FewshotMode, type PromptFormat } from "./format";

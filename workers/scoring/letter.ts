@@ -5,9 +5,9 @@
  */
 import { logProbsAt } from "./log-probs";
 import { packBatch, type Padding } from "./batch";
-import { letterPrompt } from "./prompt";
+import { PLAIN_FORMAT, type PromptFormat } from "./format";
 import { contextLimit, optionScores } from "./result";
-import { encode, letterTokenIds, truncateLeft } from "./tokens";
+import { encode, letterTokenIds, specialPrefixLength, truncateLeft } from "./tokens";
 import type { OptionScores, ScoringItem, ScoringModel } from "./types";
 
 export interface LetterOptions {
@@ -17,6 +17,13 @@ export interface LetterOptions {
   padding?: Padding;
   /** Context limit in tokens (default: the model's); longer prompts lose their oldest tokens. */
   maxLength?: number;
+  /** Plain MMLU prompt (default) or through the model's chat template (format.ts). */
+  format?: PromptFormat;
+  /**
+   * Length buckets: a batch takes only prompts at least (1 - maxPadding) as long as its longest, so at most this
+   * fraction of any row is padding (default 0.25). 1 turns bucketing off (batches of batchSize whatever the lengths).
+   */
+  maxPadding?: number;
 }
 
 interface Prepared {
@@ -33,18 +40,29 @@ export async function scoreLetter(model: ScoringModel, items: readonly ScoringIt
     throw new Error("left padding needs a model with a position_ids input; use right padding for this export");
   }
   const limit = contextLimit(opts.maxLength, model.maxLength);
+  const format = opts.format ?? PLAIN_FORMAT;
 
   const prepared: Prepared[] = items.map(({ question, shots }) => {
-    const letters = letterTokenIds(model.tokenizer, question.options.length);
-    const { ids, truncated } = truncateLeft(encode(model.tokenizer, letterPrompt(question, shots ?? [])), limit);
+    const letters = letterTokenIds(model.tokenizer, question.options.length, format);
+    const full = encode(model.tokenizer, format.letterPrompt(question, shots ?? []), format.addSpecialTokens);
+    const { ids, truncated } = truncateLeft(full, limit, specialPrefixLength(model.tokenizer, full));
     return { ids, truncated, letters };
   });
-  // Longest first, so each batch holds prompts of similar length; results go back to their input order.
+  // Longest first, cut into length buckets of at most batchSize: padding is bounded, and a long prompt never makes a
+  // batch of short ones pay for its width. Results go back to their input order.
+  const maxPadding = opts.maxPadding ?? 0.25;
+  if (!(maxPadding >= 0 && maxPadding <= 1)) throw new Error(`maxPadding must be within 0..1 (got ${maxPadding})`);
   const order = prepared.map((_, i) => i).sort((a, b) => prepared[b].ids.length - prepared[a].ids.length || a - b);
+  const batches: number[][] = [];
+  for (const i of order) {
+    const open = batches.at(-1);
+    const longest = open ? prepared[open[0]].ids.length : 0;
+    if (open && open.length < batchSize && prepared[i].ids.length >= longest * (1 - maxPadding)) open.push(i);
+    else batches.push([i]);
+  }
   const results = new Array<OptionScores>(items.length);
 
-  for (let from = 0; from < order.length; from += batchSize) {
-    const chunk = order.slice(from, from + batchSize);
+  for (const chunk of batches) {
     const packed = packBatch(chunk.map((i) => prepared[i].ids), padding, model.padTokenId);
     const { logits, vocab } = await model.forward(packed);
     const offsets = chunk.map((itemIndex, row) => (row * packed.seq + packed.starts[row] + prepared[itemIndex].ids.length - 1) * vocab);

@@ -1,6 +1,7 @@
 /**
  * `calib evaluate --model NAME --benchmark B --data PATH [--languages a,b] [--method letter|continuation]
- *   [--normalization per-token|sum] [--shots K] [--batch N] [--limit N] [--enqueue-only]`
+ *   [--normalization per-token|sum] [--shots K] [--batch N] [--limit N] [--max-length N] [--apply-chat-template
+ *   [--fewshot-as-multiturn]] [--enqueue-only]`
  * Plans the run (idempotent: the same request resumes its run), enqueues one job per language split,
  * and — unless --enqueue-only — works on the queue itself with a progress bar until the run is done.
  */
@@ -20,6 +21,7 @@ export async function run(argv: string[]): Promise<number> {
         model: { type: "string" }, benchmark: { type: "string" }, data: { type: "string" }, languages: { type: "string" },
         method: { type: "string" }, normalization: { type: "string" }, shots: { type: "string" }, batch: { type: "string" },
         limit: { type: "string" }, "enqueue-only": { type: "boolean" },
+        "max-length": { type: "string" }, "apply-chat-template": { type: "boolean" }, "fewshot-as-multiturn": { type: "boolean" },
       },
     }),
   );
@@ -34,10 +36,13 @@ export async function run(argv: string[]): Promise<number> {
     shots: values.shots === undefined ? undefined : Number(values.shots),
     batchSize: values.batch === undefined ? undefined : Number(values.batch),
     limit: values.limit === undefined ? undefined : Number(values.limit),
+    maxLength: values["max-length"] === undefined ? undefined : Number(values["max-length"]),
+    applyChatTemplate: values["apply-chat-template"] === true,
+    fewshotAsMultiturn: values["fewshot-as-multiturn"] === true,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const flag = { batchSize: "batch" }[String(issue.path[0])] ?? String(issue.path[0]);
+    const flag = { batchSize: "batch", maxLength: "max-length", applyChatTemplate: "apply-chat-template", fewshotAsMultiturn: "fewshot-as-multiturn" }[String(issue.path[0])] ?? String(issue.path[0]);
     throw badInput(issue.message, { field: `--${flag}` });
   }
   const url = await resolveDatabaseUrl();

@@ -6,8 +6,12 @@
  */
 import * as ort from "onnxruntime-node";
 import type { LoadedModel } from "../../model";
+import { float16ToFloat32 } from "../../model/float16";
 
 const ids64 = (ids: readonly number[]) => BigInt64Array.from(ids.map((i) => BigInt(i)));
+
+/** Logits as float32 (a float16 export's are widened; that is the only conversion here). */
+const floats = (t: ort.Tensor): Float32Array => (t.type === "float16" ? float16ToFloat32(t.data as Uint16Array) : (t.data as Float32Array));
 
 function logSoftmax(row: Float32Array): Float64Array {
   let max = -Infinity;
@@ -37,9 +41,11 @@ function cacheStepper(model: LoadedModel, startPast?: Record<string, ort.Tensor>
   let past: Record<string, ort.Tensor> = startPast ?? {};
   let length = startLength;
   if (!startPast) {
+    const dims = [1, model.io.kvHeads, 0, model.io.headDim];
+    const empty = () => (model.io.pastType === "float16" ? new ort.Tensor("float16", new Uint16Array(0), dims) : new ort.Tensor("float32", new Float32Array(0), dims));
     for (const l of layers) {
-      past[l.key] = new ort.Tensor("float32", new Float32Array(0), [1, model.io.kvHeads, 0, model.io.headDim]);
-      past[l.value] = new ort.Tensor("float32", new Float32Array(0), [1, model.io.kvHeads, 0, model.io.headDim]);
+      past[l.key] = empty();
+      past[l.value] = empty();
     }
   }
   let last: Float32Array = new Float32Array(0);
@@ -53,7 +59,7 @@ function cacheStepper(model: LoadedModel, startPast?: Record<string, ort.Tensor>
           ...past,
         };
         const out = await model.session.run(feeds);
-        last = (out.logits as ort.Tensor).data as Float32Array;
+        last = floats(out.logits as ort.Tensor);
         past = {};
         for (const l of layers) {
           past[l.key] = out[l.presentKey] as ort.Tensor;
@@ -81,7 +87,7 @@ function prefixStepper(model: LoadedModel, start: readonly number[] = []): Stepp
       });
       const logits = out.logits as ort.Tensor;
       const vocab = logits.dims[2];
-      return (logits.data as Float32Array).slice((n - 1) * vocab, n * vocab);
+      return floats(logits).slice((n - 1) * vocab, n * vocab);
     },
   };
 }
