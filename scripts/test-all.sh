@@ -18,6 +18,17 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
     exit 1
   fi
 fi
+# The real-vocabulary model tests (and bench:worker's llama-20m) generate their ONNX models with Debian's
+# python3-torch / python3-onnx / python3-regex: installed the same way when absent.
+if ! /usr/bin/python3 -c "import torch, onnx, regex" 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's python3-torch, python3-onnx and python3-regex for the model generator…" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-onnx python3-regex >/dev/null
+  else
+    echo "note: real-vocabulary model tests will be skipped (apt-get install -y python3-torch python3-onnx python3-regex)" >&2
+  fi
+fi
 npm run --silent typecheck
 npm run --silent lint
 rm -rf test-results/vitest-*.json
