@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   jobs: () => import("./commands/jobs"),
   migrate: () => import("./commands/migrate"),
   seed: () => import("./commands/seed"),
+  "db-roles": () => import("./commands/db-roles"),
 };
 
 async function main(argv: string[]): Promise<number> {
