@@ -80,7 +80,7 @@ export function RunsTable({ runs: initial }: { runs: RunListItem[] }) {
     activeIds.current = new Set(initial.filter((r) => active(r.status)).map((r) => r.id));
     const tick = async () => {
       try {
-        const res = await fetch("/api/runs?active=1", { cache: "no-store" });
+        const res = await fetch("/api/runs?active=1&limit=200", { cache: "no-store" });
         if (!res.ok || stop) return;
         const body = (await res.json()) as { runs: RunListItem[] };
         const now = new Set(body.runs.map((r) => r.id));
