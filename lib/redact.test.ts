@@ -33,6 +33,6 @@ describe("errorSummary", () => {
   it("is bounded in length on hostile messages (the input is cut before the regex sees it)", () => {
     expect(errorSummary("x".repeat(100_000))!.length).toBe(ERROR_SUMMARY_CHARS);
     expect(errorSummary("/a".repeat(50_000) + " tail")).toBe("a");
-    expect(errorSummary("/" + "a/".repeat(50_000))).toBe("");
+    expect(errorSummary("/" + "a/".repeat(50_000))).not.toContain("/");
   });
 });
