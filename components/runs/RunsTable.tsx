@@ -309,7 +309,8 @@ function RunRow({
         <td>
           <Progress done={r.progressDone} total={r.progressTotal} testid="run-progress" />
           {active(r.status) && (
-            <div className="muted" data-testid="run-rate">
+            // "elapsed" reads the clock: the server's render and the browser's hydration differ by their delay.
+            <div className="muted" data-testid="run-rate" suppressHydrationWarning>
               {rate ? `${rate.toFixed(1)} q/s · ` : ""}ETA {fmtDuration(eta)} · elapsed {fmtDuration(elapsed)}
             </div>
           )}
