@@ -4,7 +4,8 @@
  * The embedded cluster has random passwords in 0600 files, scram-only logins, and rotates the legacy
  * atlas/atlas password of an older cluster on its next start.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -177,6 +178,38 @@ describe("the web role", () => {
     expect(await asWeb((c) => sqlState(c.query(`DELETE FROM pgboss.job`)))).toBe("42501");
     expect(await asWeb((c) => sqlState(c.query(`UPDATE pgboss.job SET data = '{}'`)))).toBe("42501");
     expect(await asWeb((c) => sqlState(c.query(`INSERT INTO pgboss.queue (name) VALUES ('x')`)))).toBe("42501");
+  }, 60_000);
+});
+
+describe("calib db-roles (external PostgreSQL)", () => {
+  afterAll(async () => {
+    // The command rotated the cluster-wide role's password: give it back the one the other tests use.
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    await ensureWebRole(c, decodeURIComponent(new URL(webUrl).password));
+    await c.end();
+  });
+
+  it("creates the role with a random password, grants it, and prints ATLAS_WEB_DATABASE_URL", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", "db-roles"],
+      { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
+    );
+    const m = /^ATLAS_WEB_DATABASE_URL=(\S+)$/m.exec(stdout);
+    expect(m).not.toBeNull();
+    const url = new URL(m![1]);
+    expect(url.username).toBe(WEB_ROLE);
+    expect(url.password).toMatch(/^[\w-]{32}$/);
+    expect(url.pathname).toBe(`/${db.name}`);
+    const c = new pg.Client({ connectionString: m![1] });
+    await c.connect();
+    try {
+      expect(await sqlState(c.query(`SELECT count(*) FROM "Run"`))).toBe("succeeded");
+      expect(await sqlState(c.query(`DELETE FROM "Prediction"`))).toBe("42501");
+    } finally {
+      await c.end();
+    }
   }, 60_000);
 });
 
