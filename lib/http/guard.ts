@@ -2,6 +2,7 @@
  * The web server's request guard (proxy.ts): a Host allowlist against DNS rebinding, and the security
  * headers every response carries. Pure functions, unit-tested beside this file.
  */
+import securityHeaders from "./security-headers.json";
 
 /** Names every local install answers to, on any port. */
 export const DEFAULT_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -57,11 +58,8 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
   ].join("; ");
 }
 
-/** The headers besides the CSP, on every response. */
-export const SECURITY_HEADERS: Record<string, string> = {
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Referrer-Policy": "no-referrer",
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Resource-Policy": "same-origin",
-};
+/**
+ * The headers besides the CSP, on every response: set by proxy.ts, and by next.config.js for the
+ * requests the proxy does not see (uploads; see proxy.ts). One JSON file serves both.
+ */
+export const SECURITY_HEADERS: Record<string, string> = securityHeaders;
