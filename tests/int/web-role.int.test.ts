@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -284,6 +284,8 @@ describe("the embedded cluster's credentials", () => {
     expect(await loginState(urls.owner)).toBe("ok");
     expect(await loginState(urls.web)).toBe("ok");
     expect(await loginState(withPassword(urls.owner, "atlas", "atlas"))).toBe("28P01");
+    // initdb's throwaway password (it passed through a world-readable temp file) is gone.
+    expect(existsSync(path.join(dir, "secrets/bootstrap.password"))).toBe(false);
     expect(readFileSync(path.join(dir, "pg/pg_hba.conf"), "utf8")).not.toMatch(/\b(trust|password|md5)\s*$/m);
 
     // Make it what an older version left: password atlas/atlas, cleartext-password logins, no secrets file.
