@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import "./globals.css";
 
@@ -20,7 +21,10 @@ const NAV = [
   { href: "/recalibration", label: "Recalibration" },
 ];
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Reading the request makes every page render per request, so each gets the nonce of its own
+  // Content-Security-Policy (proxy.ts); a page prerendered at build time would carry none.
+  await headers();
   return (
     <html lang="en">
       <body>

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { resolveDatabaseUrl } from "../lib/db/url";
+import { resolveDatabaseUrl, webDatabaseUrl } from "../lib/db/url";
 import { endPools } from "../lib/db/pool";
 import { seedDemo } from "../lib/seed";
 import { buildIsStale } from "./build-freshness";
@@ -23,6 +23,8 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
 
 async function main() {
   const url = await resolveDatabaseUrl();
+  // The web server connects as the least-privilege role; the worker (and this launcher) as the owner.
+  const webUrl = await webDatabaseUrl();
   console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + (process.env.ATLAS_PG_PORT ?? "54329")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
   const worker = process.env.ATLAS_WORKER !== "0";
   if (process.env.ATLAS_SEED !== "0") await seedDemo(url, { evaluate: worker });
@@ -37,7 +39,7 @@ async function main() {
     if (code !== 0) process.exit(code);
   }
   const children: ChildProcess[] = [];
-  children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: url }));
+  children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: webUrl }));
   if (worker) {
     // The demo's fixture model scores a question in milliseconds: slow it so progress can be watched.
     const throttle = process.env.ATLAS_WORKER_THROTTLE_MS ?? (process.env.ATLAS_SEED !== "0" ? "1000" : "0");

@@ -29,6 +29,11 @@ const RUNS_DISABLED: DisabledAnswer = {
   message: "run management disabled: ATLAS_API_TOKEN is not set on the server",
 };
 
+/** Whether the request carries the right bearer token (false when no token is configured). */
+export function hasToken(req: Request): boolean {
+  return !!process.env.ATLAS_API_TOKEN && checkToken(req) === null;
+}
+
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;
   if (!token) return errorResponse(503, disabled.code, disabled.message);

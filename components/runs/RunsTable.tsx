@@ -87,7 +87,7 @@ export function RunsTable({ runs: initial }: { runs: RunListItem[] }) {
     activeIds.current = new Set(initial.filter((r) => active(r.status)).map((r) => r.id));
     const tick = async () => {
       try {
-        const res = await fetch("/api/runs?active=1", { cache: "no-store" });
+        const res = await fetch("/api/runs?active=1&limit=200", { cache: "no-store" });
         if (!res.ok || stop) return;
         const body = (await res.json()) as { runs: RunListItem[] };
         const now = new Set(body.runs.map((r) => r.id));
@@ -317,7 +317,8 @@ function RunRow({
         <td>
           <Progress done={r.progressDone} total={r.progressTotal} testid="run-progress" />
           {active(r.status) && (
-            <div className="muted" data-testid="run-rate">
+            // "elapsed" reads the clock: the server's render and the browser's hydration differ by their delay.
+            <div className="muted" data-testid="run-rate" suppressHydrationWarning>
               {rate ? `${rate.toFixed(1)} q/s · ` : ""}ETA {fmtDuration(eta)} · elapsed {fmtDuration(elapsed)}
             </div>
           )}

@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   jobs: () => import("./commands/jobs"),
   migrate: () => import("./commands/migrate"),
   seed: () => import("./commands/seed"),
+  "db-roles": () => import("./commands/db-roles"),
 };
 
 async function dispatch(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { applyQueueGrants, applyWebGrants, WEB_ROLE } from "./roles";
 
 const LOCK_KEY = 727_274_001; // arbitrary, constant: "atlas migrations"
 
@@ -30,6 +31,26 @@ export function listMigrations(dir = migrationsDir()): Migration[] {
       const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     });
+}
+
+/**
+ * Re-applies the web role's pg-boss grants (after pg-boss installed or migrated its schema), under the
+ * migration lock so it never races a migration's GRANTs ("tuple concurrently updated").
+ */
+export async function grantQueueToWebRole(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // The web role itself (enqueueing through this module) has nothing to grant.
+    const me = await client.query<{ u: string }>("SELECT current_user AS u");
+    if (me.rows[0].u === WEB_ROLE) return;
+    await client.query("SET client_min_messages = warning");
+    await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
+    await applyQueueGrants(client);
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
+    await client.end();
+  }
 }
 
 export async function migrate(url: string, { quiet = false } = {}): Promise<string[]> {
@@ -82,6 +103,8 @@ export async function migrate(url: string, { quiet = false } = {}): Promise<stri
       applied.push(m.name);
       if (!quiet) console.error(`applied migration ${m.name}`);
     }
+    // The web role's privileges follow the schema: re-applied after every run (lib/db/roles.ts).
+    await applyWebGrants(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
     await client.end();

@@ -5,6 +5,10 @@
  * Lists travel as comma-separated values (`?family=Gemma2-2B,Mistral-7B`).
  */
 import { z } from "zod";
+
+// No `new Function` probe in the browser: the Content-Security-Policy (proxy.ts) forbids eval, and
+// Chromium reports the caught probe as a CSP violation. Schemas here are small; the JIT buys nothing.
+z.config({ jitless: true });
 import { badInput } from "../errors";
 import { MAX_INT4 } from "../ids";
 

@@ -70,14 +70,15 @@ function child(dir: string, port: string, holdMs: number) {
   return { ready, exited };
 }
 
+/** Whether a server answers on the port: a refused password (28P01) counts, the cluster's is random. */
 async function serverUp(port: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: `postgresql://atlas:atlas@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 2000 });
+  const c = new pg.Client({ connectionString: `postgresql://probe:probe@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();
     await c.end();
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === "28P01";
   }
 }
 

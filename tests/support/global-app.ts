@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { ensureEmbedded, embeddedOptionsFromEnv } from "../../lib/db/embedded";
+import { ensureEmbedded, embeddedOptionsFromEnv, embeddedWebUrl } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 import { endPools } from "../../lib/db/pool";
 import { seedDemo } from "../../lib/seed";
@@ -17,14 +17,17 @@ const root = path.resolve(__dirname, "../..");
 
 export default async function setup({ provide }: { provide: (k: string, v: string) => void }) {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
+  // The app connects as the least-privilege web role, as `npm run demo` does (SECURITY.md); with an
+  // external server, TEST_WEB_DATABASE_URL names it (else the app runs as the admin role).
+  let webUrl = process.env.TEST_WEB_DATABASE_URL;
   if (!adminUrl) {
-    adminUrl = await ensureEmbedded(
-      embeddedOptionsFromEnv({
-        ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
-        ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
-        ATLAS_PG_DATABASE: "postgres",
-      }),
-    );
+    const opts = embeddedOptionsFromEnv({
+      ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
+      ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+      ATLAS_PG_DATABASE: "postgres",
+    });
+    adminUrl = await ensureEmbedded(opts);
+    webUrl = embeddedWebUrl(opts, "atlas_e2e");
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -47,7 +50,7 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   const port = process.env.E2E_PORT ?? "3107";
   const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", port, "-H", "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", ATLAS_API_TOKEN: "e2e-token" },
+    env: { ...process.env, DATABASE_URL: webUrl ? withDatabase(webUrl, "atlas_e2e") : url, NEXT_TELEMETRY_DISABLED: "1", ATLAS_API_TOKEN: "e2e-token" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stopping = false;

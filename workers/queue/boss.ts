@@ -5,6 +5,7 @@
  * and our handlers resume from the last stored prediction.
  */
 import PgBoss from "pg-boss";
+import { grantQueueToWebRole } from "../../lib/db/migrate";
 import { JOBS } from "../jobs/registry";
 
 const bosses = new Map<string, Promise<PgBoss>>();
@@ -23,6 +24,8 @@ export function bossFor(url: string): Promise<PgBoss> {
       boss.on("error", (e: Error) => console.error(`[queue] ${e.message}`));
       await boss.start();
       for (const job of Object.values(JOBS)) await boss.createQueue(job.id, { name: job.id, ...job.queue });
+      // pg-boss may just have installed its schema: let the web role enqueue (lib/db/roles.ts).
+      await grantQueueToWebRole(url);
       return boss;
     })();
     bosses.set(url, b);

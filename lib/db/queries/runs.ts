@@ -4,8 +4,10 @@ import "server-only";
  * (RunSplit rows). Counts come from Run/RunSplit/RunLanguageStats — never from Prediction.
  */
 import type pg from "pg";
+import { baseName, errorSummary, redactPaths } from "../../redact";
 import { formatBeta } from "./heatmap";
 
+/** A run's source file as views see it: base names only (lib/redact.ts), never the stored absolute path. */
 export interface RunFile {
   path?: string;
   name?: string;
@@ -60,6 +62,11 @@ export interface RunsQuery {
   /** Only queued/running runs (the progress poll). */
   active?: boolean;
   ids?: number[];
+  /** Page of runs (newest first); all runs when limit is absent. */
+  limit?: number;
+  offset?: number;
+  /** Raw worker errors instead of one-line summaries: only for callers holding the API token. */
+  fullErrors?: boolean;
 }
 
 export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem[]> {
@@ -82,8 +89,9 @@ export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem
      WHERE (cardinality($1::text[]) = 0 OR m."family" = ANY($1::text[]))
        AND (NOT $2 OR r."status" IN ('queued', 'running'))
        AND ($3::int[] IS NULL OR r."id" = ANY($3::int[]))
-     ORDER BY r."createdAt" DESC, r."id" DESC`,
-    [q.families, !!q.active, q.ids ?? null],
+     ORDER BY r."createdAt" DESC, r."id" DESC
+     LIMIT $4 OFFSET $5`,
+    [q.families, !!q.active, q.ids ?? null, q.limit ?? null, q.offset ?? 0],
   );
   // Splits of queued/running runs only: the page shows progress, finished runs need none.
   const ids = r.rows.filter((x) => x.status === "queued" || x.status === "running").map((x) => x.id);
@@ -100,16 +108,26 @@ export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem
     list.push({ ...s, runId: undefined, updatedAt: s.updatedAt.toISOString() } as unknown as SplitItem);
     byRun.set(s.runId, list);
   }
+  const err = (e: string | null) => (q.fullErrors ? e : errorSummary(e));
   return r.rows.map(({ smoothing, createdAt, startedAt, finishedAt, ...x }) => ({
     ...x,
     beta: x.sft === null ? "base" : formatBeta(smoothing),
-    sourceFiles: Array.isArray(x.sourceFiles) ? x.sourceFiles : [],
+    sourceFiles: Array.isArray(x.sourceFiles) ? x.sourceFiles.map(viewFile) : [],
+    config: redactPaths(x.config ?? {}) as Record<string, unknown>,
+    error: err(x.error),
     createdAt: createdAt.toISOString(),
     startedAt: startedAt?.toISOString() ?? null,
     finishedAt: finishedAt?.toISOString() ?? null,
     splits: (byRun.get(x.id) ?? []).map(({ ...s }) => {
       delete (s as { runId?: number }).runId;
-      return s;
+      return { ...s, error: err(s.error) };
     }),
   }));
+}
+
+/** A stored source-file entry without its absolute path: `name` is the base name (kept when stored). */
+function viewFile(f: RunFile): RunFile {
+  const { path: stored, ...rest } = f;
+  const named = typeof rest.name === "string" ? rest.name : typeof stored === "string" ? stored : undefined;
+  return redactPaths({ ...rest, ...(named !== undefined ? { name: baseName(named) } : {}) }) as RunFile;
 }
