@@ -28,6 +28,12 @@ const RUNS_DISABLED: DisabledAnswer = {
   message: "run management disabled: ATLAS_API_TOKEN is not set on the server",
 };
 
+/** POST /api/imports and GET /api/imports/<job> without ATLAS_API_TOKEN. */
+export const IMPORTS_DISABLED: DisabledAnswer = {
+  code: "IMPORTS_DISABLED",
+  message: "imports disabled: ATLAS_API_TOKEN is not set on the server",
+};
+
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;
   if (!token) return errorResponse(503, disabled.code, disabled.message);
