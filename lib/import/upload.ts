@@ -47,8 +47,7 @@ export async function receiveUpload(req: Request, opts: UploadOptions): Promise<
   if (!type.toLowerCase().startsWith("multipart/form-data"))
     throw badInput(`expected a multipart/form-data body`, { field: "file" });
   if (!req.body) throw badInput(`empty request body`, { field: "file" });
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > opts.limits.maxTotalBytes) throw overTotal(opts.limits);
+  declaredSize(req, opts.limits);
   await mkdir(opts.dir, { recursive: true, mode: 0o755 });
   const upload: Upload = {
     dir: opts.dir,
@@ -63,6 +62,13 @@ export async function receiveUpload(req: Request, opts: UploadOptions): Promise<
     await upload.cleanup();
     throw e;
   }
+}
+
+/** The request's Content-Length (0 when absent); refused (413) over the total limit before anything is read. */
+export function declaredSize(req: Request, limits: UploadLimits): number {
+  const declared = Number(req.headers.get("content-length") ?? 0) || 0;
+  if (declared > limits.maxTotalBytes) throw overTotal(limits);
+  return declared;
 }
 
 const overTotal = (l: UploadLimits) =>

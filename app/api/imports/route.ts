@@ -17,7 +17,7 @@ import { parseImportFields } from "@/lib/import/api-schema";
 import { enqueueImport, preferredWait, waitForImportJob, type ImportJobRow } from "@/lib/import/api-job";
 import { ensureFreeSpace, ensureUploadsRoot, sweepUploadsOnce } from "@/lib/import/upload-dir";
 import { uploadLimits } from "@/lib/import/upload-limits";
-import { receiveUpload, type Upload } from "@/lib/import/upload";
+import { declaredSize, receiveUpload, type Upload } from "@/lib/import/upload";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -32,7 +32,7 @@ export async function POST(req: Request): Promise<Response> {
     const pool = db();
     await sweepUploadsOnce(pool);
     const root = await ensureUploadsRoot();
-    const declared = Number(req.headers.get("content-length") ?? 0) || 0;
+    const declared = declaredSize(req, limits);
     await ensureFreeSpace(root, declared, limits.minFreeBytes);
     const id = randomUUID();
     upload = await receiveUpload(req, {
