@@ -74,7 +74,12 @@ export function errorOf(e: unknown): ImportJobError {
 }
 
 export function resultOf(r: ImportResult): ImportJobResult {
-  return { runId: r.runId, predictions: r.predictions, languages: r.languages, alreadyImported: r.alreadyImported };
+  return {
+    runId: r.runId,
+    predictions: r.predictions,
+    languages: r.languages,
+    alreadyImported: r.alreadyImported,
+  };
 }
 
 /** Records the job and enqueues it in one transaction: a job without its row (or the reverse) cannot exist. */
@@ -92,10 +97,14 @@ export async function enqueueImport(
       JSON.stringify(job.fields),
       JSON.stringify(job.files),
     ]);
-    await boss.send(IMPORT_QUEUE, { importId: job.id }, {
-      id: job.id,
-      db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
-    });
+    await boss.send(
+      IMPORT_QUEUE,
+      { importId: job.id },
+      {
+        id: job.id,
+        db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) },
+      },
+    );
     await notifyJobsQueued(client, IMPORT_QUEUE);
     await client.query("COMMIT");
   } catch (e) {
@@ -138,7 +147,12 @@ export function importJobView(j: ImportJobRow) {
 }
 
 /** Polls the job until it has finished or `ms` have passed; returns its last state. */
-export async function waitForImportJob(db: pg.Pool, id: string, ms: number, everyMs = 100): Promise<ImportJobRow | null> {
+export async function waitForImportJob(
+  db: pg.Pool,
+  id: string,
+  ms: number,
+  everyMs = 100,
+): Promise<ImportJobRow | null> {
   const end = Date.now() + ms;
   for (;;) {
     const j = await getImportJob(db, id);

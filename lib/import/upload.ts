@@ -72,7 +72,9 @@ export function declaredSize(req: Request, limits: UploadLimits): number {
 }
 
 const overTotal = (l: UploadLimits) =>
-  tooLarge(`the upload is over the ${l.maxTotalBytes}-byte limit of one request (${LIMIT_VARIABLES.maxTotalBytes})`);
+  tooLarge(
+    `the upload is over the ${l.maxTotalBytes}-byte limit of one request (${LIMIT_VARIABLES.maxTotalBytes})`,
+  );
 
 function parse(
   source: ReadableStream<Uint8Array>,
@@ -125,7 +127,11 @@ function parse(
       // The client's name never touches the file system.
       const display =
         path.basename((info.filename ?? "").replace(/\\/g, "/")) || `upload-${upload.files.length + 1}`;
-      const file: UploadedFile = { path: path.join(upload.dir, `part-${upload.files.length}`), name: display, bytes: 0 };
+      const file: UploadedFile = {
+        path: path.join(upload.dir, `part-${upload.files.length}`),
+        name: display,
+        bytes: 0,
+      };
       upload.files.push(file);
       parts.push(stream);
       stream.on("data", (chunk: Buffer) => {
@@ -151,7 +157,9 @@ function parse(
       if (settled) return;
       if (fieldsChecked)
         return fail(
-          badInput(`field "${name}" comes after a file: send every form field before the files`, { field: name }),
+          badInput(`field "${name}" comes after a file: send every form field before the files`, {
+            field: name,
+          }),
         );
       if (info.valueTruncated) return fail(badInput(`field value too long`, { field: name }));
       upload.fields[name] = value;

@@ -19,7 +19,13 @@ function senderFor(url: string): Promise<PgBoss> {
   let b = senders.get(url);
   if (!b) {
     b = (async () => {
-      const boss = new PgBoss({ connectionString: url, schema: "pgboss", max: 2, supervise: false, schedule: false });
+      const boss = new PgBoss({
+        connectionString: url,
+        schema: "pgboss",
+        max: 2,
+        supervise: false,
+        schedule: false,
+      });
       boss.on("error", (e: Error) => console.error(`[queue] ${e.message}`));
       await boss.start();
       return boss;

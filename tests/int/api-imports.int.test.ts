@@ -77,7 +77,9 @@ function request(
 
 const status = (id: string, token: string | null = TOKEN) =>
   GET(
-    new Request(`http://localhost/api/imports/${id}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
+    new Request(`http://localhost/api/imports/${id}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    }),
     { params: Promise.resolve({ id }) },
   );
 
@@ -140,14 +142,20 @@ describe("POST /api/imports", () => {
     form.append("file", new Blob([new Uint8Array(scores.content)]), scores.name);
     form.append("beta", "0.1");
     const mixed = await POST(
-      new Request("http://localhost/api/imports", { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } }),
+      new Request("http://localhost/api/imports", {
+        method: "POST",
+        body: form,
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }),
     );
     expect(mixed.status).toBe(400);
     expect((await mixed.json()).error).toMatchObject({
       field: "beta",
       message: expect.stringMatching(/comes after a file: send every form field before the files/),
     });
-    expect((await POST(request({ model: "M", benchmark: "B" }, [{ ...scores, field: "upload" }]))).status).toBe(400);
+    expect(
+      (await POST(request({ model: "M", benchmark: "B" }, [{ ...scores, field: "upload" }]))).status,
+    ).toBe(400);
     expect(uploads()).toEqual([]);
   });
 
@@ -155,7 +163,11 @@ describe("POST /api/imports", () => {
     const res = await POST(request({ model: "Queued-M", benchmark: "GlobalMMLU" }, [scores]));
     expect(res.status).toBe(202);
     const body = await res.json();
-    expect(body).toEqual({ job: expect.any(String), status: "queued", statusUrl: `/api/imports/${body.job}` });
+    expect(body).toEqual({
+      job: expect.any(String),
+      status: "queued",
+      statusUrl: `/api/imports/${body.job}`,
+    });
     expect(res.headers.get("location")).toBe(body.statusUrl);
     const done = await waitFor(
       async () => (await status(body.job)).json(),
@@ -167,7 +179,11 @@ describe("POST /api/imports", () => {
       result: { runId: expect.any(Number), predictions: 6, languages: ["en", "yo"], alreadyImported: false },
     });
     // The upload's files are gone once the job has ended.
-    await waitFor(async () => uploads(), (u) => !u.includes(body.job), 10_000);
+    await waitFor(
+      async () => uploads(),
+      (u) => !u.includes(body.job),
+      10_000,
+    );
     expect((await status("00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await status("1; DROP TABLE x")).status).toBe(400);
   });
@@ -224,7 +240,11 @@ describe("POST /api/imports", () => {
     );
     expect(failed.error).toEqual(body.error);
     // The worker removes the files right after recording the outcome.
-    await waitFor(async () => uploads(), (u) => u.length === 0, 10_000);
+    await waitFor(
+      async () => uploads(),
+      (u) => u.length === 0,
+      10_000,
+    );
   });
 
   it("answers 413 naming the limit: file size, file count, request size", async () => {
@@ -250,7 +270,9 @@ describe("POST /api/imports", () => {
     process.env.ATLAS_UPLOAD_MAX_TOTAL_BYTES = String(scores.content.length + 100);
     const total = await POST(request({ model: "M", benchmark: "B" }, [scores, scores]));
     expect(total.status).toBe(413);
-    expect((await total.json()).error.message).toMatch(/over the \d+-byte limit of one request \(ATLAS_UPLOAD_MAX_TOTAL_BYTES\)/);
+    expect((await total.json()).error.message).toMatch(
+      /over the \d+-byte limit of one request \(ATLAS_UPLOAD_MAX_TOTAL_BYTES\)/,
+    );
     // … and from a declared Content-Length, before reading anything.
     const declared = new Request("http://localhost/api/imports", {
       method: "POST",
@@ -280,8 +302,12 @@ describe("POST /api/imports", () => {
     const pool = poolFor(db.url);
     const live = "11111111-1111-4111-8111-111111111111";
     await pool.query(`INSERT INTO "ImportJob" ("id", "fields", "files") VALUES ($1, '{}', '[]')`, [live]);
-    for (const d of [live, "22222222-2222-4222-8222-222222222222", "part-upload"]) mkdirSync(path.join(root, d), { recursive: true });
-    expect((await sweepUploads(pool, root)).sort()).toEqual(["22222222-2222-4222-8222-222222222222", "part-upload"]);
+    for (const d of [live, "22222222-2222-4222-8222-222222222222", "part-upload"])
+      mkdirSync(path.join(root, d), { recursive: true });
+    expect((await sweepUploads(pool, root)).sort()).toEqual([
+      "22222222-2222-4222-8222-222222222222",
+      "part-upload",
+    ]);
     expect(readdirSync(root)).toEqual([live]);
     await pool.query(`DELETE FROM "ImportJob" WHERE "id" = $1`, [live]);
     rmSync(path.join(root, live), { recursive: true });

@@ -26,7 +26,11 @@ async function claim(pool: pg.Pool, id: string): Promise<Pick<ImportJobRow, "fie
   return r.rows[0] ?? null;
 }
 
-async function finish(pool: pg.Pool, id: string, outcome: { result?: unknown; error?: unknown; runId?: number }) {
+async function finish(
+  pool: pg.Pool,
+  id: string,
+  outcome: { result?: unknown; error?: unknown; runId?: number },
+) {
   await pool.query(
     `UPDATE "ImportJob" SET "status" = $2, "result" = $3, "error" = $4, "runId" = $5, "progress" = NULL,
             "finishedAt" = now(), "updatedAt" = now()
@@ -41,7 +45,10 @@ async function finish(pool: pg.Pool, id: string, outcome: { result?: unknown; er
   );
 }
 
-export default async function importUploadJob({ importId }: { importId: string }, ctx: JobContext): Promise<void> {
+export default async function importUploadJob(
+  { importId }: { importId: string },
+  ctx: JobContext,
+): Promise<void> {
   const pool = poolFor(ctx.databaseUrl);
   const job = await claim(pool, importId);
   if (!job) return; // finished (a retry of a completed job) or gone
@@ -53,12 +60,17 @@ export default async function importUploadJob({ importId }: { importId: string }
     const now = Date.now();
     if (now - last < PROGRESS_MS) return;
     last = now;
-    ctx.progress({ label: `import ${importId.slice(0, 8)} ${p.phase}`, done: p.bytesRead, total: p.bytesTotal, perSecond: null });
+    ctx.progress({
+      label: `import ${importId.slice(0, 8)} ${p.phase}`,
+      done: p.bytesRead,
+      total: p.bytesTotal,
+      perSecond: null,
+    });
     writing = pool
-      .query(`UPDATE "ImportJob" SET "progress" = $2, "updatedAt" = now() WHERE "id" = $1 AND "status" = 'running'`, [
-        importId,
-        JSON.stringify(p),
-      ])
+      .query(
+        `UPDATE "ImportJob" SET "progress" = $2, "updatedAt" = now() WHERE "id" = $1 AND "status" = 'running'`,
+        [importId, JSON.stringify(p)],
+      )
       .catch(() => undefined); // progress is best effort
   };
   try {
@@ -66,7 +78,9 @@ export default async function importUploadJob({ importId }: { importId: string }
     // report the missing temp files as the user's bad input.
     for (const f of job.files)
       await access(f.path).catch(() => {
-        throw new Error(`uploaded file ${f.name} is not on this worker (${f.path}): run imports on a worker that shares ATLAS_DATA_DIR with the web server`);
+        throw new Error(
+          `uploaded file ${f.name} is not on this worker (${f.path}): run imports on a worker that shares ATLAS_DATA_DIR with the web server`,
+        );
       });
     const r = await importFiles({
       db: pool,
@@ -78,7 +92,9 @@ export default async function importUploadJob({ importId }: { importId: string }
     await writing;
     await finish(pool, importId, { result: resultOf(r), runId: r.runId });
     await removeFiles();
-    ctx.log(`import ${importId}: run ${r.runId}, ${r.predictions} predictions${r.alreadyImported ? " (already imported)" : ""}`);
+    ctx.log(
+      `import ${importId}: run ${r.runId}, ${r.predictions} predictions${r.alreadyImported ? " (already imported)" : ""}`,
+    );
   } catch (e) {
     await writing;
     const error = errorOf(e);

@@ -19,7 +19,9 @@ export function startReaper(databaseUrl: string, boss: PgBoss, log: (m: string) 
       const reaped = await reapStaleSplits(pool, boss, evaluateSplit.id);
       if (reaped.length) {
         await notifyJobsQueued(pool, evaluateSplit.id);
-        log(`[queue] ${reaped.map((s) => `run ${s.runId} ${s.language}`).join(", ")}: worker lost, queued again`);
+        log(
+          `[queue] ${reaped.map((s) => `run ${s.runId} ${s.language}`).join(", ")}: worker lost, queued again`,
+        );
       }
     } catch (e) {
       log(`[queue] reaping stale splits failed: ${(e as Error).message}`);

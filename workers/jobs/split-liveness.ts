@@ -97,10 +97,14 @@ export async function reapStaleSplits(pool: pg.Pool, boss: PgBoss, queue: string
     );
     const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
     for (const s of r.rows)
-      await boss.send(queue, { runId: s.runId, language: s.language, batchSize: s.batchSize }, {
-        singletonKey: `${s.runId}:${s.language}`,
-        db,
-      });
+      await boss.send(
+        queue,
+        { runId: s.runId, language: s.language, batchSize: s.batchSize },
+        {
+          singletonKey: `${s.runId}:${s.language}`,
+          db,
+        },
+      );
     await client.query("COMMIT");
     return r.rows;
   } catch (e) {

@@ -16,7 +16,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   const denied = checkToken(req, IMPORTS_DISABLED);
   if (denied) return denied;
   const { id } = await ctx.params;
-  if (!UUID.test(id)) return errorResponse(400, "BAD_INPUT", "the import job id must be a UUID", { field: "id" });
+  if (!UUID.test(id))
+    return errorResponse(400, "BAD_INPUT", "the import job id must be a UUID", { field: "id" });
   try {
     const job = await getImportJob(db(), id.toLowerCase());
     if (!job) return errorResponse(404, "NOT_FOUND", `import job ${id} not found`, { field: "id" });
