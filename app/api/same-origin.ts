@@ -10,7 +10,11 @@ import { errorResponse } from "./auth";
 export function refuseCrossSite(req: Request): Response | null {
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none")
-    return errorResponse(403, "CROSS_SITE", `refused: a ${site} request (only this site's own pages may ask)`);
+    return errorResponse(
+      403,
+      "CROSS_SITE",
+      `refused: a ${site} request (only this site's own pages may ask)`,
+    );
   const origin = req.headers.get("origin");
   if (origin !== null) {
     const host = req.headers.get("host") ?? new URL(req.url).host;
@@ -20,7 +24,8 @@ export function refuseCrossSite(req: Request): Response | null {
     } catch {
       // "null" (sandboxed frames, file://) or garbage: not this site
     }
-    if (from !== host) return errorResponse(403, "CROSS_SITE", `refused: a request from ${origin} (not this site)`);
+    if (from !== host)
+      return errorResponse(403, "CROSS_SITE", `refused: a request from ${origin} (not this site)`);
   }
   return null;
 }

@@ -3,7 +3,13 @@
  * as in-process, but the web server's event loop stays free while the resamples run.
  */
 import path from "node:path";
-import type { Binning, BootstrapOptions, CalibrationInput, MetricName, PairedDifference } from "../calibration";
+import type {
+  Binning,
+  BootstrapOptions,
+  CalibrationInput,
+  MetricName,
+  PairedDifference,
+} from "../calibration";
 import { computeQueue, computeThreads, ThreadPool } from "./thread-pool";
 
 let pool: ThreadPool | null = null;

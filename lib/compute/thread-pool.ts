@@ -10,7 +10,9 @@ import { Worker } from "node:worker_threads";
 
 export class PoolBusy extends Error {
   constructor(readonly retryAfterS: number) {
-    super(`busy: every compute thread is working and ${retryAfterS > 0 ? "the queue is full" : "nothing can wait"}`);
+    super(
+      `busy: every compute thread is working and ${retryAfterS > 0 ? "the queue is full" : "nothing can wait"}`,
+    );
     this.name = "PoolBusy";
   }
 }

@@ -20,7 +20,7 @@ const runs: Record<string, number> = {};
 /** A scores file of N English questions; `skill` moves the model's confidence in the right answer. */
 function scoresFile(name: string, skill: number, seed: number): string {
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const lines: string[] = [];
   for (let i = 0; i < N; i++) {
     const label = i % 4;
@@ -39,8 +39,17 @@ beforeAll(async () => {
   pool = (await import("../../lib/db/pool")).poolFor(db.url);
   mkdirSync(DIR, { recursive: true });
   const { importFiles } = await import("../../lib/import/import-files");
-  for (const [name, skill, seed] of [["A", 0.3, 1], ["B", 0.6, 2], ["C", 0.9, 3]] as const) {
-    const r = await importFiles({ db: pool, files: [scoresFile(name, skill, seed)], model: `M-${name}`, benchmark: "Bench" });
+  for (const [name, skill, seed] of [
+    ["A", 0.3, 1],
+    ["B", 0.6, 2],
+    ["C", 0.9, 3],
+  ] as const) {
+    const r = await importFiles({
+      db: pool,
+      files: [scoresFile(name, skill, seed)],
+      model: `M-${name}`,
+      benchmark: "Bench",
+    });
     runs[name] = r.runId;
   }
 });
@@ -73,11 +82,21 @@ describe("GET /smoothing/significance", () => {
       [runs.A, runs.B],
     );
     const gold = r.rows.map((x) => x.gold);
-    const ew = pairedBootstrap(labelledSet(r.rows.map((x) => x.pb), gold), labelledSet(r.rows.map((x) => x.pa), gold), {
-      resamples: 200,
-      seed: `smoothing/${runs.A}/${runs.B}/en`,
-      binning: "equal-width",
-    });
+    const ew = pairedBootstrap(
+      labelledSet(
+        r.rows.map((x) => x.pb),
+        gold,
+      ),
+      labelledSet(
+        r.rows.map((x) => x.pa),
+        gold,
+      ),
+      {
+        resamples: 200,
+        seed: `smoothing/${runs.A}/${runs.B}/en`,
+        binning: "equal-width",
+      },
+    );
     expect(body.n).toBe(N);
     expect(body.metrics.ece).toEqual({
       a: ew.ece!.b,
@@ -101,23 +120,34 @@ describe("GET /smoothing/significance", () => {
   });
 
   it("refuses cross-site and other-origin requests; same-origin and direct ones pass", async () => {
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "https://evil.example" },
       { origin: "http://localhost:8080" },
       { origin: "null" },
-    ]) {
+    ];
+    for (const headers of refused) {
       const res = await get(url("A", "B"), headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect((await res.json()).error.code).toBe("CROSS_SITE");
     }
-    for (const headers of [{}, { "sec-fetch-site": "same-origin", origin: "http://localhost:3000" }, { "sec-fetch-site": "none" }])
+    const allowed: Record<string, string>[] = [
+      {},
+      { "sec-fetch-site": "same-origin", origin: "http://localhost:3000" },
+      { "sec-fetch-site": "none" },
+    ];
+    for (const headers of allowed)
       expect((await get(url("A", "B"), headers)).status, JSON.stringify(headers)).toBe(200);
   });
 
   it("answers 503 with Retry-After when more different computations wait than the queue holds", async () => {
-    const pairs: [string, string][] = [["C", "A"], ["A", "C"], ["C", "B"], ["B", "A"]];
+    const pairs: [string, string][] = [
+      ["C", "A"],
+      ["A", "C"],
+      ["C", "B"],
+      ["B", "A"],
+    ];
     const answers = await Promise.all(pairs.map(([a, b]) => get(url(a, b))));
     const codes = answers.map((a) => a.status).sort();
     // One thread computing, one waiting: the other two are turned away at once.

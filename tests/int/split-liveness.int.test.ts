@@ -91,7 +91,9 @@ describe("split ownership", () => {
     expect(await split(p.runId)).toMatchObject({ status: "cancelled", done: 0, jobId: null });
     const run = await pool.query(`SELECT "status"::text AS status FROM "Run" WHERE "id" = $1`, [p.runId]);
     expect(run.rows[0].status).toBe("cancelled");
-    const preds = await pool.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [p.runId]);
+    const preds = await pool.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [
+      p.runId,
+    ]);
     expect(preds.rows[0].n).toBe(0);
   });
 
@@ -112,7 +114,12 @@ describe("split ownership", () => {
         stdio: "ignore",
       });
     const first = spawnWorker();
-    const firstJob = (await waitFor(() => split(p.runId), (s) => s.done >= 2)).jobId;
+    const firstJob = (
+      await waitFor(
+        () => split(p.runId),
+        (s) => s.done >= 2,
+      )
+    ).jobId;
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const killedAt = Date.now();
@@ -123,10 +130,18 @@ describe("split ownership", () => {
     const second = spawnWorker();
     try {
       // Taken over (a new job owns it) within the stale window plus a reaper tick and start-up.
-      const taken = await waitFor(() => split(p.runId), (s) => s.jobId !== null && s.jobId !== firstJob, 60_000);
+      const taken = await waitFor(
+        () => split(p.runId),
+        (s) => s.jobId !== null && s.jobId !== firstJob,
+        60_000,
+      );
       expect(Date.now() - killedAt).toBeLessThan(60_000);
       expect(taken.status).toBe("running");
-      await waitFor(() => split(p.runId), (s) => s.status === "completed", 90_000);
+      await waitFor(
+        () => split(p.runId),
+        (s) => s.status === "completed",
+        90_000,
+      );
     } finally {
       second.kill("SIGTERM");
       await new Promise((r) => second.once("exit", r));
