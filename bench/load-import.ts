@@ -49,7 +49,12 @@ function cannon(url: string): Promise<Window> {
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: CONNECTIONS, duration: DURATION_S }, (err, r) => {
       if (err) return reject(err);
-      resolve({ p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+      resolve({
+        p99: r.latency.p99,
+        requests: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      });
     });
   });
 }
@@ -73,7 +78,11 @@ function worst(ws: Window[]): Window {
 /** Three models over the same 2 × 1,000 questions, for the significance requests. */
 async function seedSignificanceRuns(url: string, dir: string): Promise<number[]> {
   const ids: number[] = [];
-  for (const [m, skill] of [["A", 0.2], ["B", 0.5], ["C", 0.8]] as const) {
+  for (const [m, skill] of [
+    ["A", 0.2],
+    ["B", 0.5],
+    ["C", 0.8],
+  ] as const) {
     const rnd = prng(m.charCodeAt(0));
     const lines: string[] = [];
     for (const language of ["en", "de"])
@@ -85,7 +94,12 @@ async function seedSignificanceRuns(url: string, dir: string): Promise<number[]>
       }
     const file = path.join(dir, `significance-${m}.jsonl`);
     writeFileSync(file, lines.join("\n") + "\n");
-    const r = await importFiles({ db: poolFor(url), files: [file], model: `Load-${m}`, benchmark: "LoadBench" });
+    const r = await importFiles({
+      db: poolFor(url),
+      files: [file],
+      model: `Load-${m}`,
+      benchmark: "LoadBench",
+    });
     ids.push(r.runId);
   }
   await endPools();
@@ -128,7 +142,11 @@ async function main() {
     worker = startWorker(db.url, dataDir);
     const base = server.base;
     // Warm-up: the first request of each route compiles nothing in production, but opens pools and caches.
-    for (const p of ["/api/health", "/", `/smoothing/significance?runA=${runs[0]}&runB=${runs[1]}&language=en`])
+    for (const p of [
+      "/api/health",
+      "/",
+      `/smoothing/significance?runA=${runs[0]}&runB=${runs[1]}&language=en`,
+    ])
       await (await fetch(base + p)).arrayBuffer();
 
     log(`at rest: ${DURATION_S} s windows, ${CONNECTIONS} connections per endpoint`);
@@ -154,7 +172,8 @@ async function main() {
       try {
         const u = await upload;
         uploadS = (performance.now() - t0) / 1000;
-        if (u.status !== 202 || !u.body.job) throw new Error(`upload answered ${u.status}: ${JSON.stringify(u.body)}`);
+        if (u.status !== 202 || !u.body.job)
+          throw new Error(`upload answered ${u.status}: ${JSON.stringify(u.body)}`);
         const job = u.body.job;
         for (;;) {
           const s = await jobStatus(base, job);
@@ -177,7 +196,8 @@ async function main() {
     log(`${SIGNIFICANCE_REQUESTS} significance requests at once`);
     const pairs: string[] = [];
     for (const language of ["en", "de"])
-      for (const a of runs) for (const b of runs) if (a !== b) pairs.push(`runA=${a}&runB=${b}&language=${language}`);
+      for (const a of runs)
+        for (const b of runs) if (a !== b) pairs.push(`runA=${a}&runB=${b}&language=${language}`);
     const statuses: Record<string, number> = {};
     const times: number[] = [];
     const during = measure(base);
@@ -192,7 +212,10 @@ async function main() {
     );
     const [sig] = await Promise.all([during, burst]);
 
-    const importing = { health: worst(windows.map((w) => w.health)), home: worst(windows.map((w) => w.home)) };
+    const importing = {
+      health: worst(windows.map((w) => w.health)),
+      home: worst(windows.map((w) => w.home)),
+    };
     const p99s = [rest, importing, sig].flatMap((p) => [p.health.p99, p.home.p99]);
     console.log(
       JSON.stringify({
@@ -220,7 +243,9 @@ async function main() {
     worker?.kill("SIGTERM");
     server?.proc.kill("SIGTERM");
     await Promise.all(
-      [worker, server?.proc].map((p) => (p && p.exitCode === null ? new Promise((r) => p.once("exit", r)) : null)),
+      [worker, server?.proc].map((p) =>
+        p && p.exitCode === null ? new Promise((r) => p.once("exit", r)) : null,
+      ),
     );
     await endPools();
     await db.drop();

@@ -11,7 +11,8 @@ import { buildIsStale } from "../../scripts/build-freshness";
 const root = path.resolve(import.meta.dirname, "../..");
 
 export function ensureBuild(log: (m: string) => void): void {
-  if (!buildIsStale(root) && process.env.BENCH_BUILD !== "1") return log("reusing the production build in .next");
+  if (!buildIsStale(root) && process.env.BENCH_BUILD !== "1")
+    return log("reusing the production build in .next");
   log("building the app (next build)…");
   const r = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
     cwd: root,
@@ -43,7 +44,13 @@ export async function startServer(
     ["start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: root,
-      env: { ...process.env, ...env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        ...env,
+        DATABASE_URL: url,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -65,4 +72,3 @@ export async function startServer(
   }
   return { base, proc };
 }
-

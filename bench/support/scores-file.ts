@@ -57,4 +57,3 @@ export async function writeScoresFile(file: string, n: number): Promise<void> {
   out.end(buf);
   await new Promise<void>((res, rej) => out.on("finish", () => res()).on("error", rej));
 }
-
