@@ -4,7 +4,7 @@
  *
  * Set-up: a temp database (DATABASE_URL's server or the embedded cluster), three small runs for the significance
  * test, a production build (reused when fresh) served by `next start` on a free port, and a queue worker beside it
- * (as `npm start` runs them), sharing a temp ATLAS_DATA_DIR.
+ * (as `npm start` runs them), sharing a temp data dir under ATLAS_DATA_DIR.
  * Then autocannon (BENCH_CONNECTIONS, default 10, connections each, BENCH_DURATION_S windows, default 20 s)
  * measures GET /api/health and GET / side by side:
  *   1. at rest;
@@ -126,7 +126,8 @@ async function jobStatus(base: string, id: string): Promise<{ status: string; er
 }
 
 async function main() {
-  const dataDir = path.join(root, `.atlas-bench-load-${process.pid}`);
+  // Under the (git-ignored) data dir, so nothing of the bench can end up in a commit.
+  const dataDir = path.resolve(process.env.ATLAS_DATA_DIR ?? ".atlas", `bench-load-${process.pid}`);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const db = await benchDatabase("load");
   let server: { base: string; proc: ChildProcess } | null = null;
