@@ -18,11 +18,11 @@ export interface UploadLimits {
   minFreeBytes: number;
 }
 
-export function uploadLimits(env: NodeJS.ProcessEnv = process.env): UploadLimits {
+export function uploadLimits(env: Record<string, string | undefined> = process.env): UploadLimits {
   return {
     maxFileBytes: Math.min(
       read(env, "ATLAS_UPLOAD_MAX_FILE_BYTES", 2 * GIB, 1),
-      importLimits(env).maxFileBytes,
+      importLimits(env as NodeJS.ProcessEnv).maxFileBytes,
     ),
     maxFiles: read(env, "ATLAS_UPLOAD_MAX_FILES", 64, 1),
     maxTotalBytes: read(env, "ATLAS_UPLOAD_MAX_TOTAL_BYTES", 4 * GIB, 1),
@@ -30,7 +30,7 @@ export function uploadLimits(env: NodeJS.ProcessEnv = process.env): UploadLimits
   };
 }
 
-function read(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function read(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
