@@ -75,7 +75,6 @@ export default async function evaluateSplitJob(
     ctx.log(`run ${runId} ${language}: not claimed (cancelled, finished or taken by a live worker)`);
     return;
   }
-  const heartbeat = startHeartbeat(pool, runId, language, ctx.jobId);
   await pool.query(
     `UPDATE "Run" SET "status" = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE "id" = $1 AND "status" IN ('queued', 'failed')`,
     [runId],
@@ -85,6 +84,8 @@ export default async function evaluateSplitJob(
   // scored ahead of the one in hand: both are waited for before the job ends, whichever way it ends.
   let writing: Promise<boolean> | null = null;
   let ahead: Promise<unknown> | null = null;
+  // Stopped in the finally below, whichever way the job ends (a beat left running would keep the split "alive").
+  const heartbeat = startHeartbeat(pool, runId, language, ctx.jobId);
   try {
     const dataset = await loadDataset(run.config.data, { language });
     const tests = dataset.questions.filter((q) => q.split === "test" && q.language === language);
