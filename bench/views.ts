@@ -26,9 +26,8 @@
  * Ends with one JSON line:
  *   {"bench":"views","stats_rows":…,"predictions":…,"server_p95_ms":…,"render_42_ms":…, …details}
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -43,7 +42,7 @@ import {
   type CalibrationMetrics,
 } from "../lib/calibration";
 import { benchDatabase } from "./support/temp-database";
-import { buildIsStale } from "../scripts/build-freshness";
+import { ensureBuild, startServer } from "./support/app-server";
 import { launchBrowser } from "../tests/support/browser";
 import { endPools, poolFor } from "../lib/db/pool";
 import { importPublishedFile } from "../lib/published/import";
@@ -240,59 +239,6 @@ async function loadGrid(url: string): Promise<{ statsRows: number; predictions: 
   }
 }
 
-function ensureBuild() {
-  if (!buildIsStale(root) && process.env.BENCH_BUILD !== "1") return log("reusing the production build in .next");
-  log("building the app (next build)…");
-  const r = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
-    cwd: root,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "inherit",
-  });
-  if (r.status !== 0) throw new Error("next build failed");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function startServer(url: string): Promise<{ base: string; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  proc.stdout?.on("data", (d) => (out += d));
-  proc.stderr?.on("data", (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const r = await fetch(base + "/api/health");
-      if (r.status < 500) break;
-    } catch {
-      // not yet
-    }
-    if (proc.exitCode !== null || Date.now() > deadline)
-      throw new Error(`next start did not come up:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { base, proc };
-}
-
 const p95 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
@@ -403,7 +349,7 @@ async function main() {
       );
       if (process.env.BENCH_KEEP === "1") log(`keeping the database: BENCH_DB=${db.url}`);
     }
-    ensureBuild();
+    ensureBuild(log);
     server = await startServer(db.url);
 
     const c = new pg.Client({ connectionString: db.url });

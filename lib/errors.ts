@@ -8,6 +8,7 @@ export type AtlasErrorCode =
   | "CONFLICT"
   | "UNAUTHORIZED"
   | "TOO_LARGE"
+  | "NO_SPACE" // the server's disk cannot take the upload (507)
   | "INTERNAL";
 
 export interface ErrorLocation {
@@ -29,7 +30,7 @@ export class AtlasError extends Error {
 
   /** HTTP status for route handlers. */
   get status(): number {
-    return { BAD_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409, UNAUTHORIZED: 401, TOO_LARGE: 413, INTERNAL: 500 }[this.code];
+    return { BAD_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409, UNAUTHORIZED: 401, TOO_LARGE: 413, NO_SPACE: 507, INTERNAL: 500 }[this.code];
   }
 
   /** Process exit code for the CLI: 2 for bad input, 1 otherwise. */

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { resolveDatabaseUrl, webDatabaseUrl } from "../lib/db/url";
-import { endPools } from "../lib/db/pool";
+import { endPools, poolFor } from "../lib/db/pool";
+import { sweepUploads, uploadsRoot } from "../lib/import/upload-dir";
 import { seedDemo } from "../lib/seed";
 import { buildIsStale } from "./build-freshness";
 import { SCORING_V8_FLAGS } from "../workers/v8-flags";
@@ -28,6 +29,12 @@ async function main() {
   console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + (process.env.ATLAS_PG_PORT ?? "54329")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
   const worker = process.env.ATLAS_WORKER !== "0";
   if (process.env.ATLAS_SEED !== "0") await seedDemo(url, { evaluate: worker });
+  // Uploads cut short by a SIGKILL (or whose job's clean-up never ran) are removed before the server takes new ones.
+  const gone = await sweepUploads(poolFor(url)).catch((e: Error) => {
+    console.error(`uploads: sweep failed: ${e.message}`);
+    return [];
+  });
+  if (gone.length) console.error(`uploads: removed ${gone.length} leftover upload(s) from ${uploadsRoot()}`);
   const { stopBosses } = await import("../workers/queue/boss");
   await stopBosses();
   await endPools();

@@ -9,6 +9,7 @@ import { bossFor } from "./queue/boss";
 import { listenForJobs } from "./queue/wake";
 import { missingScoringFlags } from "./v8-flags";
 import { JOBS } from "./jobs/registry";
+import { startReaper } from "./jobs/reaper";
 import type { JobContext } from "./jobs/define";
 
 export interface WorkerOptions {
@@ -28,15 +29,16 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
   const ids: string[] = [];
   const concurrency = opts.concurrency ?? Number(process.env.ATLAS_WORKER_CONCURRENCY ?? 1);
   // pg-boss 10 runs one handler at a time per work() subscription: subscribe once per slot.
-  for (const def of Object.values(JOBS)) for (let slot = 0; slot < concurrency; slot++) {
+  for (const def of Object.values(JOBS)) for (let slot = 0; slot < (def.concurrency?.() ?? concurrency); slot++) {
     const id = await boss.work<Record<string, unknown>>(
       def.id,
-      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
       async ([job]) => {
         const payload = def.payload.parse(job.data);
         const ctx: JobContext = {
           jobId: job.id,
           databaseUrl,
+          finalAttempt: job.retryCount >= job.retryLimit,
           progress: (p) => bar?.update(p),
           log: (m) => {
             if (!opts.quiet) {
@@ -56,8 +58,12 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
   const listener = listenForJobs(databaseUrl, () => ids.forEach((id) => boss.notifyWorker(id)), (m) => {
     if (!opts.quiet) console.error(m);
   });
+  const reaper = startReaper(databaseUrl, boss, (m) => {
+    if (!opts.quiet) console.error(m);
+  });
   return {
     async stop() {
+      reaper.stop();
       await listener.stop();
       for (const id of ids) await boss.offWork({ id }).catch(() => {});
     },

@@ -33,6 +33,11 @@ const RUNS_DISABLED: DisabledAnswer = {
 export function hasToken(req: Request): boolean {
   return !!process.env.ATLAS_API_TOKEN && checkToken(req) === null;
 }
+/** POST /api/imports and GET /api/imports/<job> without ATLAS_API_TOKEN. */
+export const IMPORTS_DISABLED: DisabledAnswer = {
+  code: "IMPORTS_DISABLED",
+  message: "imports disabled: ATLAS_API_TOKEN is not set on the server",
+};
 
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
   const token = process.env.ATLAS_API_TOKEN;

@@ -6,6 +6,8 @@ import { RunsTable } from "@/components/runs/RunsTable";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listRuns } from "@/lib/db/queries/runs";
+import { listImportJobItems } from "@/lib/db/queries/import-jobs";
+import { ImportJobsTable } from "@/components/runs/ImportJobsTable";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -20,7 +22,10 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/runs" />;
     throw e;
   }
-  const runs = await listRuns(db(), { families: state.family });
+  const [runs, imports] = await Promise.all([
+    listRuns(db(), { families: state.family }),
+    listImportJobItems(db()),
+  ]);
   const active = runs.filter((r) => r.status === "queued" || r.status === "running").length;
   return (
     <>
@@ -40,6 +45,15 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         </div>
       ) : (
         <RunsTable runs={runs} />
+      )}
+      {imports.length > 0 && (
+        <>
+          <h2>API imports</h2>
+          <p className="subtitle">
+            Uploads to <code>POST /api/imports</code>, imported by the queue worker (the latest {imports.length}).
+          </p>
+          <ImportJobsTable jobs={imports} />
+        </>
       )}
     </>
   );

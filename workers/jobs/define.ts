@@ -11,12 +11,16 @@ export interface JobContext {
   /** Called with human-readable progress (the worker renders a bar). */
   progress(p: { label: string; done: number; total: number; perSecond: number | null }): void;
   log(message: string): void;
+  /** True on the last attempt pg-boss will make (no retry follows a failure). */
+  finalAttempt: boolean;
 }
 
 export interface JobDefinition<S extends z.ZodType> {
   id: string;
   payload: S;
   queue: { retryLimit: number; retryDelay: number; retryBackoff?: boolean; expireInSeconds: number };
+  /** Handlers of this kind one worker runs at once (default ATLAS_WORKER_CONCURRENCY, else 1). */
+  concurrency?: () => number;
   handler: () => Promise<{ default: (payload: z.infer<S>, ctx: JobContext) => Promise<void> }>;
 }
 

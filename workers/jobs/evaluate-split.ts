@@ -15,6 +15,7 @@ import { modelFor } from "../evaluation/model-cache";
 import { formatForRun, type RunChat } from "../evaluation/chat";
 import { questionKey } from "../evaluation/questions";
 import { mapInOrder } from "./map-in-order";
+import { claimSplit, startHeartbeat } from "./split-liveness";
 
 /** Continuation questions scored at once with a session in its own thread (see map-in-order.ts): two keep it busy. */
 const CONTINUATION_IN_FLIGHT = 2;
@@ -83,12 +84,11 @@ export default async function evaluateSplitJob(
   )
     return;
 
-  // Claim.
-  await pool.query(
-    `UPDATE "RunSplit" SET "status" = 'running', "jobId" = $3, "error" = NULL, "updatedAt" = now()
-     WHERE "runId" = $1 AND "languageCode" = $2`,
-    [runId, language, ctx.jobId],
-  );
+  // Claim, only if the split is still to be done: a cancel between loadRun and here wins (split-liveness.ts).
+  if (!(await claimSplit(pool, runId, language, ctx.jobId))) {
+    ctx.log(`run ${runId} ${language}: not claimed (cancelled, finished or taken by a live worker)`);
+    return;
+  }
   await pool.query(
     `UPDATE "Run" SET "status" = 'running', "startedAt" = COALESCE("startedAt", now()) WHERE "id" = $1 AND "status" IN ('queued', 'failed')`,
     [runId],
@@ -98,6 +98,8 @@ export default async function evaluateSplitJob(
   // scored ahead of the one in hand: both are waited for before the job ends, whichever way it ends.
   let writing: Promise<boolean> | null = null;
   let ahead: Promise<unknown> | null = null;
+  // Stopped in the finally below, whichever way the job ends (a beat left running would keep the split "alive").
+  const heartbeat = startHeartbeat(pool, runId, language, ctx.jobId);
   try {
     const dataset = await loadDataset(run.config.data, { language });
     const tests = dataset.questions.filter((q) => q.split === "test" && q.language === language);
@@ -150,10 +152,12 @@ export default async function evaluateSplitJob(
       const scored = done; // read now: scoring goes on while this group is written
       const cancelled = await inTransaction(pool, async (client) => {
         const status = await client.query<{ status: string }>(
-          `SELECT "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2 FOR UPDATE`,
+          `SELECT "status"::text AS status, "jobId" FROM "RunSplit" WHERE "runId" = $1 AND "languageCode" = $2 FOR UPDATE`,
           [runId, language],
         );
-        if (status.rows[0]?.status === "cancelled") return true;
+        // Cancelled, or queued again and taken by another worker after this one stalled: stop, write nothing.
+        const row = status.rows[0] as { status: string; jobId: string | null } | undefined;
+        if (!row || row.status === "cancelled" || row.jobId !== ctx.jobId) return true;
         const { inserted } = await ingestPredictions(client, runId, rows);
         await client.query(
           `UPDATE "RunSplit" SET "done" = "done" + $3, "questionsPerS" = $4, "etaSeconds" = $5, "updatedAt" = now()
@@ -261,7 +265,9 @@ export default async function evaluateSplitJob(
         }
         if (cancelled) {
           await (ahead as Promise<unknown> | null)?.catch(() => undefined);
-          ctx.log(`run ${runId} ${language}: cancelled (${done} of ${total} scored; the unwritten ones are dropped)`);
+          ctx.log(
+            `run ${runId} ${language}: stopped, cancelled or taken over (${done} of ${total} scored; the unwritten ones are dropped)`,
+          );
           return;
         }
       }
@@ -273,8 +279,8 @@ export default async function evaluateSplitJob(
       await recomputeRunStats(client, runId, { languages: [language] });
       await client.query(
         `UPDATE "RunSplit" SET "status" = 'completed', "done" = "total", "etaSeconds" = 0, "updatedAt" = now()
-         WHERE "runId" = $1 AND "languageCode" = $2 AND "status" = 'running'`,
-        [runId, language],
+         WHERE "runId" = $1 AND "languageCode" = $2 AND "status" = 'running' AND "jobId" = $3`,
+        [runId, language, ctx.jobId],
       );
       await client.query(
         `UPDATE "Run" SET "status" = 'completed', "finishedAt" = now()
@@ -291,13 +297,16 @@ export default async function evaluateSplitJob(
     await (ahead as Promise<unknown> | null)?.catch(() => undefined);
     // Recorded for the runs page; pg-boss retries the job (and the retry resumes).
     await pool.query(
-      `UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now() WHERE "runId" = $1 AND "languageCode" = $2`,
-      [runId, language, (e as Error).message],
+      `UPDATE "RunSplit" SET "status" = 'failed', "error" = $3, "updatedAt" = now()
+       WHERE "runId" = $1 AND "languageCode" = $2 AND "jobId" = $4 AND "status" = 'running'`,
+      [runId, language, (e as Error).message, ctx.jobId],
     );
     await pool.query(
       `UPDATE "Run" SET "status" = 'failed', "error" = $2 WHERE "id" = $1 AND "status" = 'running'`,
       [runId, `${language}: ${(e as Error).message}`],
     );
     throw e;
+  } finally {
+    heartbeat.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMPORT_QUEUE, importConcurrency, importJobPayload, importQueuePolicy } from "../../lib/import/api-job";
 import { defineJob } from "./define";
 
 /** Score one language split of one run (model × benchmark × method × prompt × shots) in batches. */
@@ -17,4 +18,13 @@ export const evaluateSplit = defineJob({
   handler: () => import("./evaluate-split"),
 });
 
-export const JOBS = { [evaluateSplit.id]: evaluateSplit } as const;
+/** Run an upload of POST /api/imports (lib/import/api-job.ts): the web server only enqueues it. */
+export const importUpload = defineJob({
+  id: IMPORT_QUEUE,
+  payload: importJobPayload,
+  queue: importQueuePolicy(),
+  concurrency: () => importConcurrency(),
+  handler: () => import("./import-upload"),
+});
+
+export const JOBS = { [evaluateSplit.id]: evaluateSplit, [importUpload.id]: importUpload } as const;

@@ -6,13 +6,9 @@
  * listener connection only costs the polling delay.
  */
 import pg from "pg";
+import { JOBS_CHANNEL } from "../../lib/queue/notify";
 
-export const JOBS_CHANNEL = "atlas_jobs";
-
-/** Tells listening workers that jobs are waiting (delivered when the caller's transaction, if any, commits). */
-export async function notifyJobsQueued(db: pg.Pool | pg.ClientBase, queue: string): Promise<void> {
-  await db.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);
-}
+export { notifyJobsQueued } from "../../lib/queue/notify";
 
 export interface JobListener {
   stop(): Promise<void>;

@@ -11,12 +11,12 @@ import "server-only";
 import type pg from "pg";
 import {
   labelledSet,
-  pairedBootstrap,
   pairedTTest,
   topLabelSet,
   type CalibrationInput,
 } from "../../calibration";
 import { badInput } from "../../errors";
+import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
 import { formatBeta } from "./heatmap";
 import { versionedCache } from "./results";
 
@@ -439,11 +439,17 @@ export interface PairedSignificance {
 }
 
 const cache = new Map<string, PairedSignificance>();
+/** Computations in progress: identical requests arriving meanwhile wait for the same one (single flight). */
+const inflight = new Map<string, Promise<PairedSignificance>>();
+/** How many computations started (tests check that identical concurrent requests share one). */
+export const significanceComputations = { count: 0 };
 
 /**
  * Paired bootstrap (lib/calibration pairedBootstrap, seeded) of run B against run A over the questions of
  * one language that both runs answered. Reads the predictions of those two runs only; refuses splits
- * larger than BOOTSTRAP_MAX_QUESTIONS. Results are cached per (runs, language, stats time).
+ * larger than BOOTSTRAP_MAX_QUESTIONS. Results are cached per (runs, language, stats time); concurrent identical
+ * requests share one computation, and the resamples run on a compute thread (lib/compute), never on the event
+ * loop. Throws PoolBusy (lib/compute/thread-pool.ts) when too many different computations are waiting.
  */
 export async function pairedBootstrapSignificance(
   pool: pg.Pool,
@@ -463,9 +469,31 @@ export async function pairedBootstrapSignificance(
   const key = `${runA}|${runB}|${language}|${runs.rows.map((r) => r.computedAt?.toISOString()).join("|")}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  let flight = inflight.get(key);
+  if (!flight) {
+    flight = computeSignificance(pool, runA, runB, language, runs.rows[0].benchmarkId).then((out) => {
+      if (cache.size > 500) cache.clear();
+      cache.set(key, out);
+      return out;
+    });
+    const settle = () => inflight.delete(key);
+    flight.then(settle, settle);
+    inflight.set(key, flight);
+  }
+  return flight;
+}
+
+async function computeSignificance(
+  pool: pg.Pool,
+  runA: number,
+  runB: number,
+  language: string,
+  benchmarkId: number,
+): Promise<PairedSignificance> {
+  significanceComputations.count++;
   const count = await pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM "Question" q WHERE q."benchmarkId" = $1 AND q."languageCode" = $2`,
-    [runs.rows[0].benchmarkId, language],
+    [benchmarkId, language],
   );
   if (count.rows[0].n > BOOTSTRAP_MAX_QUESTIONS)
     throw badInput(
@@ -487,7 +515,7 @@ export async function pairedBootstrapSignificance(
      JOIN "Prediction" b ON b."questionId" = q."id" AND b."runId" = $2
      WHERE q."benchmarkId" = $3 AND q."languageCode" = $4
      ORDER BY q."id"`,
-    [runA, runB, runs.rows[0].benchmarkId, language],
+    [runA, runB, benchmarkId, language],
   );
   if (r.rows.length < 10)
     throw badInput(`only ${r.rows.length} questions answered by both runs in ${language}`, {
@@ -528,7 +556,7 @@ export async function pairedBootstrapSignificance(
   };
   // pairedBootstrap reports a − b; we report b − a (β vs β = 0). ECE with 15 equal-width bins. One call per pair:
   // each resample recomputes every metric (smECE included), about 2.5–5.5 s per pair at 200 resamples.
-  const ew = pairedBootstrap(b, a, {
+  const ew = await pairedBootstrapOffThread(b, a, {
     resamples: BOOTSTRAP_RESAMPLES,
     seed: `smoothing/${runA}/${runB}/${language}`,
     binning: "equal-width",
@@ -539,7 +567,5 @@ export async function pairedBootstrapSignificance(
   put("ece", ew.ece);
   put("accuracy", ew.accuracy);
   put("entropy", ew.entropyBits);
-  if (cache.size > 500) cache.clear();
-  cache.set(key, out);
   return out;
 }

@@ -1,0 +1,117 @@
+/**
+ * A small pool of worker threads for CPU-bound work requested by the web server (the significance bootstrap), so
+ * it never runs on the event loop: at most `size` threads (ATLAS_COMPUTE_THREADS, default cores − 1, at least 1),
+ * each doing one task at a time, and at most `maxQueue` tasks waiting (ATLAS_COMPUTE_QUEUE, default 16). Past that
+ * `run` throws PoolBusy with a Retry-After estimate, which the route answers as 503. Threads start on demand and
+ * never keep the process alive.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+export class PoolBusy extends Error {
+  constructor(readonly retryAfterS: number) {
+    super(
+      `busy: every compute thread is working and ${retryAfterS > 0 ? "the queue is full" : "nothing can wait"}`,
+    );
+    this.name = "PoolBusy";
+  }
+}
+
+interface Task {
+  message: Record<string, unknown>;
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: (Task & { id: number; started: number }) | null;
+}
+
+export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.ATLAS_COMPUTE_THREADS ?? Math.max(1, availableParallelism() - 1));
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
+
+export function computeQueue(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.ATLAS_COMPUTE_QUEUE ?? 16);
+  return Number.isSafeInteger(n) && n >= 0 ? n : 16;
+}
+
+export class ThreadPool {
+  private slots: Slot[] = [];
+  private waiting: Task[] = [];
+  private next = 0;
+  /** Mean task time (ms), for Retry-After. */
+  private meanMs = 1000;
+
+  constructor(
+    private readonly file: string,
+    readonly size: number,
+    readonly maxQueue: number,
+  ) {}
+
+  run<T>(message: Record<string, unknown>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = { message, resolve: resolve as (v: unknown) => void, reject };
+      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.size ? this.spawn() : null);
+      if (slot) return this.start(slot, task);
+      if (this.waiting.length >= this.maxQueue) {
+        const ahead = this.waiting.length + this.slots.length;
+        return reject(new PoolBusy(Math.max(1, Math.ceil((ahead * this.meanMs) / this.size / 1000))));
+      }
+      this.waiting.push(task);
+    });
+  }
+
+  /** Tasks running and waiting (tests, diagnostics). */
+  get load(): { running: number; waiting: number } {
+    return { running: this.slots.filter((s) => s.task).length, waiting: this.waiting.length };
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(this.file), task: null };
+    slot.worker.unref();
+    slot.worker.on("message", (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+      const t = slot.task;
+      if (!t || t.id !== m.id) return;
+      this.meanMs = 0.8 * this.meanMs + 0.2 * (performance.now() - t.started);
+      slot.task = null;
+      if (m.ok) t.resolve(m.value);
+      else t.reject(new Error(m.error));
+      this.drain(slot);
+    });
+    const lost = (e: Error) => {
+      this.slots = this.slots.filter((s) => s !== slot);
+      slot.task?.reject(e);
+      slot.task = null;
+      const t = this.waiting.shift();
+      if (t) this.start(this.spawn(), t);
+    };
+    slot.worker.on("error", lost);
+    slot.worker.on("exit", (code) => {
+      if (this.slots.includes(slot)) lost(new Error(`compute thread exited (code ${code})`));
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private start(slot: Slot, task: Task): void {
+    const id = ++this.next;
+    slot.task = { ...task, id, started: performance.now() };
+    slot.worker.ref(); // a task in flight keeps the process alive until it answers
+    slot.worker.postMessage({ ...task.message, id });
+  }
+
+  private drain(slot: Slot): void {
+    const t = this.waiting.shift();
+    if (t) this.start(slot, t);
+    else slot.worker.unref();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * GET /smoothing/significance: the same numbers as the in-process bootstrap it replaced, one computation for any
+ * number of identical concurrent requests, cross-site requests refused, and 503 + Retry-After when the compute
+ * threads' queue is full (one thread and one waiting place here).
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+process.env.ATLAS_COMPUTE_THREADS = "1";
+process.env.ATLAS_COMPUTE_QUEUE = "1";
+
+const DIR = path.resolve(__dirname, `../../.atlas-test/significance-${process.pid}`);
+const N = 400;
+let db: TestDatabase;
+let pool: import("pg").Pool;
+const runs: Record<string, number> = {};
+
+/** A scores file of N English questions; `skill` moves the model's confidence in the right answer. */
+function scoresFile(name: string, skill: number, seed: number): string {
+  let x = seed;
+  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const lines: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const label = i % 4;
+    const raw = [0, 1, 2, 3].map((k) => rand() + (k === label ? skill : 0));
+    const sum = raw.reduce((a, b) => a + b, 0);
+    lines.push(JSON.stringify({ id: `q${i}`, language: "en", probs: raw.map((v) => v / sum), label }));
+  }
+  const file = path.join(DIR, `${name}.jsonl`);
+  writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+beforeAll(async () => {
+  db = await freshDatabase("significance");
+  process.env.DATABASE_URL = db.url;
+  pool = (await import("../../lib/db/pool")).poolFor(db.url);
+  mkdirSync(DIR, { recursive: true });
+  const { importFiles } = await import("../../lib/import/import-files");
+  for (const [name, skill, seed] of [
+    ["A", 0.3, 1],
+    ["B", 0.6, 2],
+    ["C", 0.9, 3],
+  ] as const) {
+    const r = await importFiles({
+      db: pool,
+      files: [scoresFile(name, skill, seed)],
+      model: `M-${name}`,
+      benchmark: "Bench",
+    });
+    runs[name] = r.runId;
+  }
+});
+
+afterAll(async () => {
+  await (await import("../../lib/compute/bootstrap-pool")).bootstrapPool().close();
+  await pool?.end();
+  await db?.drop();
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+const url = (a: string, b: string) =>
+  `http://localhost:3000/smoothing/significance?runA=${runs[a]}&runB=${runs[b]}&language=en`;
+const get = async (u: string, headers: Record<string, string> = {}) => {
+  const { GET } = await import("../../app/smoothing/significance/route");
+  return GET(new Request(u, { headers: { host: "localhost:3000", ...headers } }));
+};
+
+describe("GET /smoothing/significance", () => {
+  it("gives the numbers of the in-process paired bootstrap", async () => {
+    const res = await get(url("A", "B"));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    // The computation as it ran before, on this thread: same rows, same seed.
+    const { labelledSet, pairedBootstrap } = await import("../../lib/calibration");
+    const r = await pool.query<{ pa: number[]; pb: number[]; gold: number }>(
+      `SELECT a."probs" AS pa, b."probs" AS pb, q."gold" FROM "Question" q
+       JOIN "Prediction" a ON a."questionId" = q."id" AND a."runId" = $1
+       JOIN "Prediction" b ON b."questionId" = q."id" AND b."runId" = $2 ORDER BY q."id"`,
+      [runs.A, runs.B],
+    );
+    const gold = r.rows.map((x) => x.gold);
+    const ew = pairedBootstrap(
+      labelledSet(
+        r.rows.map((x) => x.pb),
+        gold,
+      ),
+      labelledSet(
+        r.rows.map((x) => x.pa),
+        gold,
+      ),
+      {
+        resamples: 200,
+        seed: `smoothing/${runs.A}/${runs.B}/en`,
+        binning: "equal-width",
+      },
+    );
+    expect(body.n).toBe(N);
+    expect(body.metrics.ece).toEqual({
+      a: ew.ece!.b,
+      b: ew.ece!.a,
+      difference: ew.ece!.difference,
+      interval: ew.ece!.interval,
+      p: ew.ece!.pValue,
+    });
+    expect(body.metrics.accuracy.p).toBe(ew.accuracy!.pValue);
+    expect(body.metrics.entropy.interval).toEqual(ew.entropyBits!.interval);
+  });
+
+  it("computes once for identical concurrent requests, and every waiter gets the result", async () => {
+    const { significanceComputations } = await import("../../lib/db/queries/smoothing");
+    const before = significanceComputations.count;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(url("B", "C"))));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    const bodies = await Promise.all(answers.map((a) => a.json()));
+    expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
+    expect(significanceComputations.count - before).toBe(1);
+  });
+
+  it("refuses cross-site and other-origin requests; same-origin and direct ones pass", async () => {
+    const refused: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "https://evil.example" },
+      { origin: "http://localhost:8080" },
+      { origin: "null" },
+    ];
+    for (const headers of refused) {
+      const res = await get(url("A", "B"), headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect((await res.json()).error.code).toBe("CROSS_SITE");
+    }
+    const allowed: Record<string, string>[] = [
+      {},
+      { "sec-fetch-site": "same-origin", origin: "http://localhost:3000" },
+      { "sec-fetch-site": "none" },
+    ];
+    for (const headers of allowed)
+      expect((await get(url("A", "B"), headers)).status, JSON.stringify(headers)).toBe(200);
+  });
+
+  it("answers 503 with Retry-After when more different computations wait than the queue holds", async () => {
+    const pairs: [string, string][] = [
+      ["C", "A"],
+      ["A", "C"],
+      ["C", "B"],
+      ["B", "A"],
+    ];
+    const answers = await Promise.all(pairs.map(([a, b]) => get(url(a, b))));
+    const codes = answers.map((a) => a.status).sort();
+    // One thread computing, one waiting: the other two are turned away at once.
+    expect(codes).toEqual([200, 200, 503, 503]);
+    const busy = answers.find((a) => a.status === 503)!;
+    expect(Number(busy.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await busy.json()).error.code).toBe("BUSY");
+  });
+});
