@@ -7,7 +7,7 @@ import path from "node:path";
 
 /** An absolute POSIX or Windows path (what `path.resolve` and the worker store). */
 export function isAbsolutePath(s: string): boolean {
-  return s.startsWith("/") || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith("\\\\");
+  return s.startsWith("/") || /^[A-Z]:[\\/]/i.test(s) || s.startsWith("\\\\");
 }
 
 /** The last component of a POSIX or Windows path. */
@@ -34,6 +34,6 @@ export const ERROR_SUMMARY_CHARS = 240;
 export function errorSummary(message: string | null): string | null {
   if (message === null) return null;
   const first = message.slice(0, 4 * ERROR_SUMMARY_CHARS).split(/\r?\n/, 1)[0];
-  const noDirs = first.replace(/(?:[A-Za-z]:)?(?:[\\/][^\s\\/"'`()[\]{}<>,;]+)+[\\/]/g, "");
+  const noDirs = first.replace(/(?:[A-Z]:)?(?:[\\/][^\s\\/"'`()[\]{}<>,;]+)+[\\/]/gi, "");
   return noDirs.length > ERROR_SUMMARY_CHARS ? noDirs.slice(0, ERROR_SUMMARY_CHARS - 1) + "…" : noDirs;
 }
