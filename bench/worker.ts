@@ -62,7 +62,11 @@ function ensure20m(): string | null {
 async function main() {
   mkdirSync(modelsDir, { recursive: true });
   cpSync(path.join(root, "tests/fixtures/models/tiny-gpt2"), path.join(modelsDir, "tiny-gpt2"), { recursive: true });
-  const big = ensure20m();
+  // BENCH_WORKER_MODELS=gpt2-20m (comma-separated) runs only those models' cases.
+  const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
+  const big = only && !only.includes("gpt2-20m") ? null : ensure20m();
+  // BENCH_WORKER_QUESTIONS: questions per split (smoke tests use a handful).
+  const questions = Number(process.env.BENCH_WORKER_QUESTIONS ?? 400);
 
   const { url, drop } = await benchDatabase("worker");
   const pool = poolFor(url);
@@ -76,11 +80,9 @@ async function main() {
   const split = await import("../workers/jobs/evaluate-split");
 
   const cases: { model: string; questions: number; method: "letter" | "continuation"; batch: number }[] = [];
-  // BENCH_WORKER_MODELS=gpt2-20m (comma-separated) runs only those models' cases.
-  const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
   // 400 questions per split: a GlobalMMLU-Lite language split (full GlobalMMLU has ~14,000), so the per-split
   // fixed costs (claim, dataset load, statistics with bootstrap) weigh as they do in a real evaluation.
-  for (const [model, n] of [["tiny-gpt2", 400], ...(big ? [[big, 400]] : [])] as [string, number][]) {
+  for (const [model, n] of [["tiny-gpt2", questions], ...(big ? [[big, questions]] : [])] as [string, number][]) {
     if (only && !only.includes(model)) continue;
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8,32").split(",").map(Number)) cases.push({ model, questions: n, method: "letter", batch });
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8").split(",").map(Number).filter((b) => b <= 8)) cases.push({ model, questions: n, method: "continuation", batch });
@@ -135,7 +137,7 @@ async function main() {
   await stopBosses();
   await endPools();
   await drop();
-  rmSync(path.join(benchDir, "data-400"), { recursive: true, force: true });
+  rmSync(path.join(benchDir, `data-${questions}`), { recursive: true, force: true });
   for (const r of results) console.log(JSON.stringify(r));
   process.exit(0);
 }
