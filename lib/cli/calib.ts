@@ -4,6 +4,7 @@
  * never loads the database layer. Commands print results on stdout and everything else on stderr.
  */
 import { AtlasError } from "../errors";
+import { isDatabaseUnavailable, unavailableMessage } from "../db/unavailable";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 
@@ -44,6 +45,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof AtlasError) {
       console.error(`calib: ${err.message}`);
       process.exit(err.exitCode);
+    }
+    if (isDatabaseUnavailable(err)) {
+      console.error(`calib: ${unavailableMessage(err, `calib ${process.argv[2] ?? ""}`.trim())}`);
+      process.exit(1);
     }
     console.error(err);
     process.exit(1);
