@@ -4,7 +4,7 @@
  * never loads the database layer. Commands print results on stdout and everything else on stderr.
  */
 import { AtlasError } from "../errors";
-import { isDatabaseUnavailable, unavailableMessage } from "../db/unavailable";
+import { isDatabaseUnavailable, onLostConnection, unavailableMessage } from "../db/unavailable";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 
@@ -39,6 +39,12 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run(rest);
 }
 
+const lost = (err: unknown) => {
+  console.error(`calib: ${unavailableMessage(err, `calib ${process.argv[2] ?? ""}`.trim())}`);
+  process.exit(1);
+};
+onLostConnection(lost);
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
@@ -46,10 +52,7 @@ main(process.argv.slice(2)).then(
       console.error(`calib: ${err.message}`);
       process.exit(err.exitCode);
     }
-    if (isDatabaseUnavailable(err)) {
-      console.error(`calib: ${unavailableMessage(err, `calib ${process.argv[2] ?? ""}`.trim())}`);
-      process.exit(1);
-    }
+    if (isDatabaseUnavailable(err)) lost(err);
     console.error(err);
     process.exit(1);
   },

@@ -24,3 +24,17 @@ export function unavailableMessage(e: unknown, doing = "the command"): string {
   const detail = e instanceof Error ? e.message : String(e);
   return `the database became unavailable during ${doing} (${detail.split("\n")[0]}). The transaction in progress was rolled back, so nothing is half-written; run it again once the database is back (the embedded one restarts and recovers on the next start).`;
 }
+
+/**
+ * For entry points (CLI, worker): a connection that breaks while a client is checked out of a pool (or inside a
+ * COPY) emits 'error' on a client nobody listens to, which would end the process with a stack trace. Such errors
+ * go to `onLost` instead (the query in flight fails on its own and is handled where it was made); any other
+ * uncaught exception still prints and exits 1, as Node does by default.
+ */
+export function onLostConnection(onLost: (e: unknown) => void): void {
+  process.on("uncaughtException", (e) => {
+    if (isDatabaseUnavailable(e)) return onLost(e);
+    console.error(e);
+    process.exit(1);
+  });
+}
