@@ -65,6 +65,8 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
           }
         }
         bar?.done();
+        // One line per finished job, so operators (and tests) can see which worker of many took which split.
+        if (!opts.quiet) console.error(`worker ${process.pid}: done ${def.id} job ${job.id} ${JSON.stringify(job.data)}`);
       },
     );
     ids.push(id);
