@@ -4,7 +4,7 @@
  * never loads the database layer. Commands print results on stdout and everything else on stderr.
  */
 import { AtlasError } from "../errors";
-import { isDatabaseUnavailable, onLostConnection, unavailableMessage } from "../db/unavailable";
+import { diskFullMessage, isDatabaseUnavailable, isDiskFull, onLostConnection, unavailableMessage } from "../db/unavailable";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 
@@ -53,6 +53,10 @@ main(process.argv.slice(2)).then(
       process.exit(err.exitCode);
     }
     if (isDatabaseUnavailable(err)) lost(err);
+    if (isDiskFull(err)) {
+      console.error(`calib: ${diskFullMessage(err, `calib ${process.argv[2] ?? ""}`.trim())}`);
+      process.exit(1);
+    }
     console.error(err);
     process.exit(1);
   },

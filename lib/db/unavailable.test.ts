@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable, unavailableMessage } from "./unavailable";
+import { diskFullMessage, isDatabaseUnavailable, isDiskFull, unavailableMessage } from "./unavailable";
 
 describe("isDatabaseUnavailable", () => {
   it("recognises lost or refused connections and server shutdowns", () => {
@@ -19,5 +19,14 @@ describe("isDatabaseUnavailable", () => {
     expect(unavailableMessage(new Error("Connection terminated unexpectedly"), "the import")).toMatch(
       /database became unavailable during the import \(Connection terminated unexpectedly\)\. The transaction in progress was rolled back, so nothing is half-written; run it again/,
     );
+  });
+});
+
+describe("isDiskFull", () => {
+  it("recognises the server's disk_full and a local ENOSPC, and nothing else", () => {
+    expect(isDiskFull(Object.assign(new Error("could not extend file"), { code: "53100" }))).toBe(true);
+    expect(isDiskFull(new Error("x", { cause: Object.assign(new Error("no space"), { code: "ENOSPC" }) }))).toBe(true);
+    expect(isDiskFull(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
+    expect(diskFullMessage(new Error("could not extend file"), "calib import")).toMatch(/^out of disk space during calib import \(could not extend file\)\. The transaction in progress was rolled back/);
   });
 });

@@ -19,6 +19,21 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   return false;
 }
 
+/** The database server's disk is full (SQLSTATE 53100 disk_full) or a local write hit ENOSPC. */
+export function isDiskFull(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x && depth < 5; depth++) {
+    const err = x as { code?: unknown; cause?: unknown };
+    if (err.code === "53100" || err.code === "ENOSPC") return true;
+    x = err.cause;
+  }
+  return false;
+}
+
+export function diskFullMessage(e: unknown, doing = "the command"): string {
+  const detail = e instanceof Error ? e.message : String(e);
+  return `out of disk space during ${doing} (${detail.split("\n")[0]}). The transaction in progress was rolled back, so nothing is half-written; free some space (or move the data: ATLAS_DATA_DIR, TMPDIR) and run it again.`;
+}
+
 /** The one message users see for it. */
 export function unavailableMessage(e: unknown, doing = "the command"): string {
   const detail = e instanceof Error ? e.message : String(e);
