@@ -83,9 +83,13 @@ async function main() {
     });
     log(`warming up: ${new Set(urls).size} distinct URLs once each…`);
     for (const u of new Set(urls)) {
-      const r = await fetch(server.base + u);
-      await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`${u}: HTTP ${r.status}`);
+      // One retry: on a loaded machine a first request can lose its connection while the server warms up.
+      const get = () => fetch(server.base + u).then(async (r) => ({ status: r.status, body: await r.text() }));
+      const r = await get().catch((e: Error) => {
+        log(`${u}: ${e.message} (${String((e.cause as Error | undefined)?.message ?? "")}); retrying once`);
+        return get();
+      });
+      if (r.status !== 200) throw new Error(`${u}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
     }
     log(`${CONNECTIONS} clients for ${SECONDS} s…`);
     let next = 0;
