@@ -23,7 +23,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { endPools, poolFor } from "../lib/db/pool";
 import { importFiles } from "../lib/import/import-files";
-import { ensureBuild, startServer } from "./support/app-server";
+import { ensureBuild, startServer, stopServer } from "./support/next-server";
 import { prng, writeScoresFile } from "./support/scores-file";
 import { benchDatabase } from "./support/temp-database";
 
@@ -178,7 +178,7 @@ async function main() {
     await writeScoresFile(file, SIZE);
     const bytes = statSync(file).size;
     ensureBuild(log);
-    server = await startServer(db.url, { ATLAS_API_TOKEN: TOKEN, ATLAS_DATA_DIR: dataDir });
+    server = await startServer(db.url, "next", { ATLAS_API_TOKEN: TOKEN, ATLAS_DATA_DIR: dataDir });
     worker = startWorker(db.url, dataDir);
     const base = server.base;
     // Warm-up: the first request of each route compiles nothing in production, but opens pools and caches.
@@ -273,7 +273,7 @@ async function main() {
     );
   } finally {
     worker?.kill("SIGTERM");
-    server?.proc.kill("SIGTERM");
+    if (server) await stopServer(server);
     await Promise.all(
       [worker, server?.proc].map((p) =>
         p && p.exitCode === null ? new Promise((r) => p.once("exit", r)) : null,

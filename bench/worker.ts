@@ -65,7 +65,15 @@ function ensureGenerated(name: string, args: string[]): string | null {
 async function main() {
   mkdirSync(modelsDir, { recursive: true });
   cpSync(path.join(root, "tests/fixtures/models/tiny-gpt2"), path.join(modelsDir, "tiny-gpt2"), { recursive: true });
-  const big = [ensureGenerated("gpt2-20m", ["--preset", "20m"]), ensureGenerated("llama-20m", ["--arch", "llama-20m"])].filter((m): m is string => m !== null);
+  // BENCH_WORKER_MODELS=gpt2-20m,llama-20m (comma-separated) runs only those models' cases; the others are not generated.
+  const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
+  const wanted = (name: string) => !only || only.includes(name);
+  const big = [
+    wanted("gpt2-20m") ? ensureGenerated("gpt2-20m", ["--preset", "20m"]) : null,
+    wanted("llama-20m") ? ensureGenerated("llama-20m", ["--arch", "llama-20m"]) : null,
+  ].filter((m): m is string => m !== null);
+  // BENCH_WORKER_QUESTIONS: questions per split (smoke tests use a handful).
+  const questions = Number(process.env.BENCH_WORKER_QUESTIONS ?? 400);
 
   const { url, drop } = await benchDatabase("worker");
   const pool = poolFor(url);
@@ -79,11 +87,9 @@ async function main() {
   const split = await import("../workers/jobs/evaluate-split");
 
   const cases: { model: string; questions: number; method: "letter" | "continuation"; batch: number }[] = [];
-  // BENCH_WORKER_MODELS=gpt2-20m,llama-20m (comma-separated) runs only those models' cases.
-  const only = process.env.BENCH_WORKER_MODELS?.split(",").map((s) => s.trim());
   // 400 questions per split: a GlobalMMLU-Lite language split (full GlobalMMLU has ~14,000), so the per-split
   // fixed costs (claim, dataset load, statistics with bootstrap) weigh as they do in a real evaluation.
-  for (const [model, n] of [["tiny-gpt2", 400], ...big.map((b) => [b, 400])] as [string, number][]) {
+  for (const [model, n] of [["tiny-gpt2", questions], ...big.map((b) => [b, questions])] as [string, number][]) {
     if (only && !only.includes(model)) continue;
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8,32").split(",").map(Number)) cases.push({ model, questions: n, method: "letter", batch });
     for (const batch of (process.env.BENCH_WORKER_BATCHES ?? "1,8").split(",").map(Number).filter((b) => b <= 8)) cases.push({ model, questions: n, method: "continuation", batch });
@@ -138,7 +144,7 @@ async function main() {
   await stopBosses();
   await endPools();
   await drop();
-  rmSync(path.join(benchDir, "data-400"), { recursive: true, force: true });
+  rmSync(path.join(benchDir, `data-${questions}`), { recursive: true, force: true });
   for (const r of results) console.log(JSON.stringify(r));
   process.exit(0);
 }

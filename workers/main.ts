@@ -7,6 +7,11 @@ import { resolveDatabaseUrl } from "../lib/db/url";
 import { endPools } from "../lib/db/pool";
 import { startWorker } from "./worker";
 import { stopBosses } from "./queue/boss";
+import { onLostConnection } from "../lib/db/unavailable";
+
+// A connection broken under a busy client must not end the worker: the job in flight fails on its own, and the
+// worker waits for the database and resumes it (workers/worker.ts).
+onLostConnection((e) => console.error(`worker: lost a database connection (${(e as Error).message})`));
 
 const url = await resolveDatabaseUrl();
 const worker = await startWorker(url);

@@ -11,6 +11,8 @@ import { missingScoringFlags } from "./v8-flags";
 import { JOBS } from "./jobs/registry";
 import { startReaper } from "./jobs/reaper";
 import type { JobContext } from "./jobs/define";
+import { isDatabaseUnavailable } from "../lib/db/unavailable";
+import { waitForDatabase } from "./queue/wait-for-database";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -27,6 +29,7 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
   if (missing.length && !opts.quiet) console.error(`worker: node was started without ${missing.join(" ")} — scoring will pause for full garbage collections (see workers/v8-flags.ts)`);
   const bar = opts.quiet ? null : new ProgressBar();
   const ids: string[] = [];
+  let stopped = false;
   const concurrency = opts.concurrency ?? Number(process.env.ATLAS_WORKER_CONCURRENCY ?? 1);
   // pg-boss 10 runs one handler at a time per work() subscription: subscribe once per slot.
   for (const def of Object.values(JOBS)) for (let slot = 0; slot < (def.concurrency?.() ?? concurrency); slot++) {
@@ -48,8 +51,24 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
           },
         };
         const { default: handler } = await def.handler();
-        await handler(payload as never, ctx);
+        // The database going away mid-job (stopped, restarted, failed over) rolls back the batch in flight; the
+        // job is still ours, so wait for the database and run the handler again — it resumes after the last stored
+        // batch. (Without this the job would sit "active" until it expires, hours later.)
+        for (;;) {
+          try {
+            await handler(payload as never, ctx);
+            break;
+          } catch (e) {
+            if (stopped || !isDatabaseUnavailable(e)) throw e;
+            bar?.done();
+            console.error(`worker: the database became unavailable during job ${job.id} (${(e as Error).message.split("\n")[0]}); the batch in flight was rolled back — waiting for the database, then resuming`);
+            await waitForDatabase(databaseUrl, () => stopped);
+            console.error(`worker: the database is back; resuming job ${job.id}`);
+          }
+        }
         bar?.done();
+        // One line per finished job, so operators (and tests) can see which worker of many took which split.
+        if (!opts.quiet) console.error(`worker ${process.pid}: done ${def.id} job ${job.id} ${JSON.stringify(job.data)}`);
       },
     );
     ids.push(id);
@@ -63,6 +82,7 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
   });
   return {
     async stop() {
+      stopped = true;
       reaper.stop();
       await listener.stop();
       for (const id of ids) await boss.offWork({ id }).catch(() => {});

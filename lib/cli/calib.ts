@@ -1,8 +1,13 @@
 /**
- * `calib` — the command-line entry point: `npm run --silent calib -- <command> [options]`.
- * Each command lives in lib/cli/commands/<command>.ts and is imported lazily, so `calib metrics`
- * never loads the database layer. Commands print results on stdout and everything else on stderr.
+ * `calib` — the command-line entry point (`npm run calib -- <command>`): runs lib/cli/main.ts's dispatcher and exits
+ * with its code. A database connection lost while a command waits on it ends the process with one clear message.
  */
+import { onLostConnection, unavailableMessage } from "../db/unavailable";
 import { runCalib } from "./main";
+
+onLostConnection((err: unknown) => {
+  console.error(`calib: ${unavailableMessage(err, `calib ${process.argv[2] ?? ""}`.trim())}`);
+  process.exit(1);
+});
 
 runCalib(process.argv.slice(2)).then((code) => process.exit(code));

@@ -4,6 +4,7 @@
  * else with its stack, exit 1). lib/cli/calib.ts is the process around it; tests call it in-process.
  */
 import { AtlasError } from "../errors";
+import { diskFullMessage, isDatabaseUnavailable, isDiskFull, unavailableMessage } from "../db/unavailable";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 
@@ -48,6 +49,15 @@ export async function runCalib(argv: string[]): Promise<number> {
     if (err instanceof AtlasError) {
       console.error(`calib: ${err.message}`);
       return err.exitCode;
+    }
+    const what = `calib ${argv[0] ?? ""}`.trim();
+    if (isDatabaseUnavailable(err)) {
+      console.error(`calib: ${unavailableMessage(err, what)}`);
+      return 1;
+    }
+    if (isDiskFull(err)) {
+      console.error(`calib: ${diskFullMessage(err, what)}`);
+      return 1;
     }
     console.error(err);
     return 1;

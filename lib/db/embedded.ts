@@ -175,6 +175,26 @@ function liveClients(dir: string): number[] {
   return alive;
 }
 
+/**
+ * Fault recovery: a postmaster.pid left by a server that was killed (power loss, container restart) names a PID
+ * that is gone — or, after a restart, reused by an unrelated process, which Postgres takes for a running server and
+ * refuses to start. A file whose PID is not a postgres process of this data directory is stale: remove it, so the
+ * next start runs (Postgres replays its WAL itself).
+ */
+function clearStalePid(pgdata: string): void {
+  const file = path.join(pgdata, "postmaster.pid");
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+  let ours: boolean;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    ours = cmd.some((a) => /postgres$/.test(a)) && cmd.includes(pgdata);
+  } catch {
+    ours = existsSync("/proc") ? false : pid > 0 && pidAlive(pid); // no /proc (macOS): only a dead PID is stale
+  }
+  if (!ours) rmSync(file, { force: true });
+}
+
 let registered: EmbeddedOptions | null = null;
 
 /** Starts (or joins) the embedded cluster, creates the database, and returns its URL. */
@@ -209,6 +229,7 @@ export async function ensureEmbedded(opts: EmbeddedOptions = embeddedOptionsFrom
     }
     const hbaChanged = writeHba(pgdata);
     const ids2 = postgresIds();
+    clearStalePid(pgdata);
     const pgCtl = (args: string[]) => execFileSync(path.join(bin, "pg_ctl"), args, { ...ids2, stdio: "ignore" });
     const start = (listen: string) =>
       pgCtl(["start", "-w", "-t", "60", "-D", pgdata, "-l", path.join(pgdata, "server.log"), "-o", `-p ${opts.port} ${listen}`]);
