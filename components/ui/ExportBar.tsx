@@ -28,10 +28,10 @@ export function ExportBar({
       </button>
       {getSvg && (
         <>
-          <button type="button" onClick={() => { const s = getSvg(); if (s) downloadSvg(s, `${name}.svg`); }}>
+          <button type="button" data-testid="download-svg" onClick={() => { const s = getSvg(); if (s) downloadSvg(s, `${name}.svg`); }}>
             SVG
           </button>
-          <button type="button" onClick={() => { const s = getSvg(); if (s) void downloadPng(s, `${name}.png`); }}>
+          <button type="button" data-testid="download-png" onClick={() => { const s = getSvg(); if (s) void downloadPng(s, `${name}.png`); }}>
             PNG
           </button>
         </>

@@ -23,6 +23,7 @@ const data: HeatmapData = {
   columns: [base, tuned, other],
   values: { [base.key]: { am: "0.1" }, [tuned.key]: { am: "0.2" }, [other.key]: { sw: "0.3" } },
   runs: {},
+  counts: {},
 };
 
 describe("filterHeatmap", () => {
@@ -37,5 +38,13 @@ describe("filterHeatmap", () => {
     const f = filterHeatmap(data, {});
     expect(f.columns).toHaveLength(3);
     expect(f.languages).toHaveLength(2);
+  });
+
+  it("?beta=base keeps base models and leaves out tuned models with no β recorded", () => {
+    const chat = col("A", "chat", null, base.key);
+    const d = { ...data, columns: [base, chat, tuned], values: { ...data.values, [chat.key]: { am: "0.4" } } };
+    expect(filterHeatmap(d, { betas: ["base"] }).columns.map((c) => c.key)).toEqual([base.key]);
+    expect(filterHeatmap(d, { betas: ["0.1"] }).columns.map((c) => c.key)).toEqual([tuned.key]);
+    expect(filterHeatmap(d, {}).columns).toHaveLength(3);
   });
 });

@@ -6,7 +6,7 @@ import "server-only";
  * binnings). Sent column-wise and only for the columns the view shows, to keep the page small.
  */
 import type pg from "pg";
-import { formatBeta } from "./heatmap";
+import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
 
 const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
@@ -165,7 +165,7 @@ function keep(
 ): boolean {
   if (q.families.length && !q.families.includes(family)) return false;
   if (sft !== null && q.sft.length && !q.sft.includes(sft)) return false;
-  if (q.betas.length && !q.betas.includes(smoothing === null ? "base" : formatBeta(smoothing))) return false;
+  if (!passesBetaFilter(q.betas, sft, smoothing)) return false;
   if (q.languages.length && !q.languages.includes(language)) return false;
   return true;
 }
@@ -397,7 +397,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
     put("family", r.family);
     put("model", r.model);
     put("sft", r.sft);
-    put("beta", r.sft === null ? "base" : formatBeta(r.smoothing));
+    put("beta", betaCell(r.sft, r.smoothing));
     put("n", r.n);
     put("runId", r.runId);
     for (const m of q.metrics) {

@@ -4,7 +4,7 @@ import "server-only";
  * (RunSplit rows). Counts come from Run/RunSplit/RunLanguageStats — never from Prediction.
  */
 import type pg from "pg";
-import { formatBeta } from "./heatmap";
+import { betaCell } from "../../view-state/config";
 
 export interface RunFile {
   path?: string;
@@ -102,7 +102,7 @@ export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem
   }
   return r.rows.map(({ smoothing, createdAt, startedAt, finishedAt, ...x }) => ({
     ...x,
-    beta: x.sft === null ? "base" : formatBeta(smoothing),
+    beta: betaCell(x.sft, smoothing),
     sourceFiles: Array.isArray(x.sourceFiles) ? x.sourceFiles : [],
     createdAt: createdAt.toISOString(),
     startedAt: startedAt?.toISOString() ?? null,
