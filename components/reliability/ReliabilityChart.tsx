@@ -266,15 +266,38 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
     if (!box) return null;
     const NS = "http://www.w3.org/2000/svg";
     const out = document.createElementNS(NS, "svg");
+    // A caption makes the exported file self-describing (benchmark, binning, bins, source, models, n).
+    const CAP = 34;
+    const caption = [
+      `${props.benchmark}: reliability diagrams — measured runs, ${props.binning} binning, ${bins} bins${props.smooth ? ", smoothed curve (smECE kernel)" : ""}`,
+      `Models: ${series.map((s) => s.label).join(", ")} · n = questions behind each panel (in its title)`,
+    ];
     out.setAttribute("width", String(svgW));
-    out.setAttribute("height", String(svgH));
+    out.setAttribute("height", String(svgH + CAP));
     out.setAttribute("font-size", String(g.font));
     const defs = box.querySelector("defs");
     if (defs) out.appendChild(defs.cloneNode(true));
+    const white = document.createElementNS(NS, "rect");
+    white.setAttribute("width", "100%");
+    white.setAttribute("height", "100%");
+    white.setAttribute("fill", "#ffffff");
+    out.appendChild(white);
+    caption.forEach((line, k) => {
+      const t = document.createElementNS(NS, "text");
+      t.setAttribute("x", "4");
+      t.setAttribute("y", String(13 + k * 15));
+      t.setAttribute("data-testid", "figure-caption");
+      if (k === 0) t.setAttribute("font-weight", "600");
+      t.textContent = line;
+      out.appendChild(t);
+    });
+    const body = document.createElementNS(NS, "g");
+    body.setAttribute("transform", `translate(0,${CAP})`);
+    out.appendChild(body);
     const legend = box.querySelector("[data-testid='legend-svg']");
     if (legend)
       for (const c of Array.from(legend.childNodes))
-        if (c.nodeName !== "defs") out.appendChild(c.cloneNode(true));
+        if (c.nodeName !== "defs") body.appendChild(c.cloneNode(true));
     box.querySelectorAll<SVGSVGElement>("[data-testid='panel'] > svg").forEach((p, k) => {
       const gEl = document.createElementNS(NS, "g");
       gEl.setAttribute(
@@ -282,7 +305,7 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
         `translate(${(k % cols) * (g.w + GAP)},${legendH + Math.floor(k / cols) * (g.h + GAP)})`,
       );
       for (const c of Array.from(p.childNodes)) gEl.appendChild(c.cloneNode(true));
-      out.appendChild(gEl);
+      body.appendChild(gEl);
     });
     // Attached off-screen while the export measures and serialises it.
     const holder = document.createElement("div");

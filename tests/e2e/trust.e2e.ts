@@ -107,8 +107,38 @@ describe("headers: two levels, never cut, in the exported SVG too", () => {
       expect(svg, text).toContain(text);
     expect(svg).toContain("<title>Δ Mistral-7B · OpenHermes β=0.1");
     expect(svg).not.toMatch(/β=</);
+    expect(await overflow(svg)).toEqual({ right: 0, bottom: 0 });
+  });
+
+  it("the reliability export has a caption and nothing drawn outside it; paper presets keep vector text", async () => {
+    await page.goto(`${appUrl}/reliability?family=Synth-1B`);
+    await page.waitForSelector('[data-testid="panel"]');
+    await page.selectOption('select[name="export-preset"]', "double");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="download-svg"]')]);
+    const svg = readFileSync(await download.path(), "utf8");
+    expect(svg).toMatch(/width="180mm"/);
+    expect(svg).toContain("GlobalMMLU: reliability diagrams — measured runs, equal-width binning, 15 bins");
+    expect(svg).toContain("Models: Synth-1B (base)");
+    expect(svg).toMatch(/<text[^>]*>[^<]*ECE/);
+    expect(await overflow(svg)).toEqual({ right: 0, bottom: 0 });
   });
 });
+
+/** How far what an exported SVG draws reaches beyond its viewBox (0, 0 when nothing is clipped). */
+async function overflow(svgText: string): Promise<{ right: number; bottom: number }> {
+  const p = await s.context.newPage();
+  try {
+    await p.setContent(`<!doctype html><body style="margin:0">${svgText}</body>`);
+    return await p.$eval("svg", (el) => {
+      const svg = el as SVGSVGElement;
+      const vb = svg.viewBox.baseVal;
+      const b = svg.getBBox();
+      return { right: Math.max(0, Math.ceil(b.x + b.width - vb.width)), bottom: Math.max(0, Math.ceil(b.y + b.height - vb.height)) };
+    });
+  } finally {
+    await p.close();
+  }
+}
 
 describe("tuned models with no β recorded (Plaut et al. chat models)", () => {
   it("are labelled by their SFT dataset on the heatmap, and out of ?beta=base", async () => {
