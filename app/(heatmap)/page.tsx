@@ -6,7 +6,7 @@ import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
-import { filterHeatmap, getHeatmapData, listBenchmarks, formatBeta, type Source } from "@/lib/db/queries/heatmap";
+import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -29,12 +29,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const pool = db();
-  const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
-  const [benchmarks, all] = await Promise.all([
-    listBenchmarks(pool),
-    getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources }),
-  ]);
-  const data = all && filterHeatmap(all, { families: state.family, sft: state.sft, betas: state.beta });
+  const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),

@@ -345,7 +345,7 @@ export function SmoothingChart({
                         {x === "base" ? "base" : `β=${x}`}
                       </text>
                     ))}
-                    {r.series.map((s) => {
+                    {r.series.map((s, si) => {
                       const st = style(s.sft);
                       const c = color(s.family);
                       const pts = s.points.filter((p) => p.value[m] !== null);
@@ -416,9 +416,14 @@ export function SmoothingChart({
                                   strokeWidth={1.4}
                                 />
                                 {sig && (
-                                  <text x={x + 6} y={y - 5} fill={c} fontWeight={700} fontSize={12}>
-                                    *
-                                  </text>
+                                  // Attached to its own marker by a short tick, and fanned out by series, so the
+                                  // marks of several series at one β do not pile up on each other.
+                                  <g data-testid="sig-mark" data-series={s.key}>
+                                    <line x1={x} y1={y} x2={x + 5 + 4 * si} y2={y - 6 - 3 * si} stroke={c} strokeWidth={1} />
+                                    <text x={x + 6 + 4 * si} y={y - 6 - 3 * si} fill={c} fontWeight={700} fontSize={12}>
+                                      *
+                                    </text>
+                                  </g>
                                 )}
                               </g>
                             );

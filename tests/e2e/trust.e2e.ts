@@ -328,3 +328,28 @@ describe("no console errors on any page", () => {
     expect(await page.locator("body").textContent()).toContain("renormalised over the options by the file format");
   });
 });
+
+describe("data out: the view's URL with format=csv|json", () => {
+  it("answers the heatmap's tidy table, exact values, paginated, without paths", async () => {
+    const res = await fetch(`${appUrl}/?metric=rms&family=Mistral-7B&format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(header).toEqual(["benchmark", "metric", "mode", "language", "language_name", "resource_class", "source", "family", "model", "sft_dataset", "beta", "column", "value", "n", "run_id"]);
+    const sw = rows.find((r) => r[3] === "sw" && r[9] === "OpenHermes" && r[10] === "0.1")!;
+    const db = await s.client.query<{ v: string }>(
+      `SELECT p."rms"::text AS v FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
+       WHERE b."name" = 'GlobalMMLU' AND p."languageCode" = 'sw' AND p."family" = 'Mistral-7B' AND p."sftDataset" = 'OpenHermes' AND p."smoothing" = 0.1`,
+    );
+    expect(sw[12]).toBe(db.rows[0].v);
+    expect(rows.every((r) => r.every((v) => !v.startsWith("/")))).toBe(true);
+    const page1 = await (await fetch(`${appUrl}/?metric=rms&family=Mistral-7B&format=json&limit=5`)).json();
+    expect(page1.rows).toHaveLength(5);
+    expect(page1.total).toBe(rows.length);
+    const page2 = await (await fetch(appUrl + page1.next)).json();
+    expect(page2.offset).toBe(5);
+    expect(page2.rows[0]).not.toEqual(page1.rows[0]);
+    const bad = await fetch(`${appUrl}/?format=csv&metric=bogus`);
+    expect(bad.status).toBe(400);
+  });
+});

@@ -183,3 +183,13 @@ export function filterHeatmap(data: HeatmapData, q: Pick<HeatmapQuery, "families
     counts: pick(data.counts),
   };
 }
+
+/** The heatmap of a view state: the full table (for the filter options) and the filtered one drawn. */
+export async function heatmapForState(
+  pool: pg.Pool,
+  state: { benchmark: string; metric: HeatmapMetric; source: Source | "both"; family: string[]; sft: string[]; beta: string[] },
+): Promise<{ all: HeatmapData | null; data: HeatmapData | null }> {
+  const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
+  const all = await getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources });
+  return { all, data: all && filterHeatmap(all, { families: state.family, sft: state.sft, betas: state.beta }) };
+}
