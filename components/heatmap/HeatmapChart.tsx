@@ -18,7 +18,7 @@ import { useIsClient } from "@/components/ui/use-is-client";
 import { RESOURCE_CLASS_LABELS } from "@/lib/languages";
 import { buildMatrix, FEW_QUESTIONS, type HeatmapMode, type MatrixColumn, type RowSort } from "./heatmap-model";
 import { heatmapScale, type Better } from "./heatmap-colors";
-import { CELL_H, headerLayout, ROW_LABEL_W } from "./heatmap-layout";
+import { CELL_H, headerLayout, ROW_LABEL_W, textWidth } from "./heatmap-layout";
 
 const LEGEND_H = 52;
 const LEGEND_W = 240;
@@ -66,7 +66,9 @@ export function HeatmapChart(props: HeatmapChartProps) {
     () => headerLayout(matrix.columns.map((c) => ({ family: c.family, sub: subLabel(c) })), props.caption),
     [matrix, props.caption],
   );
-  const width = Math.max(layout.width, ROW_LABEL_W + LEGEND_W + 300);
+  const anyFew = matrix.columns.some((c) => Object.values(matrix.cells[c.key] ?? {}).some((v) => few(v.n)));
+  const fewNote = `⚠ / dashed: fewer than ${FEW_QUESTIONS} questions (kept out of the colour scale)`;
+  const width = Math.max(layout.width, ROW_LABEL_W + LEGEND_W + 24 + (anyFew ? textWidth(fewNote, 10) : 0));
   const HEADER_H = layout.headerH;
   const height = HEADER_H + matrix.rows.length * CELL_H + LEGEND_H;
   const fmt = (v: number) => formatValue(v, { delta });
@@ -254,14 +256,16 @@ export function HeatmapChart(props: HeatmapChartProps) {
                   fill={scale.color(legendScale.invert((k + 0.5) * (LEGEND_W / 24)))}
                 />
               ))}
-              {legendScale.ticks(5).map((t) => (
+              {legendScale.ticks(4).filter((_, k, all) => all.length <= 5 || k % 2 === 0).map((t) => (
                 <text key={t} x={legendScale(t)} y={36} textAnchor="middle" fontSize={10} fill="#4a5361">
                   {fmt(t)}
                 </text>
               ))}
-              <text x={LEGEND_W + 16} y={23} fontSize={10} fill="#4a5361">
-                {`⚠ / dashed: fewer than ${FEW_QUESTIONS} questions (kept out of the colour scale)`}
-              </text>
+              {anyFew && (
+                <text x={LEGEND_W + 16} y={23} fontSize={10} fill="#4a5361">
+                  {fewNote}
+                </text>
+              )}
             </g>
           </svg>
         )}

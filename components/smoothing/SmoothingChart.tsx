@@ -345,7 +345,7 @@ export function SmoothingChart({
                         {x === "base" ? "base" : `β=${x}`}
                       </text>
                     ))}
-                    {r.series.map((s, si) => {
+                    {r.series.map((s) => {
                       const st = style(s.sft);
                       const c = color(s.family);
                       const pts = s.points.filter((p) => p.value[m] !== null);
@@ -416,14 +416,11 @@ export function SmoothingChart({
                                   strokeWidth={1.4}
                                 />
                                 {sig && (
-                                  // Attached to its own marker by a short tick, and fanned out by series, so the
-                                  // marks of several series at one β do not pile up on each other.
-                                  <g data-testid="sig-mark" data-series={s.key}>
-                                    <line x1={x} y1={y} x2={x + 5 + 4 * si} y2={y - 6 - 3 * si} stroke={c} strokeWidth={1} />
-                                    <text x={x + 6 + 4 * si} y={y - 6 - 3 * si} fill={c} fontWeight={700} fontSize={12}>
-                                      *
-                                    </text>
-                                  </g>
+                                  // Centred over its own marker, in the series' colour: it moves with its point, so
+                                  // marks of several series at one β stay with their series.
+                                  <text x={x} y={y - 6} textAnchor="middle" fill={c} fontWeight={700} fontSize={12} data-testid="sig-mark" data-series={s.key}>
+                                    *
+                                  </text>
                                 )}
                               </g>
                             );

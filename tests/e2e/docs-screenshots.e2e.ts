@@ -34,9 +34,11 @@ describe.skipIf(!dir)("documentation screenshots", () => {
     await page.screenshot({ path: out("heatmap-legend"), clip: { x: box.x, y: legend.y - 70, width: Math.min(box.width, 1000), height: legend.height + 90 } });
     for (const [name, q] of [["smoothing-chart", ""], ["smoothing-arc", "?benchmark=ARC-Challenge"]]) {
       await page.goto(inject("appUrl") + "/smoothing" + q);
-      const chart = page.locator('[data-testid="smoothing"]');
+      // ARC-Challenge's measured models have no β recorded: after issue 16 the page has no β chart for them (it
+      // once drew a phantom "β=" step), only the base → tuned table; the whole page is shot then.
+      const chart = page.locator('[data-testid="smoothing"], [data-testid="base-tuned"]').first();
       await chart.waitFor();
-      await chart.screenshot({ path: out(name) });
+      await ((await page.locator('[data-testid="smoothing"]').count()) ? chart : page.locator("main")).screenshot({ path: out(name) });
     }
   });
 });
