@@ -11,7 +11,7 @@ export const DEFAULT_LIMIT = 10_000;
 export const MAX_LIMIT = 100_000;
 
 /** View pages with a data twin: page path → API path. */
-export const DATA_TWINS: Record<string, string> = { "/": "/api/views/heatmap" };
+export const DATA_TWINS: Record<string, string> = { "/": "/api/views/heatmap", "/results": "/api/views/results" };
 
 export interface Page {
   offset: number;

@@ -352,4 +352,25 @@ describe("data out: the view's URL with format=csv|json", () => {
     const bad = await fetch(`${appUrl}/?format=csv&metric=bogus`);
     expect(bad.status).toBe(400);
   });
+
+  it("answers the results table's rows with the columns it shows, exact published text and measured intervals", async () => {
+    const res = await fetch(`${appUrl}/results?languages=sw&cols=source,language,model,beta,ece&format=csv`);
+    expect(res.status).toBe(200);
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(header).toEqual(["source", "language", "model", "beta", "ece", "ece_lo", "ece_hi"]);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.every((r) => r[1] === "sw")).toBe(true);
+    const pub = rows.find((r) => r[0] === "published" && r[2] === "Mistral-7B" && r[3] === "base")!;
+    const db = await s.client.query<{ v: string }>(
+      `SELECT p."ece"::text AS v FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
+       WHERE b."name" = 'GlobalMMLU' AND p."languageCode" = 'sw' AND p."family" = 'Mistral-7B' AND p."sftDataset" IS NULL`,
+    );
+    expect(pub[4]).toBe(db.rows[0].v);
+    const measured = rows.find((r) => r[0] === "measured")!;
+    expect(Number(measured[5])).toBeLessThanOrEqual(Number(measured[4]));
+    expect(Number(measured[6])).toBeGreaterThanOrEqual(Number(measured[4]));
+    const bad = await fetch(`${appUrl}/results?cols=nope&format=json`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.field).toBe("cols");
+  });
 });

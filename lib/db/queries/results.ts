@@ -7,6 +7,8 @@ import "server-only";
  */
 import type pg from "pg";
 import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
+import { badInput } from "../../errors";
+import type { ViewState } from "../../view-state/filters";
 
 const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
@@ -461,5 +463,37 @@ export async function resultFacets(
       ),
     ].sort(),
     languages: l.rows,
+  };
+}
+
+/**
+ * The query and shown columns of a /results view state (the page and its data twin /api/views/results share it).
+ * Throws a BAD_INPUT error naming the parameter for an unknown column.
+ */
+export function resultsQueryForState(
+  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy">,
+): { query: ResultsQuery; shown: string[] } {
+  const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
+  const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find((c) => !known.has(c));
+  if (bad)
+    throw badInput(`unknown column "${bad}" (columns: ${[...known].join(", ")})`, {
+      field: state.cols.includes(bad) ? "cols" : state.group.includes(bad) ? "group" : "sortBy",
+    });
+  // Grouped and sorted columns are always shown.
+  const base = state.cols.length ? state.cols : DEFAULT_COLUMNS;
+  const shown = [...new Set([...base, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])])];
+  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
+  return {
+    shown,
+    query: {
+      benchmark: state.benchmark,
+      sources: [...sources],
+      families: state.family,
+      sft: state.sft,
+      betas: state.beta,
+      languages: state.languages,
+      metrics: RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[],
+      textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
+    },
   };
 }
