@@ -74,6 +74,22 @@ function keep(q: HeatmapQuery, family: string, sft: string | null, smoothing: nu
   return true;
 }
 
+/**
+ * Column order: per family, base first, then tuned models with no β recorded, then SFT dataset and β ascending;
+ * a measured column sits right after the published column of the same configuration.
+ */
+export function compareColumns(a: Omit<HeatmapColumn, "key" | "baseKey">, b: Omit<HeatmapColumn, "key" | "baseKey">): number {
+  const rank = (c: typeof a) => (c.sftDataset === null ? 0 : c.smoothing === null ? 1 : 2);
+  return (
+    a.family.localeCompare(b.family) ||
+    rank(a) - rank(b) ||
+    (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
+    (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
+    b.source.localeCompare(a.source) ||
+    a.model.localeCompare(b.model)
+  );
+}
+
 export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<HeatmapData | null> {
   const bench = await pool.query<{ id: number }>(`SELECT "id" FROM "Benchmark" WHERE "name" = $1`, [q.benchmark]);
   if (!bench.rows[0]) return null;
@@ -128,18 +144,7 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
     }
   }
 
-  // Per family: base first, then tuned models with no β recorded, then SFT dataset and β ascending; a measured
-  // column sits beside the published column of the same configuration.
-  const rank = (c: HeatmapColumn) => (c.sftDataset === null ? 0 : c.smoothing === null ? 1 : 2);
-  const ordered = [...columns.values()].sort(
-    (a, b) =>
-      a.family.localeCompare(b.family) ||
-      rank(a) - rank(b) ||
-      (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
-      (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
-      a.source.localeCompare(b.source) * -1 ||
-      a.model.localeCompare(b.model),
-  );
+  const ordered = [...columns.values()].sort(compareColumns);
   for (const c of ordered) {
     if (c.sftDataset === null) continue;
     const base = ordered.find((b) => b.source === c.source && b.family === c.family && b.sftDataset === null);
