@@ -323,9 +323,15 @@ describe("no console errors on any page", () => {
   });
 
   it("/runs shows the mean rate since start and explains the renormalised method", async () => {
+    // A running run 600 s in with 60 questions done: 0.1 q/s, whatever a split's latest reading (12.5) says.
+    const id = s.fx.runningRunId!;
+    await s.client.query(`UPDATE "Run" SET "startedAt" = now() - interval '600 seconds', "progressDone" = 60 WHERE "id" = $1`, [id]);
     await page.goto(`${appUrl}/runs`);
     await page.waitForSelector('[data-testid="run-row"]');
     expect(await page.locator("body").textContent()).toContain("renormalised over the options by the file format");
+    await expect
+      .poll(() => page.locator(`[data-testid="run-row"][data-run="${id}"] [data-testid="run-rate"]`).textContent())
+      .toMatch(/^0\.1 q\/s \(mean since start\)/);
   });
 });
 
