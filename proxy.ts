@@ -22,9 +22,14 @@ export async function proxy(req: NextRequest) {
   to.searchParams.set("message", bad.message);
   to.searchParams.set("reset", bad.resetHref);
   // A rewrite keeps the target's 200, so the friendly page is fetched and answered with 400 (invalid links only).
-  const page = await fetch(to, { headers: { accept: req.headers.get("accept") ?? "text/html" }, cache: "no-store" });
-  const headers = new Headers({ "content-type": page.headers.get("content-type") ?? "text/html; charset=utf-8", "cache-control": "no-store" });
-  return new NextResponse(page.body, { status: 400, headers });
+  try {
+    const page = await fetch(to, { headers: { accept: req.headers.get("accept") ?? "text/html" }, cache: "no-store" });
+    const headers = new Headers({ "content-type": page.headers.get("content-type") ?? "text/html; charset=utf-8", "cache-control": "no-store" });
+    return new NextResponse(page.body, { status: 400, headers });
+  } catch {
+    // The server cannot reach itself at the request's host (e.g. behind a reverse proxy): same page, status 200.
+    return NextResponse.rewrite(to);
+  }
 }
 
 export const config = {
