@@ -10,6 +10,8 @@ import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
+import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
+import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -65,6 +67,10 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
     return <ErrorPanel message={err.message} resetHref="/reliability" />;
   }
 
+  const tunedShown = data.series.filter((s) => s.base !== null).map((s) => s.model);
+  const pairs = tunedShown.length
+    ? await baseTunedPairs(pool, { benchmark: state.benchmark, models: tunedShown, languages: data.languages.map((l) => l.code) })
+    : [];
   const tuned = data.models.filter((m) => m.sftDataset !== null);
   const facets = {
     benchmarks: benchmarks
@@ -72,7 +78,8 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
       .concat(benchmarks.some((b) => b.name === state.benchmark) ? [] : [state.benchmark]),
     families: [...new Set(data.models.map((m) => m.family))],
     sftDatasets: [...new Set(tuned.map((m) => m.sftDataset as string))].sort(),
-    betas: [...new Set(tuned.map((m) => formatBeta(m.smoothing)))].sort(),
+    // Only recorded β values: a tuned model with no β is not on the β axis (it has no checkbox here).
+    betas: [...new Set(tuned.flatMap((m) => (m.smoothing === null ? [] : [formatBeta(m.smoothing)])))].sort(),
     models: data.models.map((m) => ({ name: m.name, label: seriesLabel(m), family: m.family })),
     languages: data.allLanguages.map((l) => ({ code: l.code, name: l.name })),
     binCounts,
@@ -111,6 +118,8 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
           stats={data.stats}
         />
       )}
+      <h2>Base → tuned: significance per language</h2>
+      <BaseTunedSignificance pairs={pairs} benchmark={state.benchmark} />
     </>
   );
 }

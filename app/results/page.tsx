@@ -6,15 +6,14 @@ import { ResultsFilters } from "@/components/results/ResultsFilters";
 import { ResultsTable } from "@/components/results/ResultsTable";
 import { encodeResults } from "@/components/results/results-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError, badInput } from "@/lib/errors";
+import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import {
-  DEFAULT_COLUMNS,
   getResultsCached,
   METRIC_TITLES,
   RESULT_METRICS,
+  resultsQueryForState,
   TEXT_COLUMNS,
-  type ResultMetric,
   resultFacetsCached,
 } from "@/lib/db/queries/results";
 import { db } from "@/lib/db/server";
@@ -39,39 +38,21 @@ const TEXT_TITLES: Record<string, string> = {
 export default async function ResultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
   let state;
+  let view;
   try {
     state = parseViewState(sp, { strict: true });
-    const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
-    const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find(
-      (c) => !known.has(c),
-    );
-    if (bad)
-      throw badInput(`unknown column "${bad}" (columns: ${[...known].join(", ")})`, {
-        field: state.cols.includes(bad) ? "cols" : state.group.includes(bad) ? "group" : "sortBy",
-      });
+    view = resultsQueryForState(state);
   } catch (e) {
     if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/results" />;
     throw e;
   }
-  // Grouped and sorted columns are always shown.
-  const base = state.cols.length ? state.cols : DEFAULT_COLUMNS;
-  const shown = [...new Set([...base, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])])];
-  const metrics = RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[];
+  const { shown, query } = view;
+  const metrics = query.metrics;
   const pool = db();
-  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
   const [benchmarks, facets, data] = await Promise.all([
     listBenchmarks(pool),
     resultFacetsCached(pool, state.benchmark),
-    getResultsCached(pool, {
-      benchmark: state.benchmark,
-      sources: [...sources],
-      families: state.family,
-      sft: state.sft,
-      betas: state.beta,
-      languages: state.languages,
-      metrics,
-      textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
-    }),
+    getResultsCached(pool, query),
   ]);
   const titles: Record<string, string> = { ...TEXT_TITLES, ...METRIC_TITLES };
   const allColumns = [...TEXT_COLUMNS, ...RESULT_METRICS].map((id) => ({ id, title: titles[id] }));

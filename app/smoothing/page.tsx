@@ -10,6 +10,8 @@ import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getSmoothingDataCached } from "@/lib/db/queries/smoothing";
+import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
+import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
@@ -26,7 +28,7 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
   }
   const pool = db();
   const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
-  const [benchmarks, data] = await Promise.all([
+  const [benchmarks, data, pairs] = await Promise.all([
     listBenchmarks(pool),
     getSmoothingDataCached(pool, {
       benchmark: state.benchmark,
@@ -37,6 +39,9 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
       betaA: state.betaA,
       betaB: state.betaB,
     }),
+    state.source === "published"
+      ? Promise.resolve([])
+      : baseTunedPairs(pool, { benchmark: state.benchmark, families: state.family, sft: state.sft, languages: state.languages }),
   ]);
   const empty = !data || data.panels.every((p) => p.series.length === 0);
   return (
@@ -92,6 +97,12 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
             sftDatasets={data.facets.sftDatasets}
             bootstrap={state.bootstrap === "on"}
           />
+        </>
+      )}
+      {state.source !== "published" && (
+        <>
+          <h2>Base → tuned (measured runs)</h2>
+          <BaseTunedSignificance pairs={pairs} benchmark={state.benchmark} />
         </>
       )}
     </>

@@ -49,7 +49,11 @@ export function BinQuestionsTable({ data }: { data: BinQuestions }) {
               >
                 <td className="num">{(data.page - 1) * data.pageSize + i + 1}</td>
                 <td className="qtext">
-                  <Link href={`/questions/${q.id}`}>{q.externalId}</Link>{" "}
+                  {/* The link text is the id the link opens; the source's own id follows it. */}
+                  <Link href={`/questions/${q.id}`} data-testid="question-link">
+                    {q.id}
+                  </Link>{" "}
+                  <span className="muted">({q.externalId})</span>{" "}
                   <span dir="auto" className="snippet">
                     {(q.text ?? "").slice(0, 140)}
                     {(q.text ?? "").length > 140 ? "…" : ""}
@@ -57,7 +61,13 @@ export function BinQuestionsTable({ data }: { data: BinQuestions }) {
                 </td>
                 <td className="num">{q.confidence.toFixed(4)}</td>
                 <td>{LETTERS[q.predicted] ?? q.predicted}</td>
-                <td>{q.gold === null ? "—" : (LETTERS[q.gold] ?? q.gold)}</td>
+                <td>
+                  {q.gold !== null
+                    ? (LETTERS[q.gold] ?? q.gold)
+                    : q.correct
+                      ? `${LETTERS[q.predicted] ?? q.predicted} (inferred)`
+                      : "—"}
+                </td>
                 <td>{q.correct ? "✓ yes" : "✗ no"}</td>
               </tr>
             ))}

@@ -15,6 +15,7 @@ import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { markerPath } from "@/components/ui/marker-path";
+import { FEW_QUESTIONS } from "@/lib/view-state/config";
 import {
   deltaPair,
   f3,
@@ -195,7 +196,8 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
   const describeBin = (el: SVGElement, action: string) => {
     const d = el.dataset;
     const panel = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset;
-    const label = (el.closest("[data-series]") as SVGElement | null)?.dataset.label;
+    const series = (el.closest("[data-series]") as SVGElement | null)?.dataset;
+    const label = `${series?.label} (n = ${series?.n} questions)`;
     const ci = d.accLo ? `[${Number(d.accLo).toFixed(3)}, ${Number(d.accHi).toFixed(3)}]` : "—";
     const lower = d.lower !== undefined ? Number(d.lower) : Number(d.bin) / bins;
     const upper = d.upper !== undefined ? Number(d.upper) : (Number(d.bin) + 1) / bins;
@@ -212,7 +214,9 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
   const binHref = (el: SVGElement) => {
     const lang = (el.closest("[data-testid='panel']") as HTMLElement | null)?.dataset.language;
     const run = (el.closest("[data-series]") as SVGElement | null)?.dataset.run;
-    return `/questions?benchmark=${encodeURIComponent(props.benchmark)}&binning=${props.binning}&bins=${bins}&languages=${lang}&run=${run}&bin=${el.dataset.bin}`;
+    // The diagram's models and smoothing travel along, so the bin page's "back" link reopens this same view.
+    const models = encodeURIComponent(props.series.map((s) => s.model).join(","));
+    return `/questions?benchmark=${encodeURIComponent(props.benchmark)}&binning=${props.binning}&bins=${bins}&languages=${lang}&run=${run}&bin=${el.dataset.bin}&models=${models}${props.smooth ? "&smooth=on" : ""}`;
   };
   const onClick = (e: React.MouseEvent) => {
     const el = binAt(e);
@@ -262,15 +266,38 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
     if (!box) return null;
     const NS = "http://www.w3.org/2000/svg";
     const out = document.createElementNS(NS, "svg");
+    // A caption makes the exported file self-describing (benchmark, binning, bins, source, models, n).
+    const CAP = 34;
+    const caption = [
+      `${props.benchmark}: reliability diagrams — measured runs, ${props.binning} binning, ${bins} bins${props.smooth ? ", smoothed curve (smECE kernel)" : ""}`,
+      `Models: ${series.map((s) => s.label).join(", ")} · n = questions behind each panel (in its title)`,
+    ];
     out.setAttribute("width", String(svgW));
-    out.setAttribute("height", String(svgH));
+    out.setAttribute("height", String(svgH + CAP));
     out.setAttribute("font-size", String(g.font));
     const defs = box.querySelector("defs");
     if (defs) out.appendChild(defs.cloneNode(true));
+    const white = document.createElementNS(NS, "rect");
+    white.setAttribute("width", "100%");
+    white.setAttribute("height", "100%");
+    white.setAttribute("fill", "#ffffff");
+    out.appendChild(white);
+    caption.forEach((line, k) => {
+      const t = document.createElementNS(NS, "text");
+      t.setAttribute("x", "4");
+      t.setAttribute("y", String(13 + k * 15));
+      t.setAttribute("data-testid", "figure-caption");
+      if (k === 0) t.setAttribute("font-weight", "600");
+      t.textContent = line;
+      out.appendChild(t);
+    });
+    const body = document.createElementNS(NS, "g");
+    body.setAttribute("transform", `translate(0,${CAP})`);
+    out.appendChild(body);
     const legend = box.querySelector("[data-testid='legend-svg']");
     if (legend)
       for (const c of Array.from(legend.childNodes))
-        if (c.nodeName !== "defs") out.appendChild(c.cloneNode(true));
+        if (c.nodeName !== "defs") body.appendChild(c.cloneNode(true));
     box.querySelectorAll<SVGSVGElement>("[data-testid='panel'] > svg").forEach((p, k) => {
       const gEl = document.createElementNS(NS, "g");
       gEl.setAttribute(
@@ -278,7 +305,7 @@ export function ReliabilityChart(props: ReliabilityChartProps) {
         `translate(${(k % cols) * (g.w + GAP)},${legendH + Math.floor(k / cols) * (g.h + GAP)})`,
       );
       for (const c of Array.from(p.childNodes)) gEl.appendChild(c.cloneNode(true));
-      out.appendChild(gEl);
+      body.appendChild(gEl);
     });
     // Attached off-screen while the export measures and serialises it.
     const holder = document.createElement("div");
@@ -518,8 +545,12 @@ const Panel = memo(function Panel({
       <svg width={g.w} height={g.h} fontSize={g.font}>
         <text x={g.ml} y={14} fontWeight={600} fontSize={g.font + 1}>
           {language.name}{" "}
-          <tspan fontWeight={400} fill="#5b6675">
+          <tspan fontWeight={400} fill="#4a5361">
             ({language.code})
+          </tspan>
+          <tspan fontWeight={400} fill={present.some((p) => p.row.n < FEW_QUESTIONS) ? "#a04000" : "#4a5361"} data-testid="panel-n">
+            {` n = ${[...new Set(present.map((p) => p.row.n))].join("/")}`}
+            {present.some((p) => p.row.n < FEW_QUESTIONS) ? " ⚠ few questions" : ""}
           </tspan>
           {delta !== null && (
             <tspan fontWeight={400} fill="#5b6675" data-testid="panel-delta">
@@ -586,7 +617,7 @@ const Panel = memo(function Panel({
           {present.map(({ s, i, m, row }, j) => {
             const marker = markerPath(styles[i].marker, g.marker);
             return (
-              <g key={`series-${i}`} data-series={s.model} data-label={s.label} data-run={row.runId}>
+              <g key={`series-${i}`} data-series={s.model} data-label={s.label} data-run={row.runId} data-n={row.n}>
                 <path
                   d={line(shapes[j].pts) ?? ""}
                   fill="none"

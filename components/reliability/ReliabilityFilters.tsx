@@ -88,6 +88,7 @@ export function ReliabilityFilters({
         selected={state.sft}
         onChange={(sft) => go({ sft, models: [] })}
       />
+      {facets.betas.length > 0 && (
       <CheckboxGroup
         legend="β (tuned)"
         name="beta"
@@ -96,6 +97,7 @@ export function ReliabilityFilters({
         emptyMeansAll={false}
         onChange={(beta) => go({ beta, models: [] })}
       />
+      )}
       <details>
         <summary>
           Models

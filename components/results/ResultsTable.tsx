@@ -47,6 +47,7 @@ import {
   parseExpanded,
   decodeResults,
   parseSortBy,
+  sharedValue,
   type ResultsWire,
 } from "./results-model";
 
@@ -219,6 +220,10 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
   const template = widths.map((w) => `${w}px`).join(" ");
   const totalWidth = widths.reduce((s, w) => s + w, 0);
 
+  const groupSources = (row: Row<F, R>) =>
+    [...new Set(row.getLeafRows().filter((l) => !l.getIsGrouped()).map((l) => data.cat.source[l.original.i]))]
+      .filter((s): s is string => typeof s === "string")
+      .sort();
   const cellText = (
     row: Row<F, R>,
     id: string,
@@ -377,6 +382,11 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
                             {row.getIsExpanded() ? "▾" : "▸"} {String(row.groupingValue ?? "")} (
                             {row.getLeafRows().length})
                           </button>
+                          {groupSources(row).length > 1 && (
+                            <span className="badge" data-testid="mixed-sources" title="this group holds published and measured rows">
+                              {groupSources(row).join(" + ")}
+                            </span>
+                          )}
                         </div>
                       );
                     if (cell.getIsAggregated()) {
@@ -388,14 +398,26 @@ export function ResultsTable({ wire, state, titles, metrics, shown }: ResultsTab
                           className="results-td num"
                           data-col={id}
                           data-value={v ?? ""}
-                          title="mean of the group"
+                          title={`mean of the group${groupSources(row).length > 1 ? " (published and measured rows mixed)" : ""}`}
                         >
-                          {isMetric.has(id) && v !== undefined ? `⌀ ${fmt4(v)}` : ""}
+                          {isMetric.has(id) && v !== undefined ? `⌀ ${fmt4(v)}${groupSources(row).length > 1 ? " (mixed)" : ""}` : ""}
                         </div>
                       );
                     }
                     if (cell.getIsPlaceholder())
                       return <div key={cell.id} role="cell" className="results-td" data-col={id} />;
+                    if (g) {
+                      // A group row shows what its rows share, never its first row's value.
+                      const leaves = row.getLeafRows().filter((l) => !l.getIsGrouped());
+                      const arr = isMetric.has(id) ? data.val[id as ResultMetric] : data.cat[id as TextColumn];
+                      const sv = sharedValue(leaves.map((l) => arr?.[l.original.i] ?? null));
+                      const text = sv.value === undefined || sv.value === null ? "" : isMetric.has(id) ? fmt4(sv.value as number) : String(sv.value);
+                      return (
+                        <div key={cell.id} role="cell" className="results-td" data-col={id} data-value={text} title={sv.mixed ? "values differ within the group" : text}>
+                          {text}
+                        </div>
+                      );
+                    }
                     const t = cellText(row, id);
                     const metric = isMetric.has(id);
                     return (

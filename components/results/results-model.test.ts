@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ResultsData } from "@/lib/db/queries/results";
 import {
+  sharedValue,
   formatExpanded,
   parseExpanded,
   decodeResults,
@@ -77,5 +78,13 @@ describe("results table helpers", () => {
       ...d,
       cat: Object.fromEntries(Object.entries(d.cat).filter(([, v]) => v.length)),
     });
+  });
+});
+
+describe("sharedValue (group rows)", () => {
+  it("shows a value only when every row of the group has it", () => {
+    expect(sharedValue(["measured", "measured"])).toEqual({ value: "measured", mixed: false });
+    expect(sharedValue(["published", "measured"])).toEqual({ value: undefined, mixed: true });
+    expect(sharedValue([])).toEqual({ value: undefined, mixed: false });
   });
 });

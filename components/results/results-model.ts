@@ -207,3 +207,13 @@ export function decodeResults(w: ResultsWire): ResultsData {
     hi: mapRecord(w.hi, (x) => untrim(x as Trimmed<number>, n)),
   };
 }
+
+/**
+ * What a group row shows in a column it neither groups nor aggregates: the value its rows share, or nothing
+ * (`mixed`) where they differ — never the first row's value as if it stood for the group.
+ */
+export function sharedValue<T>(values: readonly T[]): { value: T | undefined; mixed: boolean } {
+  if (!values.length) return { value: undefined, mixed: false };
+  const first = values[0];
+  return values.every((v) => v === first) ? { value: first, mixed: false } : { value: undefined, mixed: true };
+}

@@ -9,6 +9,9 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { RunListItem, SplitItem } from "@/lib/db/queries/runs";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { configFromCells } from "@/lib/view-state/config";
+import { useIsClient } from "@/components/ui/use-is-client";
+import { meanRate, methodNote } from "./run-display";
 
 /** " · chat template (multi-turn, 1a2b3c4d5e6f)" for a run scored through the model's chat template (Run.config.chat). */
 function chatLabel(config: Record<string, unknown> | null): string {
@@ -281,11 +284,15 @@ function RunRow({
   busy: boolean;
   onAct: (r: RunListItem, a: "cancel" | "delete") => void;
 }) {
-  const elapsed = r.startedAt
-    ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000
-    : null;
+  // "Now" exists only in the browser: the server's render and hydration show no elapsed time (no mismatch, #418).
+  const isClient = useIsClient();
+  const elapsed =
+    r.startedAt && (r.finishedAt || isClient)
+      ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000
+      : null;
   const running = r.splits.filter((s) => s.status === "running");
-  const rate = running.reduce((s, x) => s + (x.questionsPerS ?? 0), 0);
+  const rate = meanRate(r.progressDone, elapsed);
+  const note = methodNote(r.scoringMethod, r.config);
   const eta = running.length ? Math.max(...running.map((s) => s.etaSeconds ?? 0)) : null;
   return (
     <>
@@ -301,7 +308,8 @@ function RunRow({
           )}
           <div className="muted">
             {r.family}
-            {r.sft ? ` · ${r.sft} β=${r.beta}` : " · base"} · {r.scoringMethod}
+             · {configFromCells(r.sft, r.beta)} · <span data-testid="run-method">{r.scoringMethod}</span>
+            {note && <span title={note}> ({note})</span>}
             {r.shots ? ` · ${r.shots}-shot` : ""}
             {chatLabel(r.config)}
             {r.topLabelOnly ? " · top-label only" : ""}
@@ -317,9 +325,8 @@ function RunRow({
         <td>
           <Progress done={r.progressDone} total={r.progressTotal} testid="run-progress" />
           {active(r.status) && (
-            // "elapsed" reads the clock: the server's render and the browser's hydration differ by their delay.
-            <div className="muted" data-testid="run-rate" suppressHydrationWarning>
-              {rate ? `${rate.toFixed(1)} q/s · ` : ""}ETA {fmtDuration(eta)} · elapsed {fmtDuration(elapsed)}
+            <div className="muted" data-testid="run-rate">
+              {rate ? `${rate.toFixed(1)} q/s (mean since start) · ` : ""}ETA {fmtDuration(eta)} · elapsed {fmtDuration(elapsed)}
             </div>
           )}
         </td>

@@ -139,6 +139,9 @@ export function SmoothingChart({
     return { test: null, p: null };
   };
 
+  // The legend lists only what is plotted (colours stay keyed to the full family list, so they are stable).
+  const plottedFamilies = families.filter((f) => rows.some((r) => r.series.some((s) => s.family === f)));
+  const plottedSft = sftDatasets.filter((d) => rows.some((r) => r.series.some((s) => s.sft === d)));
   const rowH = ROW_LABEL + H + 8;
   const legendH = 22 * 2 + 12;
   const width = SHOWN.length * W;
@@ -246,7 +249,7 @@ export function SmoothingChart({
           aria-label={`ECE, accuracy and entropy against β on ${benchmark}`}
         >
           <g className="legend" transform="translate(4,14)" fontSize={12}>
-            {families.map((f, i) => (
+            {plottedFamilies.map((f, i) => (
               <g key={f} transform={`translate(${i * 150},0)`}>
                 <rect width={14} height={4} y={-4} fill={color(f)} />
                 <text x={20} y={0} fill="#1d2430">
@@ -254,7 +257,7 @@ export function SmoothingChart({
                 </text>
               </g>
             ))}
-            {sftDatasets.map((sd, i) => (
+            {plottedSft.map((sd, i) => (
               <g key={sd} transform={`translate(${i * 150},22)`}>
                 <line x1={0} x2={30} stroke="#5b6675" strokeWidth={1.6} strokeDasharray={style(sd).dash} />
                 <path
@@ -267,7 +270,7 @@ export function SmoothingChart({
                 </text>
               </g>
             ))}
-            <text x={Math.max(families.length, sftDatasets.length) * 150} y={4} fill="#5b6675">
+            <text x={Math.max(plottedFamilies.length, plottedSft.length) * 150} y={4} fill="#5b6675">
               {`* differs from β = ${betas[0]} (p < ${ALPHA}); hollow = tested, not significant; “base” = before SFT`}
             </text>
           </g>
@@ -413,7 +416,9 @@ export function SmoothingChart({
                                   strokeWidth={1.4}
                                 />
                                 {sig && (
-                                  <text x={x + 6} y={y - 5} fill={c} fontWeight={700} fontSize={12}>
+                                  // Centred over its own marker, in the series' colour: it moves with its point, so
+                                  // marks of several series at one β stay with their series.
+                                  <text x={x} y={y - 6} textAnchor="middle" fill={c} fontWeight={700} fontSize={12} data-testid="sig-mark" data-series={s.key}>
                                     *
                                   </text>
                                 )}

@@ -1,7 +1,7 @@
 "use client";
 /** Copy link · SVG · PNG · CSV for one chart. `getSvg` finds the chart's <svg>, `getCsv` builds its data. */
 import { useState } from "react";
-import { downloadCsv, downloadPng, downloadSvg } from "@/lib/charts/export";
+import { downloadCsv, downloadPng, downloadSvg, type ExportPreset } from "@/lib/charts/export";
 
 export function ExportBar({
   name,
@@ -13,6 +13,7 @@ export function ExportBar({
   getCsv?: () => string;
 }) {
   const [copied, setCopied] = useState(false);
+  const [preset, setPreset] = useState<ExportPreset>("screen");
   return (
     <div className="toolbar" data-testid="export-bar">
       <button
@@ -28,10 +29,18 @@ export function ExportBar({
       </button>
       {getSvg && (
         <>
-          <button type="button" onClick={() => { const s = getSvg(); if (s) downloadSvg(s, `${name}.svg`); }}>
+          <label>
+            Figure width{" "}
+            <select name="export-preset" value={preset} onChange={(e) => setPreset(e.target.value as ExportPreset)}>
+              <option value="screen">as on screen</option>
+              <option value="single">single column (88 mm)</option>
+              <option value="double">double column (180 mm)</option>
+            </select>
+          </label>
+          <button type="button" data-testid="download-svg" onClick={() => { const s = getSvg(); if (s) downloadSvg(s, `${name}.svg`, preset); }}>
             SVG
           </button>
-          <button type="button" onClick={() => { const s = getSvg(); if (s) void downloadPng(s, `${name}.png`); }}>
+          <button type="button" data-testid="download-png" onClick={() => { const s = getSvg(); if (s) void downloadPng(s, `${name}.png`, 2, preset); }}>
             PNG
           </button>
         </>

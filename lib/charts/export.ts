@@ -13,20 +13,55 @@ export function downloadBlob(blob: Blob, filename: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function serializeSvg(svg: SVGSVGElement): string {
+/** Figure widths for papers: single and double column (mm), or the size on screen. */
+export const EXPORT_PRESETS = { screen: null, single: 88, double: 180 } as const;
+export type ExportPreset = keyof typeof EXPORT_PRESETS;
+
+/**
+ * The figure's extent: its own width/height, grown to everything drawn in it (a caption or legend wider than the
+ * chart must not be clipped). Measured with getBBox, so the SVG must be in the document.
+ */
+export function figureSize(svg: SVGSVGElement): { width: number; height: number } {
+  let width = Number(svg.getAttribute("width")) || svg.getBoundingClientRect().width;
+  let height = Number(svg.getAttribute("height")) || svg.getBoundingClientRect().height;
+  try {
+    const b = svg.getBBox();
+    width = Math.max(width, Math.ceil(b.x + b.width + 4));
+    height = Math.max(height, Math.ceil(b.y + b.height + 4));
+  } catch {
+    // not rendered (detached): keep the declared size
+  }
+  return { width, height };
+}
+
+/** Standalone SVG text: never clipped (viewBox = the drawn extent), vector text, optionally at a paper width (mm). */
+export function serializeSvg(svg: SVGSVGElement, preset: ExportPreset = "screen"): string {
+  const { width, height } = figureSize(svg);
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  clone.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const mm = EXPORT_PRESETS[preset];
+  if (mm === null) {
+    clone.setAttribute("width", String(width));
+    clone.setAttribute("height", String(height));
+  } else {
+    clone.setAttribute("width", `${mm}mm`);
+    clone.setAttribute("height", `${((mm * height) / width).toFixed(2)}mm`);
+  }
   // Inline the font so the file renders the same outside the page.
   clone.setAttribute("font-family", getComputedStyle(svg).fontFamily);
   return new XMLSerializer().serializeToString(clone);
 }
 
-export function downloadSvg(svg: SVGSVGElement, filename: string) {
-  downloadBlob(new Blob([serializeSvg(svg)], { type: "image/svg+xml" }), filename);
+export function downloadSvg(svg: SVGSVGElement, filename: string, preset: ExportPreset = "screen") {
+  downloadBlob(new Blob([serializeSvg(svg, preset)], { type: "image/svg+xml" }), filename);
 }
 
-export async function downloadPng(svg: SVGSVGElement, filename: string, scale = 2) {
-  const { width, height } = svg.getBoundingClientRect();
+/** PNG at `scale` × the screen size, or at 300 dpi for a paper preset. */
+export async function downloadPng(svg: SVGSVGElement, filename: string, scale = 2, preset: ExportPreset = "screen") {
+  const { width, height } = figureSize(svg);
+  const mm = EXPORT_PRESETS[preset];
+  if (mm !== null) scale = (mm / 25.4) * 300 / width;
   const img = new Image();
   const url = URL.createObjectURL(new Blob([serializeSvg(svg)], { type: "image/svg+xml" }));
   await new Promise<void>((resolve, reject) => {

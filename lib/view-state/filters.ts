@@ -20,6 +20,13 @@ export const METRIC_LABELS: Record<HeatmapMetric, string> = {
   accuracy: "Accuracy",
   entropy: "Entropy (bits)",
 };
+/** Which way a metric improves: lower ECE/RMS, higher accuracy; entropy has no better direction. */
+export const METRIC_BETTER: Record<HeatmapMetric, "lower" | "higher" | null> = {
+  ece: "lower",
+  rms: "lower",
+  accuracy: "higher",
+  entropy: null,
+};
 
 export const BINNINGS = ["equal-width", "equal-mass"] as const;
 export type BinningScheme = (typeof BINNINGS)[number];

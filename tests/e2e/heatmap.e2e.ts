@@ -68,7 +68,9 @@ describe("heatmap /", () => {
     const tuned = await published("MMLU-ProX", "zu", "Llama-3.1-8B", "Tulu3Mixture", 0.2, "ece");
     const base = await published("MMLU-ProX", "zu", "Llama-3.1-8B", null, null, "ece");
     expect(Number(await cell.getAttribute("data-value"))).toBeCloseTo(tuned - base, 12);
-    const labels = await page.locator('[data-testid="column-label"]').allTextContents();
+    const labels = await page
+      .locator('[data-testid="column-label"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-label") ?? ""));
     expect(labels.every((l) => l.includes("Llama-3.1-8B"))).toBe(true);
     expect(labels).toHaveLength(9);
   });

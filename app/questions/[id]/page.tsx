@@ -4,12 +4,15 @@
  * predictions of this one question (Prediction(questionId) index).
  */
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { LETTERS } from "@/components/questions/letters";
+import { goldOf } from "@/components/questions/gold";
 import { QuestionProbs } from "@/components/questions/QuestionProbs";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { getQuestion } from "@/lib/db/queries/questions";
 import { db } from "@/lib/db/server";
 import { parseId } from "@/lib/ids";
+import { configFromCells } from "@/lib/view-state/config";
 
 export const dynamic = "force-dynamic";
 
@@ -24,13 +27,9 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
       />
     );
   const q = await getQuestion(db(), questionId);
-  if (!q)
-    return (
-      <div className="empty" data-testid="empty">
-        No question {id}. Questions arrive with imported outputs:{" "}
-        <code>npm run calib -- import FILE --model NAME --benchmark GlobalMMLU</code>.
-      </div>
-    );
+  if (!q) notFound();
+  const { gold, inferredFrom } = goldOf(q.gold, q.predictions);
+  const goldMark = inferredFrom ? " (inferred)" : "";
   return (
     <>
       <h1>
@@ -50,14 +49,14 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
                 key={j}
                 data-testid="option"
                 data-option={j}
-                data-gold={q.gold === j ? "1" : "0"}
-                className={q.gold === j ? "gold" : ""}
+                data-gold={gold === j ? "1" : "0"}
+                className={gold === j ? "gold" : ""}
               >
                 <span className="letter" dir="ltr">
                   {LETTERS[j]}.
                 </span>{" "}
                 <bdi lang={q.language}>{o}</bdi>
-                {q.gold === j && <strong> ✓ gold answer</strong>}
+                {gold === j && <strong> ✓ gold answer{goldMark}</strong>}
               </li>
             ))}
           </ol>
@@ -66,9 +65,11 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
         )}
         <p className="muted" data-testid="gold">
           Gold:{" "}
-          {q.gold === null
-            ? "unknown (the source does not give it)"
-            : `${LETTERS[q.gold]} (option ${q.gold + 1} of ${q.optionCount})`}
+          {gold === null
+            ? "unknown (the source does not give it, and no stored prediction is marked correct)"
+            : `${LETTERS[gold]} (option ${gold + 1} of ${q.optionCount})${
+                inferredFrom ? ` — inferred: the source stores no gold, but ${inferredFrom}'s answer is marked correct` : ""
+              }`}
         </p>
       </div>
       <h2>Each model&apos;s probabilities</h2>
@@ -82,7 +83,7 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
             questionId={q.id}
             options={q.options}
             optionCount={q.optionCount}
-            gold={q.gold}
+            gold={gold}
             predictions={q.predictions}
           />
           <div className="chart-scroll">
@@ -94,9 +95,9 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
                   {Array.from(
                     { length: Math.max(q.optionCount, ...q.predictions.map((p) => p.probs.length)) },
                     (_, j) => (
-                      <th key={j} className={`num${q.gold === j ? " gold" : ""}`}>
+                      <th key={j} className={`num${gold === j ? " gold" : ""}`}>
                         {LETTERS[j]}
-                        {q.gold === j ? " ✓" : ""}
+                        {gold === j ? ` ✓${goldMark}` : ""}
                       </th>
                     ),
                   )}
@@ -114,7 +115,7 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
                       >
                         {p.model}
                       </Link>
-                      <div className="muted">{p.sft ? `${p.sft} β=${p.beta}` : "base"}</div>
+                      <div className="muted">{configFromCells(p.sft, p.beta)}</div>
                     </td>
                     <td className="num">{p.runId}</td>
                     {p.probs.map((v, j) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterHeatmap, type HeatmapData } from "./heatmap";
+import { compareColumns, filterHeatmap, type HeatmapData } from "./heatmap";
 
 const col = (family: string, sft: string | null, smoothing: number | null, baseKey: string | null) => ({
   key: `published:${family}|${sft ?? ""}|${smoothing ?? ""}`,
@@ -23,6 +23,7 @@ const data: HeatmapData = {
   columns: [base, tuned, other],
   values: { [base.key]: { am: "0.1" }, [tuned.key]: { am: "0.2" }, [other.key]: { sw: "0.3" } },
   runs: {},
+  counts: {},
 };
 
 describe("filterHeatmap", () => {
@@ -37,5 +38,21 @@ describe("filterHeatmap", () => {
     const f = filterHeatmap(data, {});
     expect(f.columns).toHaveLength(3);
     expect(f.languages).toHaveLength(2);
+  });
+
+  it("?beta=base keeps base models and leaves out tuned models with no β recorded", () => {
+    const chat = col("A", "chat", null, base.key);
+    const d = { ...data, columns: [base, chat, tuned], values: { ...data.values, [chat.key]: { am: "0.4" } } };
+    expect(filterHeatmap(d, { betas: ["base"] }).columns.map((c) => c.key)).toEqual([base.key]);
+    expect(filterHeatmap(d, { betas: ["0.1"] }).columns.map((c) => c.key)).toEqual([tuned.key]);
+    expect(filterHeatmap(d, {}).columns).toHaveLength(3);
+  });
+
+  it("orders columns per family: base, no β, SFT × β; measured right after the published twin", () => {
+    const c = (source: "published" | "measured", sft: string | null, smoothing: number | null, model = "A") => ({ source, family: "A", model, sftDataset: sft, smoothing });
+    const cols = [c("measured", "Alpaca", 0.1, "A-m"), c("published", "Alpaca", 0.1), c("measured", null, null, "A-m"), c("published", "chat", null), c("published", null, null), c("published", "Alpaca", 0)];
+    expect(cols.sort(compareColumns).map((x) => `${x.source[0]}:${x.sftDataset ?? "base"}:${x.smoothing ?? ""}`)).toEqual([
+      "p:base:", "m:base:", "p:chat:", "p:Alpaca:0", "p:Alpaca:0.1", "m:Alpaca:0.1",
+    ]);
   });
 });

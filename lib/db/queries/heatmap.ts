@@ -6,6 +6,9 @@ import "server-only";
  */
 import type pg from "pg";
 import type { HeatmapMetric } from "../../view-state/filters";
+import { formatBeta, passesBetaFilter } from "../../view-state/config";
+
+export { formatBeta };
 
 export type Source = "published" | "measured";
 
@@ -37,6 +40,8 @@ export interface HeatmapData {
   values: Record<string, Record<string, string>>;
   /** Measured cells: the run each value comes from, for links to reliability diagrams. */
   runs: Record<string, Record<string, number>>;
+  /** Measured cells: the questions behind each value (published figures carry no n). */
+  counts: Record<string, Record<string, number>>;
 }
 
 export interface HeatmapQuery {
@@ -57,11 +62,6 @@ const METRIC_BINNING: Record<HeatmapMetric, string> = {
   entropy: "equal-width",
 };
 
-export function formatBeta(b: number | null): string {
-  if (b === null) return "";
-  return Number.isInteger(b) ? b.toFixed(1) : String(b);
-}
-
 function columnKey(source: Source, model: string, sft: string | null, smoothing: number | null) {
   return `${source}:${model}|${sft ?? ""}|${formatBeta(smoothing)}`;
 }
@@ -69,8 +69,25 @@ function columnKey(source: Source, model: string, sft: string | null, smoothing:
 function keep(q: HeatmapQuery, family: string, sft: string | null, smoothing: number | null): boolean {
   if (q.families?.length && !q.families.includes(family)) return false;
   if (sft !== null && q.sft?.length && !q.sft.includes(sft)) return false;
-  if (q.betas?.length && !q.betas.includes(smoothing === null ? "base" : formatBeta(smoothing))) return false;
+  // A tuned model with no β recorded is out of every β filter (base included): it is not on the β axis.
+  if (!passesBetaFilter(q.betas, sft, smoothing)) return false;
   return true;
+}
+
+/**
+ * Column order: per family, base first, then tuned models with no β recorded, then SFT dataset and β ascending;
+ * a measured column sits right after the published column of the same configuration.
+ */
+export function compareColumns(a: Omit<HeatmapColumn, "key" | "baseKey">, b: Omit<HeatmapColumn, "key" | "baseKey">): number {
+  const rank = (c: typeof a) => (c.sftDataset === null ? 0 : c.smoothing === null ? 1 : 2);
+  return (
+    a.family.localeCompare(b.family) ||
+    rank(a) - rank(b) ||
+    (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
+    (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
+    b.source.localeCompare(a.source) ||
+    a.model.localeCompare(b.model)
+  );
 }
 
 export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<HeatmapData | null> {
@@ -80,14 +97,16 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
   const columns = new Map<string, HeatmapColumn>();
   const values: HeatmapData["values"] = {};
   const runs: HeatmapData["runs"] = {};
+  const counts: HeatmapData["counts"] = {};
   const langCodes = new Set<string>();
 
-  const add = (col: Omit<HeatmapColumn, "key" | "baseKey">, lang: string, value: string | null, runId?: number) => {
+  const add = (col: Omit<HeatmapColumn, "key" | "baseKey">, lang: string, value: string | null, runId?: number, n?: number) => {
     if (value === null) return;
     const key = columnKey(col.source, col.model, col.sftDataset, col.smoothing);
     if (!columns.has(key)) columns.set(key, { ...col, key, baseKey: null });
     (values[key] ??= {})[lang] = value;
     if (runId !== undefined) (runs[key] ??= {})[lang] = runId;
+    if (n !== undefined) (counts[key] ??= {})[lang] = n;
     langCodes.add(lang);
   };
 
@@ -107,11 +126,11 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
   if (q.sources.includes("measured")) {
     // Latest completed run per (model, language): a re-import or re-run supersedes older numbers in views.
     const res = await pool.query<{
-      lang: string; family: string; model: string; sft: string | null; smoothing: number | null; v: number; run_id: number;
+      lang: string; family: string; model: string; sft: string | null; smoothing: number | null; v: number; run_id: number; n: number;
     }>(
       `SELECT DISTINCT ON (m."id", s."languageCode")
               s."languageCode" AS lang, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing",
-              s."${METRIC_COLUMN[q.metric]}" AS v, r."id" AS run_id
+              s."${METRIC_COLUMN[q.metric]}" AS v, r."id" AS run_id, s."n"
        FROM "RunLanguageStats" s
        JOIN "Run" r ON r."id" = s."runId"
        JOIN "Model" m ON m."id" = r."modelId"
@@ -121,20 +140,11 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
     );
     for (const r of res.rows) {
       if (!keep(q, r.family, r.sft, r.smoothing)) continue;
-      add({ source: "measured", family: r.family, model: r.model, sftDataset: r.sft, smoothing: r.smoothing }, r.lang, String(r.v), r.run_id);
+      add({ source: "measured", family: r.family, model: r.model, sftDataset: r.sft, smoothing: r.smoothing }, r.lang, String(r.v), r.run_id, r.n);
     }
   }
 
-  // Base columns first within each family; then SFT dataset, then β ascending.
-  const ordered = [...columns.values()].sort(
-    (a, b) =>
-      a.source.localeCompare(b.source) ||
-      a.family.localeCompare(b.family) ||
-      Number(a.sftDataset !== null) - Number(b.sftDataset !== null) ||
-      (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
-      (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
-      a.model.localeCompare(b.model),
-  );
+  const ordered = [...columns.values()].sort(compareColumns);
   for (const c of ordered) {
     if (c.sftDataset === null) continue;
     const base = ordered.find((b) => b.source === c.source && b.family === c.family && b.sftDataset === null);
@@ -145,7 +155,7 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
     `SELECT "code", "name", "script", "resourceClass" FROM "Language" WHERE "code" = ANY($1) ORDER BY "code"`,
     [[...langCodes]],
   );
-  return { benchmark: q.benchmark, metric: q.metric, languages: langs.rows, columns: ordered, values, runs };
+  return { benchmark: q.benchmark, metric: q.metric, languages: langs.rows, columns: ordered, values, runs, counts };
 }
 
 export async function listBenchmarks(pool: pg.Pool): Promise<{ name: string; optionCount: number }[]> {
@@ -175,5 +185,16 @@ export function filterHeatmap(data: HeatmapData, q: Pick<HeatmapQuery, "families
     languages: data.languages.filter((l) => present.has(l.code)),
     values: pick(data.values),
     runs: pick(data.runs),
+    counts: pick(data.counts),
   };
+}
+
+/** The heatmap of a view state: the full table (for the filter options) and the filtered one drawn. */
+export async function heatmapForState(
+  pool: pg.Pool,
+  state: { benchmark: string; metric: HeatmapMetric; source: Source | "both"; family: string[]; sft: string[]; beta: string[] },
+): Promise<{ all: HeatmapData | null; data: HeatmapData | null }> {
+  const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
+  const all = await getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources });
+  return { all, data: all && filterHeatmap(all, { families: state.family, sft: state.sft, betas: state.beta }) };
 }

@@ -6,7 +6,7 @@ import "server-only";
  */
 import type pg from "pg";
 import { AtlasError, badInput } from "../../errors";
-import { formatBeta } from "./heatmap";
+import { betaCell } from "../../view-state/config";
 
 export interface QuestionPrediction {
   runId: number;
@@ -60,7 +60,7 @@ export async function getQuestion(pool: pg.Pool, id: number): Promise<QuestionDe
     options: Array.isArray(row.options) ? row.options.map(String) : [],
     predictions: p.rows.map(({ smoothing, ...x }) => ({
       ...x,
-      beta: x.sft === null ? "base" : formatBeta(smoothing),
+      beta: betaCell(x.sft, smoothing),
     })),
   };
 }

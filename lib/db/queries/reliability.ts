@@ -6,7 +6,7 @@ import "server-only";
  */
 import type pg from "pg";
 import type { BinningScheme } from "../../view-state/filters";
-import { formatBeta } from "./heatmap";
+import { formatBeta, passesBetaFilter } from "../../view-state/config";
 import { packBins, packCurve, type PackedBin } from "../../../components/reliability/reliability-model";
 
 export interface MeasuredModel {
@@ -90,9 +90,9 @@ export interface ReliabilityQuery {
 }
 
 export function seriesLabel(m: Pick<MeasuredModel, "name" | "sftDataset" | "smoothing">): string {
-  return m.sftDataset === null
-    ? `${m.name} (base)`
-    : `${m.name} (${m.sftDataset}, β=${formatBeta(m.smoothing)})`;
+  if (m.sftDataset === null) return `${m.name} (base)`;
+  // A tuned model with no β recorded is named by its SFT dataset alone.
+  return m.smoothing === null ? `${m.name} (${m.sftDataset})` : `${m.name} (${m.sftDataset}, β=${formatBeta(m.smoothing)})`;
 }
 
 export async function benchmarkId(pool: pg.Pool, name: string): Promise<number | null> {
@@ -139,7 +139,7 @@ export function selectSeries(
         (m) =>
           m.sftDataset !== null &&
           (!q.sft.length || q.sft.includes(m.sftDataset)) &&
-          (q.betas.length ? q.betas.includes(formatBeta(m.smoothing)) : true),
+          passesBetaFilter(q.betas, m.sftDataset, m.smoothing),
       );
       // Without a β filter, one variant per SFT dataset: the smallest β (plain SFT), so panels stay readable.
       const shown = q.betas.length

@@ -6,7 +6,9 @@ import "server-only";
  * binnings). Sent column-wise and only for the columns the view shows, to keep the page small.
  */
 import type pg from "pg";
-import { formatBeta } from "./heatmap";
+import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
+import { badInput } from "../../errors";
+import type { ViewState } from "../../view-state/filters";
 
 const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
@@ -165,7 +167,7 @@ function keep(
 ): boolean {
   if (q.families.length && !q.families.includes(family)) return false;
   if (sft !== null && q.sft.length && !q.sft.includes(sft)) return false;
-  if (q.betas.length && !q.betas.includes(smoothing === null ? "base" : formatBeta(smoothing))) return false;
+  if (!passesBetaFilter(q.betas, sft, smoothing)) return false;
   if (q.languages.length && !q.languages.includes(language)) return false;
   return true;
 }
@@ -397,7 +399,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
     put("family", r.family);
     put("model", r.model);
     put("sft", r.sft);
-    put("beta", r.sft === null ? "base" : formatBeta(r.smoothing));
+    put("beta", betaCell(r.sft, r.smoothing));
     put("n", r.n);
     put("runId", r.runId);
     for (const m of q.metrics) {
@@ -461,5 +463,37 @@ export async function resultFacets(
       ),
     ].sort(),
     languages: l.rows,
+  };
+}
+
+/**
+ * The query and shown columns of a /results view state (the page and its data twin /api/views/results share it).
+ * Throws a BAD_INPUT error naming the parameter for an unknown column.
+ */
+export function resultsQueryForState(
+  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy">,
+): { query: ResultsQuery; shown: string[] } {
+  const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
+  const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find((c) => !known.has(c));
+  if (bad)
+    throw badInput(`unknown column "${bad}" (columns: ${[...known].join(", ")})`, {
+      field: state.cols.includes(bad) ? "cols" : state.group.includes(bad) ? "group" : "sortBy",
+    });
+  // Grouped and sorted columns are always shown.
+  const base = state.cols.length ? state.cols : DEFAULT_COLUMNS;
+  const shown = [...new Set([...base, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])])];
+  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
+  return {
+    shown,
+    query: {
+      benchmark: state.benchmark,
+      sources: [...sources],
+      families: state.family,
+      sft: state.sft,
+      betas: state.beta,
+      languages: state.languages,
+      metrics: RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[],
+      textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
+    },
   };
 }

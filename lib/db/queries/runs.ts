@@ -5,7 +5,7 @@ import "server-only";
  */
 import type pg from "pg";
 import { baseName, errorSummary, redactPaths } from "../../redact";
-import { formatBeta } from "./heatmap";
+import { betaCell } from "../../view-state/config";
 
 /** A run's source file as views see it: base names only (lib/redact.ts), never the stored absolute path. */
 export interface RunFile {
@@ -111,7 +111,7 @@ export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem
   const err = (e: string | null) => (q.fullErrors ? e : errorSummary(e));
   return r.rows.map(({ smoothing, createdAt, startedAt, finishedAt, ...x }) => ({
     ...x,
-    beta: x.sft === null ? "base" : formatBeta(smoothing),
+    beta: betaCell(x.sft, smoothing),
     sourceFiles: Array.isArray(x.sourceFiles) ? x.sourceFiles.map(viewFile) : [],
     config: redactPaths(x.config ?? {}) as Record<string, unknown>,
     error: err(x.error),

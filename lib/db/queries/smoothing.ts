@@ -17,18 +17,14 @@ import {
 } from "../../calibration";
 import { badInput } from "../../errors";
 import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
-import { formatBeta } from "./heatmap";
+import { formatBeta } from "../../view-state/config";
+import { METRIC_BETTER } from "../../view-state/filters";
 import { versionedCache } from "./results";
 
 export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
 /** Lower is better for these (bold in the headline table); accuracy: higher; entropy: neither. */
-export const BETTER: Record<SmoothingMetric, "lower" | "higher" | null> = {
-  ece: "lower",
-  rms: "lower",
-  accuracy: "higher",
-  entropy: null,
-};
+export const BETTER: Record<SmoothingMetric, "lower" | "higher" | null> = METRIC_BETTER;
 export const ALPHA = 0.05;
 
 interface Cell {
@@ -258,7 +254,8 @@ export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promis
     { source: Cell["source"]; family: string; sft: string; betas: Set<string> }
   >();
   for (const c of cells) {
-    if (c.sft === null) continue;
+    // Base models are the reference line; tuned models with no β recorded are not on the β axis at all.
+    if (c.sft === null || c.beta === null) continue;
     const k = `${c.source}|${c.family}|${c.sft}`;
     if (!configs.has(k)) configs.set(k, { source: c.source, family: c.family, sft: c.sft, betas: new Set() });
     configs.get(k)!.betas.add(formatBeta(c.beta));

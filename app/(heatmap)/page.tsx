@@ -6,11 +6,18 @@ import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
-import { filterHeatmap, getHeatmapData, listBenchmarks, formatBeta, type Source } from "@/lib/db/queries/heatmap";
+import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
-import { METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
+import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
+
+const BINNING_TEXT: Record<string, string> = {
+  ece: "ECE over 15 equal-width bins",
+  rms: "RMS calibration error over 15 equal-mass bins",
+  accuracy: "accuracy (no binning)",
+  entropy: "entropy in bits (no binning)",
+};
 
 export default async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
@@ -22,12 +29,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const pool = db();
-  const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
-  const [benchmarks, all] = await Promise.all([
-    listBenchmarks(pool),
-    getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources }),
-  ]);
-  const data = all && filterHeatmap(all, { families: state.family, sft: state.sft, betas: state.beta });
+  const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),
@@ -35,6 +37,20 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     sftDatasets: [...new Set(all?.columns.flatMap((c) => (c.sftDataset ? [c.sftDataset] : [])) ?? [])].sort(),
     betas: [...new Set(all?.columns.flatMap((c) => (c.smoothing === null ? [] : [formatBeta(c.smoothing)])) ?? [])].sort(),
   };
+  const hasPublished = !!all?.columns.some((c) => c.source === "published");
+  const hasMeasured = !!all?.columns.some((c) => c.source === "measured");
+  const shown = data?.columns ?? [];
+  const sourceText = [
+    shown.some((c) => c.source === "published") ? "published (Huang et al., EACL 2026)" : null,
+    shown.some((c) => c.source === "measured") ? "measured (●; n = questions per language, in tooltips)" : null,
+  ].filter(Boolean);
+  const modeText =
+    state.mode === "absolute" ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
+  const caption = [
+    `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}`,
+    `${BINNING_TEXT[state.metric]} · sources: ${sourceText.join(", ")}`,
+    `Models: ${[...new Set(shown.map((c) => c.model))].join(", ")}`,
+  ];
   if (!facets.benchmarks.includes(state.benchmark)) facets.benchmarks.push(state.benchmark);
 
   return (
@@ -42,10 +58,14 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
       <h1>
         {METRIC_LABELS[state.metric]} per language — {state.benchmark}
       </h1>
-      <p className="subtitle">
-        Published figures (Huang et al., EACL 2026) beside measured runs (●). ECE uses 15 equal-width bins, RMS 15
-        equal-mass bins, entropy is in bits. Hover a cell for its exact value; click a measured cell for its reliability
-        diagrams.
+      <p className="subtitle" data-testid="heatmap-subtitle">
+        {hasPublished && hasMeasured
+          ? "Published figures (Huang et al., EACL 2026) beside measured runs (●). "
+          : hasPublished
+            ? "Published figures (Huang et al., EACL 2026). "
+            : "Measured runs (●); the paper publishes no figures for this benchmark. "}
+        ECE uses 15 equal-width bins, RMS 15 equal-mass bins, entropy is in bits. Hover or focus (Tab) a cell for
+        its exact value{hasMeasured ? "; click a measured cell for its reliability diagrams" : ""}.
       </p>
       <HeatmapFilters state={state} facets={facets} />
       {!data || data.columns.length === 0 ? (
@@ -63,7 +83,8 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
           betaA={state.betaA}
           betaB={state.betaB}
           metricLabel={METRIC_LABELS[state.metric]}
-          lowerIsBetter={state.metric === "ece" || state.metric === "rms"}
+          better={METRIC_BETTER[state.metric]}
+          caption={caption}
           reliabilityQuery={new URLSearchParams({ benchmark: state.benchmark }).toString()}
         />
       )}

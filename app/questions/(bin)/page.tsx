@@ -46,12 +46,14 @@ export default async function BinQuestionsPage({ searchParams }: { searchParams:
     throw e;
   }
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  // Back to the same diagram: every model it drew (the tuned one with its base), smoothing, binning and bins.
   const back = toSearchParams({
     benchmark: data.benchmark,
     languages: [data.language],
-    models: [data.model],
+    models: state.models.length ? [...new Set([...state.models, data.model])] : [data.model],
     binning: state.binning,
     bins: state.bins,
+    smooth: state.smooth,
   });
   return (
     <>
@@ -69,7 +71,7 @@ export default async function BinQuestionsPage({ searchParams }: { searchParams:
         {data.statsCount !== null && data.statsCount !== data.total
           ? ` (the stored stats count ${data.statsCount}: recompute the run's stats)`
           : ""}{" "}
-        · sorted by confidence · <Link href={`/reliability?${back}`}>back to the reliability diagram</Link>
+        · sorted by confidence · <Link href={`/reliability?${back}`} data-testid="back-to-reliability">back to the reliability diagram</Link>
       </p>
       {data.questions.length === 0 ? (
         <div className="empty" data-testid="empty">

@@ -1,0 +1,32 @@
+/**
+ * The shared GET handler of the views' data twins (/api/views/*): format, paging and the view state parsed from
+ * the same parameters as the view, then one page of tidy rows as CSV or JSON (lib/view-state/data-out.ts).
+ */
+import { errorResponse } from "@/app/api/auth";
+import { AtlasError } from "@/lib/errors";
+import { dataResponse, parsePage, type Row } from "@/lib/view-state/data-out";
+import { parseViewState, type SearchParams, type ViewState } from "@/lib/view-state/filters";
+
+export function viewDataHandler(
+  name: string,
+  build: (state: ViewState) => Promise<{ columns: string[]; rows: Row[]; file: string }>,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const url = new URL(req.url);
+    const format = url.searchParams.get("format") ?? "json";
+    if (format !== "csv" && format !== "json")
+      return errorResponse(400, "BAD_INPUT", "format must be csv or json", { field: "format" });
+    const page = parsePage(url.searchParams);
+    if ("error" in page) return errorResponse(400, "BAD_INPUT", page.error, { field: page.field });
+    const sp: SearchParams = {};
+    for (const k of new Set(url.searchParams.keys())) sp[k] = url.searchParams.getAll(k);
+    try {
+      const out = await build(parseViewState(sp, { strict: true }));
+      return dataResponse(req.url, format, out.columns, out.rows, page, out.file);
+    } catch (e) {
+      if (e instanceof AtlasError) return errorResponse(e.status, e.code, e.message, { ...e.where });
+      console.error(`GET /api/views/${name}:`, e);
+      return errorResponse(500, "INTERNAL", "internal error");
+    }
+  };
+}
