@@ -20,7 +20,10 @@ export function decimalDifference(a: string, b: string): string {
   const neg = d < 0n;
   const digits = (neg ? -d : d).toString().padStart(scale + 1, "0");
   const whole = digits.slice(0, digits.length - scale);
-  const frac = digits.slice(digits.length - scale).replace(/0+$/, "");
+  const fracAll = digits.slice(digits.length - scale);
+  let end = fracAll.length; // trailing zeros dropped without a regex (/0+$/ is quadratic on long zero runs)
+  while (end > 0 && fracAll[end - 1] === "0") end--;
+  const frac = fracAll.slice(0, end);
   return (neg ? "-" : "") + whole + (frac ? "." + frac : "");
 }
 
