@@ -6,11 +6,40 @@ import redos from "eslint-plugin-redos";
 import regexpPlugin from "eslint-plugin-regexp";
 import tseslint from "typescript-eslint";
 
+// Dependency direction (ARCHITECTURE.md): app → components → lib; workers → lib; entry points (cli/, scripts/,
+// bench/) may import anything; lib/ never imports the UI, the worker or an entry point; components take only
+// types from the data layer; bench/ shares helpers with tests through testkit/, never tests/ itself.
+const DIRS = ["app", "components", "lib", "workers", "cli", "scripts", "bench", "tests", "testkit"];
+const forbid = (dir) => [`**/${dir}/**`, `@/${dir}/**`, `**/${dir}`, `@/${dir}`];
+function layer(files, forbidden, extra = []) {
+  const patterns = forbidden.map((d) => ({
+    group: forbid(d),
+    message: `${files[0].split("/")[0]}/ must not import ${d}/ (dependency direction: ARCHITECTURE.md)`,
+  }));
+  return {
+    files,
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "**/__tests__/**", "**/testing/**"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, ...extra] }] },
+  };
+}
+const others = (...allowed) => DIRS.filter((d) => !allowed.includes(d));
+const boundaries = [
+  layer(["lib/**"], others("lib")),
+  layer(["components/**"], others("components", "lib"), [
+    { group: ["**/lib/db/**", "@/lib/db/**"], allowTypeImports: true, message: "components/ take only types from the data layer (lib/db): data arrives as props" },
+  ]),
+  layer(["app/**"], others("app", "components", "lib")),
+  layer(["workers/**"], others("workers", "lib")),
+  layer(["bench/**"], ["tests"]),
+  layer(["testkit/**"], ["tests", "bench", "app", "components"]),
+];
+
 export default tseslint.config(
   {
     ignores: [".next/**", "node_modules/**", "lib/db/generated/**", ".atlas/**", ".atlas-test/**", "test-results/**", "bench/out/**", "next-env.d.ts", "tests/fixtures/**", "**/*.py"],
   },
   ...tseslint.configs.recommended,
+  ...boundaries,
   // Every regex is checked for catastrophic backtracking (an 82-byte CSV header once froze the server for hours:
   // docs/import-limits.md). Two analysers, because neither catches everything: regexp's no-super-linear-backtracking
   // (static, fast) missed that header regex, which recheck (redos/no-vulnerable, an attack-string search) finds.

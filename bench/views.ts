@@ -22,7 +22,7 @@
  */
 import { loadavg } from "node:os";
 import pg from "pg";
-import { launchBrowser } from "../tests/support/browser";
+import { launchBrowser } from "../testkit/browser";
 import { gridDatabase, gridSizeFromEnv, type Grid } from "./support/views-grid";
 import { ensureBuild, startServer, stopServer } from "./support/next-server";
 import { viewUrls, type ViewUrl } from "./support/view-urls";

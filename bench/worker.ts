@@ -78,7 +78,7 @@ async function main() {
   const { url, drop } = await benchDatabase("worker");
   const pool = poolFor(url);
 
-  const { registerModel } = await import("../lib/cli/commands/register-model");
+  const { registerModel } = await import("../cli/commands/register-model");
   const { planEvaluation } = await import("../workers/evaluation/plan");
   const { evaluationRequestSchema } = await import("../workers/evaluation/request");
   const { startWorker } = await import("../workers/worker");

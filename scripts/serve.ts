@@ -9,7 +9,7 @@ import path from "node:path";
 import { resolveDatabaseUrl, webDatabaseUrl } from "../lib/db/url";
 import { endPools, poolFor } from "../lib/db/pool";
 import { sweepUploads, uploadsRoot } from "../lib/import/upload-dir";
-import { seedDemo } from "../lib/seed";
+import { seedDemo } from "../cli/seed";
 import { buildIsStale } from "./build-freshness";
 import { SCORING_V8_FLAGS } from "../workers/v8-flags";
 

@@ -4,7 +4,7 @@
  * `calib evaluate` (which works on its own run) and the tests.
  */
 import type PgBoss from "pg-boss";
-import { ProgressBar } from "../lib/cli/ui/progress";
+import { ProgressBar } from "../lib/progress";
 import { bossFor } from "./queue/boss";
 import { listenForJobs } from "./queue/wake";
 import { missingScoringFlags } from "./v8-flags";

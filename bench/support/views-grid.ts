@@ -35,7 +35,7 @@ import {
   skillOf,
   STATS_INSERT_SQL,
   statsParams,
-} from "../../tests/support/measured-fixture";
+} from "../../testkit/generated-predictions";
 
 /** Bump when the generated content changes. */
 const GRID_VERSION = 1;

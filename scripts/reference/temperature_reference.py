@@ -4,7 +4,7 @@ Writes two JSONL fixtures (mixed logits / log-probabilities / probabilities, 3-5
 into lib/calibration/recalibrate/testdata/ and prints, per file, the temperature minimising the mean
 floored NLL of softmax(z / T) (scipy.optimize.minimize_scalar, bounded, on ln T in [ln 0.02, ln 50],
 xatol 1e-12), NLL before/after and ECE (15 equal-width bins) before/after. The numbers are pasted into
-lib/cli/commands/recalibrate.test.ts. Usage: python3 scripts/reference/temperature_reference.py
+cli/commands/recalibrate.test.ts. Usage: python3 scripts/reference/temperature_reference.py
 """
 import json
 import os

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import { spearmanRho } from "../../lib/calibration";
-import { screenshot } from "../support/browser";
+import { screenshot } from "../../testkit/browser";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
 import type { MeasuredFixture } from "../support/measured-fixture";
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, screenshot } from "../support/browser";
+import { launchBrowser, screenshot } from "../../testkit/browser";
 
 let browser: Browser;
 let page: Page;

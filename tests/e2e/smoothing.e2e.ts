@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { labelledSet, pairedBootstrap, pairedTTest } from "../../lib/calibration";
-import { screenshot } from "../support/browser";
+import { screenshot } from "../../testkit/browser";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
 import { parseCsv, type MeasuredFixture } from "../support/measured-fixture";
 

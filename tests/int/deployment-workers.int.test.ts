@@ -25,7 +25,7 @@ const workers: WorkerProcess[] = [];
 beforeAll(async () => {
   db = await freshDatabase("deployment");
   pool = (await import("../../lib/db/pool")).poolFor(db.url);
-  const { registerModel } = await import("../../lib/cli/commands/register-model");
+  const { registerModel } = await import("../../cli/commands/register-model");
   await registerModel(pool, { name: "tiny-gpt2", onnx: "tiny-gpt2", family: "TinyGPT2" }, () => {});
 });
 

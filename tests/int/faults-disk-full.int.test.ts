@@ -79,7 +79,7 @@ describe("disk full during an import", () => {
     if (!mounted) return ctx.skip(`needs a size-limited filesystem: ${why}`);
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", "import", path.join(files, "big.csv"), "--model", "Full-Model", "--benchmark", "Full-MC", "--options", "4"],
+      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "import", path.join(files, "big.csv"), "--model", "Full-Model", "--benchmark", "Full-MC", "--options", "4"],
       { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";

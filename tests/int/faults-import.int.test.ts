@@ -60,7 +60,7 @@ describe("Postgres stopped during an import", () => {
   it("fails with a clear message, stores nothing, and the next start recovers without a manual step", async () => {
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", "import", path.join(dir, "big.csv"), "--model", "Crash-Model", "--benchmark", "Crash-MC", "--options", "4"],
+      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "import", path.join(dir, "big.csv"), "--model", "Crash-Model", "--benchmark", "Crash-MC", "--options", "4"],
       { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";

@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => cluster?.stop());
 
 function calib(args: string[]) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ["ignore", "pipe", "pipe"],

@@ -26,7 +26,7 @@ async function snapshot() {
 }
 
 async function calib(...args: string[]) {
-  return run(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
+  return run(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: db.url },
     maxBuffer: 64 << 20,

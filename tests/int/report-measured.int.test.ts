@@ -52,7 +52,7 @@ describe("calib report --source measured", () => {
     async (metric, column, binning) => {
       const { stdout } = await run(
         process.execPath,
-        ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", "report", "--benchmark", "GlobalMMLU", "--metric", metric, "--source", "measured", "--format", "csv"],
+        ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "report", "--benchmark", "GlobalMMLU", "--metric", metric, "--source", "measured", "--format", "csv"],
         { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
       );
       const lines = stdout.trimEnd().split("\n");

@@ -24,7 +24,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await freshDatabase("split_liveness");
   pool = (await import("../../lib/db/pool")).poolFor(db.url);
-  const { registerModel } = await import("../../lib/cli/commands/register-model");
+  const { registerModel } = await import("../../cli/commands/register-model");
   await registerModel(pool, { name: "tiny-gpt2", onnx: "tiny-gpt2", family: "TinyGPT2" }, () => {});
 });
 

@@ -193,7 +193,7 @@ describe("calib db-roles (external PostgreSQL)", () => {
   it("creates the role with a random password, grants it, and prints ATLAS_WEB_DATABASE_URL", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", "db-roles"],
+      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "db-roles"],
       { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
     );
     const m = /^ATLAS_WEB_DATABASE_URL=(\S+)$/m.exec(stdout);

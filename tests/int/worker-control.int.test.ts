@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await freshDatabase("worker_control");
   pool = (await import("../../lib/db/pool")).poolFor(db.url);
   stopBosses = (await import("../../workers/queue/boss")).stopBosses;
-  const { registerModel } = await import("../../lib/cli/commands/register-model");
+  const { registerModel } = await import("../../cli/commands/register-model");
   await registerModel(pool, { name: "tiny-gpt2", onnx: "tiny-gpt2", family: "TinyGPT2" }, () => {});
 });
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
     schema: (await import("../../workers/evaluation/request")).evaluationRequestSchema,
     listRuns: (await import("../../lib/db/queries/runs")).listRuns,
   };
-  const { registerModel } = await import("../../lib/cli/commands/register-model");
+  const { registerModel } = await import("../../cli/commands/register-model");
   await registerModel(pool, { name: "tiny-llama", onnx: "tiny-llama", family: "TinyLlama" }, () => {});
   await registerModel(pool, { name: "tiny-gpt2", onnx: "tiny-gpt2", family: "TinyGPT2" }, () => {});
 });

@@ -23,7 +23,7 @@ type Mods = {
   planEvaluation: typeof import("../../workers/evaluation/plan").planEvaluation;
   startWorker: typeof import("../../workers/worker").startWorker;
   stopBosses: typeof import("../../workers/queue/boss").stopBosses;
-  registerModel: typeof import("../../lib/cli/commands/register-model").registerModel;
+  registerModel: typeof import("../../cli/commands/register-model").registerModel;
   getHeatmapData: typeof import("../../lib/db/queries/heatmap").getHeatmapData;
   evaluationRequestSchema: typeof import("../../workers/evaluation/request").evaluationRequestSchema;
 };
@@ -37,7 +37,7 @@ beforeAll(async () => {
     planEvaluation: (await import("../../workers/evaluation/plan")).planEvaluation,
     startWorker: (await import("../../workers/worker")).startWorker,
     stopBosses: (await import("../../workers/queue/boss")).stopBosses,
-    registerModel: (await import("../../lib/cli/commands/register-model")).registerModel,
+    registerModel: (await import("../../cli/commands/register-model")).registerModel,
     getHeatmapData: (await import("../../lib/db/queries/heatmap")).getHeatmapData,
     evaluationRequestSchema: (await import("../../workers/evaluation/request")).evaluationRequestSchema,
   };

@@ -1,7 +1,7 @@
 /** Running `calib` from tests: as a child process (real exit codes), or in-process through its own dispatcher. */
 import { spawn } from "node:child_process";
 import { vi } from "vitest";
-import { runCalib } from "../../lib/cli/main";
+import { runCalib } from "../../cli/main";
 
 export interface CalibResult {
   code: number | null;
@@ -9,10 +9,10 @@ export interface CalibResult {
   stderr: string;
 }
 
-/** `node lib/cli/calib.ts ARGS` with DATABASE_URL = url. */
+/** `node cli/calib.ts ARGS` with DATABASE_URL = url. */
 export function calibSpawned(url: string, args: string[]): Promise<CalibResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args], {
+    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
       env: { ...process.env, DATABASE_URL: url },
     });
     let stdout = "";

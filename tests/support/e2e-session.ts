@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "./browser";
+import { launchBrowser } from "../../testkit/browser";
 import { writeE2eFixture, type MeasuredFixture } from "./measured-fixture";
 
 export interface E2eSession {

@@ -10,7 +10,7 @@ import pg from "pg";
 import { ensureEmbedded, embeddedOptionsFromEnv, embeddedWebUrl } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 import { endPools } from "../../lib/db/pool";
-import { seedDemo } from "../../lib/seed";
+import { seedDemo } from "../../cli/seed";
 import { withDatabase } from "./global-db";
 
 const root = path.resolve(__dirname, "../..");

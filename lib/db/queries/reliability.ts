@@ -7,7 +7,7 @@ import "server-only";
 import type pg from "pg";
 import type { BinningScheme } from "../../view-state/filters";
 import { formatBeta, passesBetaFilter } from "../../view-state/config";
-import { packBins, packCurve, type PackedBin } from "../../../components/reliability/reliability-model";
+import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
 
 export interface MeasuredModel {
   id: number;

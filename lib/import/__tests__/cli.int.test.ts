@@ -17,7 +17,7 @@ function calib(...args: string[]): Promise<{ code: number | null; stdout: string
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "lib/cli/calib.ts", ...args],
+      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args],
       {
         env: { ...process.env, DATABASE_URL: db.url },
       },

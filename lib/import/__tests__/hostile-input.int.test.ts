@@ -1,7 +1,7 @@
 /**
  * The hostile-input corpus (tests/support/hostile-corpus.ts) through `calib import`: every crafted file is refused
  * with exit 2 and a message naming file:line(:field), within 5 s, and leaves the database exactly as it was (row
- * counts and an md5 of every table's rows). In-process (lib/cli/main.ts, the CLI's own dispatcher) for the timing;
+ * counts and an md5 of every table's rows). In-process (cli/main.ts, the CLI's own dispatcher) for the timing;
  * the spawned CLI confirms the process exit codes.
  */
 import { mkdtempSync } from "node:fs";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AtlasError } from "../errors";
-import { run } from "../cli/commands/metrics";
+import { AtlasError } from "../../lib/errors";
+import { run } from "./metrics";
 
 const dir = mkdtempSync(join(tmpdir(), "calib-metrics-"));
 function file(name: string, lines: string[]): string {

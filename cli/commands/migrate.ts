@@ -1,5 +1,5 @@
-import { migrate } from "../../db/migrate";
-import { ensureEmbedded } from "../../db/embedded";
+import { migrate } from "../../lib/db/migrate";
+import { ensureEmbedded } from "../../lib/db/embedded";
 
 export const summary = "apply pending migrations (prisma/migrations) to DATABASE_URL or the embedded database";
 

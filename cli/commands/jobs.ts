@@ -3,12 +3,12 @@
  * `calib jobs cancel --run ID [--language xx]` — cancel a run (or one split); workers stop between batches.
  */
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
-import { endPools, poolFor } from "../../db/pool";
-import { cancelRun, listSplits } from "../../db/runs";
-import { resolveDatabaseUrl } from "../../db/url";
+import { badInput } from "../../lib/errors";
+import { endPools, poolFor } from "../../lib/db/pool";
+import { cancelRun, listSplits } from "../../lib/db/runs";
+import { resolveDatabaseUrl } from "../../lib/db/url";
 import { cliArgs } from "../args";
-import { formatEta } from "../ui/progress";
+import { formatEta } from "../../lib/progress";
 
 export const summary = "list evaluation jobs with progress, or cancel a run";
 

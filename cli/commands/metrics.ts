@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
+import { badInput } from "../../lib/errors";
 import {
   BINNINGS,
   type Binning,
@@ -21,8 +21,8 @@ import {
   QuestionSetBuilder,
   type ScoreKind,
   subset,
-} from "../../calibration/index";
-import { ScoreCollector, type ScoreRows } from "../../calibration/recalibrate/scores";
+} from "../../lib/calibration/index";
+import { ScoreCollector, type ScoreRows } from "../../lib/calibration/recalibrate/scores";
 import { cliArgs } from "../args";
 
 export const summary = "calibration metrics (ECE, RMS, MCE, SCE, ACE, Brier, NLL, smECE…) of a JSONL file of per-question probabilities";

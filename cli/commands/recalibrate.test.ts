@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AtlasError } from "../../errors";
+import { AtlasError } from "../../lib/errors";
 import { run } from "./recalibrate";
 
 const exec = promisify(execFile);

@@ -1,6 +1,6 @@
-import { endPools } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
-import { seedDemo } from "../../seed";
+import { endPools } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { seedDemo } from "../seed";
 
 export const summary = "load the demo data (published results, real per-question outputs, fixture model)";
 

@@ -9,10 +9,10 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { badInput } from "../../errors";
+import { badInput } from "../../lib/errors";
 import { cliArgs } from "../args";
-import { resolveDatabaseUrl } from "../../db/url";
-import { applyWebGrants, ensureWebRole, WEB_ROLE } from "../../db/roles";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { applyWebGrants, ensureWebRole, WEB_ROLE } from "../../lib/db/roles";
 
 export const summary = "create the web server's least-privilege role (atlas_web) and print ATLAS_WEB_DATABASE_URL";
 

@@ -6,12 +6,12 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { toCsv } from "../../csv-cell";
-import { badInput } from "../../errors";
-import { endPools, poolFor } from "../../db/pool";
-import { formatBeta, getHeatmapData } from "../../db/queries/heatmap";
-import { resolveDatabaseUrl } from "../../db/url";
-import { METRICS } from "../../view-state/filters";
+import { toCsv } from "../../lib/csv-cell";
+import { badInput } from "../../lib/errors";
+import { endPools, poolFor } from "../../lib/db/pool";
+import { formatBeta, getHeatmapData } from "../../lib/db/queries/heatmap";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { METRICS } from "../../lib/view-state/filters";
 import { cliArgs } from "../args";
 
 export const summary = "print the heatmap table (per-language metric per configuration) as CSV or JSON";

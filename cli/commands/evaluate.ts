@@ -6,9 +6,9 @@
  * and — unless --enqueue-only — works on the queue itself with a progress bar until the run is done.
  */
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
-import { endPools, poolFor } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
+import { badInput } from "../../lib/errors";
+import { endPools, poolFor } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
 import { cliArgs } from "../args";
 
 export const summary = "evaluate a registered ONNX model on a benchmark's language splits (queued jobs)";
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     }),
   );
-  const { evaluationRequestSchema } = await import("../../../workers/evaluation/request");
+  const { evaluationRequestSchema } = await import("../../workers/evaluation/request");
   const parsed = evaluationRequestSchema.safeParse({
     model: values.model,
     benchmark: values.benchmark,
@@ -47,9 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const url = await resolveDatabaseUrl();
   const pool = poolFor(url);
-  const { planEvaluation } = await import("../../../workers/evaluation/plan");
-  const { startWorker } = await import("../../../workers/worker");
-  const { stopBosses } = await import("../../../workers/queue/boss");
+  const { planEvaluation } = await import("../../workers/evaluation/plan");
+  const { startWorker } = await import("../../workers/worker");
+  const { stopBosses } = await import("../../workers/queue/boss");
   try {
     const plan = await planEvaluation(pool, url, parsed.data);
     console.error(

@@ -3,10 +3,10 @@
  * each run in its own transaction (a failure leaves that run's previous stats in place).
  */
 import { parseArgs } from "node:util";
-import { AtlasError, badInput } from "../../errors";
-import { endPools, inTransaction, poolFor } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
-import { recomputeRunStats } from "../../db/stats";
+import { AtlasError, badInput } from "../../lib/errors";
+import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { recomputeRunStats } from "../../lib/db/stats";
 import { cliArgs } from "../args";
 
 export const summary = "recompute the per-language statistics of one run (--run ID) or all runs";

@@ -1,10 +1,10 @@
 /**
  * The `calib` dispatcher as a function: runs one command and answers its exit code, having printed any error the
  * way the CLI does (an AtlasError as `calib: <file:line…: message>` with its exit code, 2 for bad input; anything
- * else with its stack, exit 1). lib/cli/calib.ts is the process around it; tests call it in-process.
+ * else with its stack, exit 1). cli/calib.ts is the process around it; tests call it in-process.
  */
-import { AtlasError } from "../errors";
-import { diskFullMessage, isDatabaseUnavailable, isDiskFull, unavailableMessage } from "../db/unavailable";
+import { AtlasError } from "../lib/errors";
+import { diskFullMessage, isDatabaseUnavailable, isDiskFull, unavailableMessage } from "../lib/db/unavailable";
 
 type Command = { run(argv: string[]): Promise<number>; summary: string };
 

@@ -3,12 +3,12 @@
  * Exit 0 on success (also when the files were already imported), 2 on bad input, 1 on conflicts.
  */
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
-import { endPools } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
-import { importFiles, type ImportResult } from "../../import/import-files";
-import { progressBar } from "../../import/progress";
-import { FORMATS, NORMALIZATIONS, type Format, type Normalize } from "../../import/record";
+import { badInput } from "../../lib/errors";
+import { endPools } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { importFiles, type ImportResult } from "../../lib/import/import-files";
+import { progressBar } from "../../lib/import/progress";
+import { FORMATS, NORMALIZATIONS, type Format, type Normalize } from "../../lib/import/record";
 import { cliArgs } from "../args";
 
 export const summary = "import prediction files (lm-eval samples, scores JSONL/CSV, Plaut et al.) as a run";

@@ -1,8 +1,8 @@
 /**
- * `calib` — the command-line entry point (`npm run calib -- <command>`): runs lib/cli/main.ts's dispatcher and exits
+ * `calib` — the command-line entry point (`npm run calib -- <command>`): runs cli/main.ts's dispatcher and exits
  * with its code. A database connection lost while a command waits on it ends the process with one clear message.
  */
-import { onLostConnection, unavailableMessage } from "../db/unavailable";
+import { onLostConnection, unavailableMessage } from "../lib/db/unavailable";
 import { runCalib } from "./main";
 
 onLostConnection((err: unknown) => {

@@ -10,9 +10,9 @@
  * Bad input exits 2 with a message naming the file, line and field, as `calib metrics` does.
  */
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
-import { computeMetrics, type LabelledSet } from "../../calibration/index";
-import { fitTemperature, scaleProbabilities, type ScoreRows } from "../../calibration/recalibrate/index";
+import { badInput } from "../../lib/errors";
+import { computeMetrics, type LabelledSet } from "../../lib/calibration/index";
+import { fitTemperature, scaleProbabilities, type ScoreRows } from "../../lib/calibration/recalibrate/index";
 import { cliArgs } from "../args";
 import { readJsonl } from "./metrics";
 

@@ -4,10 +4,10 @@
  * (default `models/`) and is checked by loading it (config, tokenizer, ONNX session).
  */
 import { parseArgs } from "node:util";
-import { badInput } from "../../errors";
-import { endPools, inTransaction, poolFor } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
-import { ensureModel } from "../../import/catalog";
+import { badInput } from "../../lib/errors";
+import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { ensureModel } from "../../lib/import/catalog";
 import { cliArgs } from "../args";
 
 export const summary = "register a model and its ONNX export folder (under ATLAS_MODELS_DIR) for evaluation";
@@ -17,7 +17,7 @@ export async function registerModel(
   spec: { name: string; onnx: string; family?: string; base?: string; sft?: string; beta?: number },
   log: (m: string) => void = console.error,
 ): Promise<number> {
-  const { loadModel, modelsDirFromEnv } = await import("../../../workers/model");
+  const { loadModel, modelsDirFromEnv } = await import("../../workers/model");
   const model = await loadModel(spec.onnx, { log });
   const relative = model.folder.slice(modelsDirFromEnv().length).replace(/^\/+/, "") || ".";
   log(`${spec.name}: ${model.config.modelType}, ${model.hasPast ? "with" : "without"} KV cache, provider ${model.provider}`);

@@ -1,4 +1,4 @@
-import { badInput } from "../errors";
+import { badInput } from "../lib/errors";
 
 /** Runs node:util parseArgs and turns its errors (unknown flag, missing value) into BAD_INPUT (exit 2). */
 export function cliArgs<T>(parse: () => T): T {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { poolFor, endPools } from "../../db/pool";
-import { resolveDatabaseUrl } from "../../db/url";
-import { DEFAULT_SOURCE, importPublishedFile } from "../../published/import";
+import { poolFor, endPools } from "../../lib/db/pool";
+import { resolveDatabaseUrl } from "../../lib/db/url";
+import { DEFAULT_SOURCE, importPublishedFile } from "../../lib/published/import";
 import { cliArgs } from "../args";
 
 export const summary = "import a published-results CSV (idempotent; all-or-nothing)";

@@ -5,9 +5,9 @@
  */
 import { cpSync, existsSync } from "node:fs";
 import path from "node:path";
-import { poolFor } from "./db/pool";
-import { importPublishedFile } from "./published/import";
-import { importPlautDemo } from "./import/plaut-demo";
+import { poolFor } from "../lib/db/pool";
+import { importPublishedFile } from "../lib/published/import";
+import { importPlautDemo } from "../lib/import/plaut-demo";
 
 const root = process.cwd();
 
@@ -32,7 +32,7 @@ export async function seedDemo(url: string, opts: SeedOptions = {}): Promise<voi
 /** Copies the fixture model into the models directory, registers it and queues it on the fixture splits. */
 async function seedDemoEvaluation(url: string, log: (msg: string) => void): Promise<void> {
   const { modelsDirFromEnv } = await import("../workers/model");
-  const { registerModel } = await import("./cli/commands/register-model");
+  const { registerModel } = await import("./commands/register-model");
   const { planEvaluation } = await import("../workers/evaluation/plan");
   const { evaluationRequestSchema } = await import("../workers/evaluation/request");
   const target = path.join(modelsDirFromEnv(), "demo", "tiny-gpt2");
