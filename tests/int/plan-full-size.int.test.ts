@@ -62,9 +62,9 @@ describe("planning a whole benchmark", () => {
     const run = await pool.query<{ total: number }>(`SELECT "progressTotal" AS total FROM "Run" WHERE "id" = $1`, [plan.runId]);
     expect(run.rows[0].total).toBe(languages * questions);
 
-    // The same request again finds the run and enqueues nothing new (the jobs are still queued).
+    // The same request again finds the run (resume) and stores no question twice.
     const again = await planEvaluation(pool, db.url, req);
-    expect(again).toMatchObject({ runId: plan.runId, created: false, enqueued: 0 });
+    expect(again).toMatchObject({ runId: plan.runId, created: false });
     const after = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Question" q JOIN "Benchmark" b ON b."id" = q."benchmarkId" WHERE b."name" = $1`,
       [benchmark],
