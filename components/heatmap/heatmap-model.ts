@@ -82,7 +82,9 @@ export function buildMatrix(
     for (const c of data.columns) {
       if (c.sftDataset === null) continue;
       const g = `${c.source}|${c.family}|${c.sftDataset}`;
-      groups.set(g, [...(groups.get(g) ?? []), c]);
+      const list = groups.get(g);
+      if (list) list.push(c);
+      else groups.set(g, [c]);
     }
     for (const [g, cols] of groups) {
       const a = cols.find((c) => fmtBeta(c.smoothing) === betas.a);

@@ -139,13 +139,10 @@ export async function planEvaluation(
         ],
       );
       runId = run.rows[0].id;
-      for (const [lang, qs] of byLang) {
-        await client.query(`INSERT INTO "RunSplit" ("runId", "languageCode", "total") VALUES ($1, $2, $3)`, [
-          runId,
-          lang,
-          qs.length,
-        ]);
-      }
+      await client.query(
+        `INSERT INTO "RunSplit" ("runId", "languageCode", "total") SELECT $1, l, t FROM unnest($2::text[], $3::int[]) AS u(l, t)`,
+        [runId, [...byLang.keys()], [...byLang.values()].map((qs) => qs.length)],
+      );
     } else {
       // Resuming: unfinished splits go back to the queue; a failed or cancelled run is retried.
       await client.query(
