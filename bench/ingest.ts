@@ -15,11 +15,17 @@
  * copy_per_s covers the ingest without the statistics recompute (reported as stats_s, and included in
  * end_to_end_per_s); load_avg, node_cpu_s and pg_cpu_s (the import's Postgres backend, read from /proc
  * when the server is local) are printed because wall-clock numbers depend on what else the machine runs.
+ * 5. The floor (bench/support/ingest-floor.ts: Postgres alone writing the same number of question and prediction
+ *    rows) right after, on the same server, and the ratios to it: new_questions_ratio = copy_per_s / the floor's
+ *    new-questions bound, existing_questions_ratio = copy_existing_questions_per_s / its stored-questions bound,
+ *    end_to_end_ratio = end_to_end_per_s / the new-questions bound (goals: ≥ 0.8, ≥ 0.8 and ≥ 0.5).
+ *    BENCH_FLOOR=0 skips it.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { ingestFloor } from "./support/ingest-floor";
 import { benchDatabase } from "./support/temp-database";
 import { K, rows, writeScoresFile as writeFile } from "./support/scores-file";
 import { endPools } from "../lib/db/pool";
@@ -163,6 +169,10 @@ async function main() {
     const copyPerS = Math.round(N / (importS - statsS));
     const cmPerS = Math.round(CREATEMANY_N / cmS);
     const round = (x: number) => Math.round(x * 100) / 100;
+    // The bound, measured now (back to back, same server, same load) rather than taken from another run.
+    const floor = process.env.BENCH_FLOOR === "0" ? null : await ingestFloor(N);
+    if (floor) log(`floor: ${JSON.stringify(floor)}`);
+    const ratio = (x: number, bound: number | undefined) => (bound ? Math.round((x / bound) * 100) / 100 : null);
     const result = {
       bench: "ingest",
       n: N,
@@ -184,6 +194,11 @@ async function main() {
       stats_s: round(statsS),
       node_cpu_s: round((nodeCpu.user + nodeCpu.system) / 1e6),
       pg_cpu_s: pgCpu0 !== null && pgCpu1 !== null ? round(pgCpu1 - pgCpu0) : null,
+      new_questions_bound_per_s: floor?.new_questions_bound_per_s ?? null,
+      existing_questions_bound_per_s: floor?.existing_questions_bound_per_s ?? null,
+      new_questions_ratio: ratio(copyPerS, floor?.new_questions_bound_per_s),
+      existing_questions_ratio: ratio(Math.round(N / reuseS), floor?.existing_questions_bound_per_s),
+      end_to_end_ratio: ratio(Math.round(N / importS), floor?.new_questions_bound_per_s),
       load_avg: Math.round(loadavg()[0] * 10) / 10,
       cpus: cpus().length,
     };

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
-export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
+export const SCREENSHOTS = path.resolve(import.meta.dirname, "../test-results/screenshots");
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

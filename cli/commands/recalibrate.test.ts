@@ -13,7 +13,7 @@ import { AtlasError } from "../../lib/errors";
 import { run } from "./recalibrate";
 
 const exec = promisify(execFile);
-const data = join(import.meta.dirname, "../../calibration/recalibrate/testdata");
+const data = join(import.meta.dirname, "../../lib/calibration/recalibrate/testdata");
 const dir = mkdtempSync(join(tmpdir(), "calib-recalibrate-"));
 function file(name: string, lines: string[]): string {
   const p = join(dir, name);

@@ -1,6 +1,8 @@
 /**
  * `calib recompute [--run ID]`: rebuilds the precomputed RunLanguageStats of one run, or of every run,
- * each run in its own transaction (a failure leaves that run's previous stats in place).
+ * each run in its own transaction (a failure leaves that run's previous stats in place). Statistics are
+ * computed one language of one run at a time (lib/db/stats.ts), so memory does not grow with the database;
+ * a progress bar on stderr counts predictions (28M for the paper's full grid).
  */
 import { parseArgs } from "node:util";
 import { AtlasError, badInput } from "../../lib/errors";
@@ -8,6 +10,7 @@ import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { recomputeRunStats } from "../../lib/db/stats";
 import { cliArgs } from "../args";
+import { ProgressBar } from "../../lib/progress";
 
 export const summary = "recompute the per-language statistics of one run (--run ID) or all runs";
 
@@ -21,20 +24,37 @@ export async function run(argv: string[]): Promise<number> {
   }
   const pool = poolFor(await resolveDatabaseUrl());
   try {
-    const ids = (
-      await pool.query<{ id: number }>(
-        `SELECT "id" FROM "Run" ${only !== undefined ? `WHERE "id" = $1` : ""} ORDER BY "id"`,
+    // Runs with their prediction counts (the progress total), from the Prediction key alone.
+    const runs = (
+      await pool.query<{ id: number; n: number }>(
+        `SELECT r."id", COALESCE(p.n, 0)::float8 AS n FROM "Run" r
+           LEFT JOIN (SELECT "runId", count(*) AS n FROM "Prediction" ${only !== undefined ? `WHERE "runId" = $1` : ""} GROUP BY 1) p ON p."runId" = r."id"
+          ${only !== undefined ? `WHERE r."id" = $1` : ""} ORDER BY r."id"`,
         only !== undefined ? [only] : [],
       )
-    ).rows.map((r) => r.id);
-    if (only !== undefined && ids.length === 0)
+    ).rows;
+    if (only !== undefined && runs.length === 0)
       throw new AtlasError("NOT_FOUND", `no run ${only}`, { field: "run" });
-    for (const id of ids) {
+    const total = runs.reduce((s, r) => s + r.n, 0);
+    const bar = new ProgressBar();
+    const started = Date.now();
+    let done = 0;
+    const progress = (label: string) =>
+      bar.update({ label, done, total, perSecond: done / Math.max((Date.now() - started) / 1000, 1e-3) });
+    for (const { id } of runs) {
       const t0 = Date.now();
-      await inTransaction(pool, (client) => recomputeRunStats(client, id));
+      await inTransaction(pool, (client) =>
+        recomputeRunStats(client, id, {
+          onLanguage: (language, predictions) => {
+            done += predictions;
+            progress(`run ${id} ${language}`);
+          },
+        }),
+      );
+      bar.done();
       console.log(`run ${id}: statistics recomputed in ${Date.now() - t0} ms`);
     }
-    if (ids.length === 0) console.log("no runs");
+    if (runs.length === 0) console.log("no runs");
   } finally {
     await endPools();
   }

@@ -110,7 +110,9 @@ export function buildMatrix(
       // Only models with a β recorded are on the β axis.
       if (c.sftDataset === null || c.smoothing === null) continue;
       const g = `${c.source}|${c.family}|${c.sftDataset}`;
-      groups.set(g, [...(groups.get(g) ?? []), c]);
+      const list = groups.get(g);
+      if (list) list.push(c);
+      else groups.set(g, [c]);
     }
     for (const [g, cols] of groups) {
       const a = cols.find((c) => formatBeta(c.smoothing) === betas.a);

@@ -90,9 +90,29 @@ export function equalWidthSums(
 }
 
 /**
+ * Per-block weighted sums of a sorted column for the bootstrap: entry j of the sorted order belongs to block
+ * j >> EQUAL_MASS_BLOCK_SHIFT. The resample's row pass adds each row's weight, weight·value and weight·outcome into
+ * its block (sequential reads, a small accumulator), so that an equal-mass walk visits whole blocks and reads single
+ * entries (with their weights, out of order) only in the ≤ m − 1 blocks where a group boundary falls.
+ */
+export interface EqualMassBlocks {
+  /** Σ weight, Σ weight·value, Σ weight·outcome per block, at base + block. */
+  readonly count: Float64Array;
+  readonly sumValue: Float64Array;
+  readonly sumOutcome: Float64Array;
+  readonly base: number;
+}
+
+export const EQUAL_MASS_BLOCK_SHIFT = 9;
+
+/**
  * Equal-mass bin sums of a sample already sorted by value (ascending, ties by row index):
  * `values[j]`, `outcome[j]` belong to row `order[j]`, whose weight is weights[order[j]]. This is the
  * weighted (bootstrap) path; the arrays are pre-permuted so that only the weights are read out of order.
+ *
+ * With `blocks` (see EqualMassBlocks), a block that lies inside one group is added whole: the groups are the
+ * same, their sums the same up to the order of additions (≤ 1e-12 relative); lower/upper are then NaN where
+ * a group took a whole block (the bootstrap reads only the errors).
  */
 export function equalMassSumsSorted(
   values: Float64Array,
@@ -100,12 +120,16 @@ export function equalMassSumsSorted(
   order: Int32Array,
   m: number,
   weights: Int32Array | null = null,
+  blocks: EqualMassBlocks | null = null,
 ): BinSums {
   const s = emptySums(m);
   const { count, sumValue, sumOutcome, lower, upper } = s;
   const n = values.length;
+  const blockSize = blocks ? 1 << EQUAL_MASS_BLOCK_SHIFT : n;
+  const blockCount = blocks ? Math.ceil(n / blockSize) : 1;
   let total = 0;
-  if (weights) for (let j = 0; j < n; j++) total += weights[order[j]];
+  if (blocks) for (let b = 0; b < blockCount; b++) total += blocks.count[blocks.base + b];
+  else if (weights) for (let j = 0; j < n; j++) total += weights[order[j]];
   else total = n;
   const sizes = groupSizes(total, m);
   // The current group's sums live in locals and are stored when it fills (this loop runs once per
@@ -117,40 +141,57 @@ export function equalMassSumsSorted(
   let so = 0;
   let lo = 0;
   let hi = 0;
-  for (let j = 0; j < n && g < m; j++) {
-    let w = weights ? weights[order[j]] : 1;
-    if (w === 0) continue;
-    const c = values[j];
-    const y = outcome[j];
-    if (cnt === 0) lo = c;
-    if (w < room) {
-      // fast path: every copy of the row fits in the current group (same sums as the loop below)
-      cnt += w;
-      sv += w * c;
-      so += w * y;
-      hi = c;
-      room -= w;
-      continue;
+  for (let b = 0; b < blockCount && g < m; b++) {
+    if (blocks) {
+      const wb = blocks.count[blocks.base + b];
+      if (wb === 0) continue;
+      if (wb < room) {
+        // the whole block lies inside the current group
+        if (cnt === 0) lo = Number.NaN;
+        cnt += wb;
+        sv += blocks.sumValue[blocks.base + b];
+        so += blocks.sumOutcome[blocks.base + b];
+        hi = Number.NaN;
+        room -= wb;
+        continue;
+      }
     }
-    while (w > 0) {
+    const end = Math.min(n, (b + 1) * blockSize);
+    for (let j = b * blockSize; j < end && g < m; j++) {
+      let w = weights ? weights[order[j]] : 1;
+      if (w === 0) continue;
+      const c = values[j];
+      const y = outcome[j];
       if (cnt === 0) lo = c;
-      const take = w < room ? w : room;
-      cnt += take;
-      sv += take * c;
-      so += take * y;
-      hi = c;
-      w -= take;
-      room -= take;
-      if (room === 0) {
-        count[g] = cnt;
-        sumValue[g] = sv;
-        sumOutcome[g] = so;
-        lower[g] = lo;
-        upper[g] = hi;
-        cnt = sv = so = 0;
-        if (++g === m) break;
-        room = sizes[g];
-        if (room === 0) break; // the remaining groups are empty (N < M), and all weight is used
+      if (w < room) {
+        // fast path: every copy of the row fits in the current group (same sums as the loop below)
+        cnt += w;
+        sv += w * c;
+        so += w * y;
+        hi = c;
+        room -= w;
+        continue;
+      }
+      while (w > 0) {
+        if (cnt === 0) lo = c;
+        const take = w < room ? w : room;
+        cnt += take;
+        sv += take * c;
+        so += take * y;
+        hi = c;
+        w -= take;
+        room -= take;
+        if (room === 0) {
+          count[g] = cnt;
+          sumValue[g] = sv;
+          sumOutcome[g] = so;
+          lower[g] = lo;
+          upper[g] = hi;
+          cnt = sv = so = 0;
+          if (++g === m) break;
+          room = sizes[g];
+          if (room === 0) break; // the remaining groups are empty (N < M), and all weight is used
+        }
       }
     }
   }

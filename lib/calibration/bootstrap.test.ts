@@ -83,6 +83,50 @@ describe("resampling", { timeout: 120_000 }, () => {
   });
 });
 
+describe("blocked equal-mass walks", { timeout: 60_000 }, () => {
+  // Many blocks of 512 (the block size), mixed option counts (classes 3–5 have fewer rows) and many ties (values
+  // rounded to 1/20), so that groups cut through blocks and tied runs: the blocked walk must find the same groups.
+  function mixedSet(seed: number, n: number): CalibrationInput {
+    const rng = new Rng(seed);
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = 2 + rng.nextInt(5);
+      const w = Array.from({ length: k }, () => 1 + Math.round(20 * Math.exp(rng.nextNormal())));
+      const s = w.reduce((a, b) => a + b);
+      rows.push(w.map((x) => x / s));
+      labels.push(rng.nextInt(k));
+    }
+    return labelledSet(rows, labels);
+  }
+
+  it.each([
+    [1, 20_000, 15],
+    [2, 3_000, 7],
+    [3, 700, 40],
+  ])("seed %i, %i rows, %i bins: the same metrics as walking every entry (≤ 1e-12)", (seed, n, bins) => {
+    const set = mixedSet(seed, n);
+    const engine = new MetricEngine(set, bins);
+    const blocked = new ResampleEngine(engine);
+    const walked = new ResampleEngine(engine, { blocks: false });
+    const rng = new Rng(seed + 100);
+    const w = new Int32Array(n);
+    for (let r = 0; r < 5; r++) {
+      w.fill(0);
+      for (let i = 0; i < n; i++) w[rng.nextInt(n)]++;
+      const a = blocked.scalars(["equal-width", "equal-mass"], w);
+      const b = walked.scalars(["equal-width", "equal-mass"], w);
+      const reference = engine.scalars(["equal-width", "equal-mass"], w);
+      for (const binning of ["equal-width", "equal-mass"] as const)
+        for (const name of METRIC_NAMES) {
+          const x = metricValue(a, name, binning) as number;
+          expect(Math.abs(x - (metricValue(b, name, binning) as number)), `${name} ${binning}`).toBeLessThan(1e-12);
+          expect(metricValue(b, name, binning), `${name} ${binning} (walk = reference)`).toBe(metricValue(reference, name, binning));
+        }
+    }
+  });
+});
+
 describe("bootstrap intervals", { timeout: 60_000 }, () => {
   const set = randomSet(5, 400, 4);
 

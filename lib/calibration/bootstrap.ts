@@ -33,6 +33,8 @@ export interface BootstrapOptions {
   bins?: number;
   /** Binnings of ece/rms/mce to report (default both). */
   binnings?: readonly Binning[];
+  /** Blocked equal-mass walks (default true; see resample.ts). false: walk every entry, as before (bench:stats). */
+  blocks?: boolean;
 }
 
 /** Type-7 quantile of sorted values. */
@@ -92,7 +94,7 @@ export function bootstrapWithEngine(engine: MetricEngine, opts: BootstrapOptions
   const { resamples, level, binnings } = checkOptions(opts);
   const rng = new Rng(opts.seed ?? 0);
   const counts = new Int32Array(engine.n);
-  const fast = new ResampleEngine(engine);
+  const fast = new ResampleEngine(engine, { blocks: opts.blocks });
   const scalars: Scalars[] = [];
   for (let b = 0; b < resamples; b++) {
     drawResample(rng, counts);

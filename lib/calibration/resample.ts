@@ -4,8 +4,13 @@
  * — the same sums in the same order — but prepares everything once per set (sorted columns, bin and
  * grid positions, per-row scores) and visits the rows in a single fused pass, plus one walk per sorted
  * column (top-label confidence for equal-mass, and each class for ACE), reusing its buffers.
+ *
+ * The walks read weights out of order (a cache miss per row and column: most of the time of a resample before
+ * blocks). So the row passes also add each row into its block of every sorted column (EqualMassBlocks: 512
+ * consecutive entries of the sorted order), and a walk visits whole blocks, reading single entries only where a
+ * group boundary falls. Same groups; sums equal up to the order of additions (≤ 1e-12), the same seeded draws.
  */
-import { type Binning, equalMassSumsSorted, equalWidthBin, type SortedSample } from "./binning";
+import { type Binning, EQUAL_MASS_BLOCK_SHIFT, type EqualMassBlocks, equalMassSumsSorted, equalWidthBin, type SortedSample } from "./binning";
 import type { MetricEngine, Scalars } from "./engine";
 import { gridNodes, type PresetGrid, SmoothEce } from "./smece";
 import { binnedErrors, type BinnedErrors } from "./toplabel";
@@ -32,12 +37,23 @@ export class ResampleEngine {
   private readonly maxK: number;
   private readonly confSorted: SortedSample;
   private readonly classSorted: SortedSample[] | null;
+  /** Block of each row in the confidence order, and of each option entry in its class's order (with the class's base). */
+  private readonly confBlock: Int32Array;
+  private readonly classBlock: Int32Array | null;
+  private readonly confBlocks: EqualMassBlocks;
+  private readonly classBlocks: EqualMassBlocks[] | null;
+  private readonly blocked: boolean;
   // per-resample accumulators, reused
   private readonly ew: { count: Float64Array; sumValue: Float64Array; sumOutcome: Float64Array };
   private readonly grid: PresetGrid;
   private readonly sce: { count: Float64Array; sumP: Float64Array; sumY: Float64Array } | null;
 
-  constructor(private readonly engine: MetricEngine) {
+  /** `blocks: false` walks every entry (the procedure before blocks; kept for bench:stats's side-by-side run). */
+  constructor(
+    private readonly engine: MetricEngine,
+    opts: { blocks?: boolean } = {},
+  ) {
+    this.blocked = opts.blocks ?? true;
     const r = engine.rows;
     const n = (this.n = r.n);
     const m = (this.bins = engine.bins);
@@ -76,6 +92,30 @@ export class ResampleEngine {
       this.sce = null;
     }
     this.confSorted = engine.confSorted;
+    const blockCount = (len: number) => Math.ceil(len / (1 << EQUAL_MASS_BLOCK_SHIFT));
+    const order = this.confSorted.order;
+    this.confBlock = new Int32Array(n);
+    for (let j = 0; j < n; j++) this.confBlock[order[j]] = j >> EQUAL_MASS_BLOCK_SHIFT;
+    const nb = blockCount(n);
+    this.confBlocks = { count: new Float64Array(nb), sumValue: new Float64Array(nb), sumOutcome: new Float64Array(nb), base: 0 };
+    if (this.classSorted && this.offsets) {
+      this.classBlock = new Int32Array((this.probs as Float64Array).length);
+      let base = 0;
+      const bases: number[] = [];
+      for (let k = 0; k < this.classSorted.length; k++) {
+        const o = this.classSorted[k].order;
+        for (let j = 0; j < o.length; j++) this.classBlock[this.offsets[o[j]] + k] = base + (j >> EQUAL_MASS_BLOCK_SHIFT);
+        bases.push(base);
+        base += blockCount(o.length);
+      }
+      const count = new Float64Array(base);
+      const sumValue = new Float64Array(base);
+      const sumOutcome = new Float64Array(base);
+      this.classBlocks = bases.map((b) => ({ count, sumValue, sumOutcome, base: b }));
+    } else {
+      this.classBlock = null;
+      this.classBlocks = null;
+    }
     this.ew = { count: new Float64Array(m), sumValue: new Float64Array(m), sumOutcome: new Float64Array(m) };
     this.grid = { vr: new Float64Array(GRID), v1: new Float64Array(GRID), total: 0 };
   }
@@ -91,6 +131,14 @@ export class ResampleEngine {
     sumOutcome.fill(0);
     vr.fill(0);
     v1.fill(0);
+    const blocked = this.blocked;
+    const { confBlock } = this;
+    const em = this.confBlocks;
+    if (blocked) {
+      em.count.fill(0);
+      em.sumValue.fill(0);
+      em.sumOutcome.fill(0);
+    }
     let total = 0;
     let sCorrect = 0;
     let sConf = 0;
@@ -115,6 +163,12 @@ export class ResampleEngine {
       vr[g + 1] += wi * (f * r);
       v1[g] += wi * (1 - f);
       v1[g + 1] += wi * f;
+      if (blocked) {
+        const k = confBlock[i];
+        em.count[k] += wi;
+        em.sumValue[k] += wi * c;
+        em.sumOutcome[k] += wi * y;
+      }
     }
     const sH = entropy ? weightedSum(entropy, w) : 0;
     const sBrier = brier ? weightedSum(brier, w) : 0;
@@ -128,7 +182,7 @@ export class ResampleEngine {
         binned[b] = binnedErrors({ m: this.bins, count, sumValue, sumOutcome, lower: sumValue, upper: sumValue, total });
       } else {
         const o = this.confSorted;
-        binned[b] = binnedErrors(equalMassSumsSorted(o.values, o.outcome, o.order, this.bins, w));
+        binned[b] = binnedErrors(equalMassSumsSorted(o.values, o.outcome, o.order, this.bins, w, blocked ? em : null));
       }
     }
     const sm = new SmoothEce(conf, correct, w, null, new Map([[GRID, this.grid]])).compute();
@@ -160,6 +214,36 @@ export class ResampleEngine {
     const probs = this.probs as Float64Array;
     const cells = this.cells as Int32Array;
     const gold = this.goldEntry as Uint8Array;
+    if (this.blocked && this.classBlocks && this.classBlock) {
+      // The same pass also fills the class columns' blocks (see EqualMassBlocks).
+      const blocks = this.classBlocks[0];
+      const bc = blocks.count;
+      const bv = blocks.sumValue;
+      const by = blocks.sumOutcome;
+      bc.fill(0);
+      bv.fill(0);
+      by.fill(0);
+      const classBlock = this.classBlock;
+      for (let i = 0; i < this.n; i++) {
+        const wi = w[i];
+        if (wi === 0) continue;
+        const end = offsets[i + 1];
+        for (let j = offsets[i]; j < end; j++) {
+          const cell = cells[j];
+          const p = probs[j];
+          const blk = classBlock[j];
+          count[cell] += wi;
+          sumP[cell] += wi * p;
+          bc[blk] += wi;
+          bv[blk] += wi * p;
+          if (gold[j]) {
+            sumY[cell] += wi;
+            by[blk] += wi;
+          }
+        }
+      }
+      return;
+    }
     for (let i = 0; i < this.n; i++) {
       const wi = w[i];
       if (wi === 0) continue;
@@ -199,8 +283,10 @@ export class ResampleEngine {
     const r = this.bins;
     let total = 0;
     let present = 0;
-    for (const o of this.classSorted as SortedSample[]) {
-      const s = equalMassSumsSorted(o.values, o.outcome, o.order, r, w);
+    const sorted = this.classSorted as SortedSample[];
+    for (let k = 0; k < sorted.length; k++) {
+      const o = sorted[k];
+      const s = equalMassSumsSorted(o.values, o.outcome, o.order, r, w, this.blocked && this.classBlocks ? this.classBlocks[k] : null);
       if (s.total === 0) continue;
       present++;
       for (let g = 0; g < r; g++) if (s.count[g] > 0) total += Math.abs(s.sumOutcome[g] - s.sumValue[g]) / s.count[g];

@@ -190,6 +190,15 @@ describe("recomputeRunStats", () => {
     }
   });
 
+  it("refuses a language that is not a code before any SQL is built from it (COPY takes no parameters)", async () => {
+    const before = await statsRows(labelledRun);
+    for (const hostile of ["de' OR '1'='1", "de\\'); DROP TABLE \"Run\"; --", "de\u0000"])
+      await expect(inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 0, languages: [hostile] }), false)).rejects.toSatisfy(
+        (e) => e instanceof AtlasError && e.code === "BAD_INPUT" && e.message.includes("not a language code"),
+      );
+    expect(await statsRows(labelledRun)).toEqual(before);
+  });
+
   it("reports an unknown run", async () => {
     await expect(inTransaction(() => recomputeRunStats(client, 999999))).rejects.toSatisfy((e) => e instanceof AtlasError && e.code === "NOT_FOUND");
   });

@@ -3,9 +3,11 @@
  * (language, binning) — from its predictions, so that no view ever scans predictions.
  *
  * Runs inside the caller's transaction (no BEGIN/COMMIT here): DELETE the run's rows (for the chosen
- * languages) and INSERT the new ones. Predictions are read with one binary COPY of the run (ordered by
- * question id along the Prediction primary key) and parsed straight from the stream into per-language
- * typed arrays — no per-row JS objects, no decimal text; metrics come from
+ * languages) and INSERT the new ones. Predictions are read with one binary COPY per language of the run (ordered by
+ * question id; the Question index finds the language's questions, the Prediction key their predictions) and
+ * parsed straight from the stream into typed arrays — no per-row JS objects, no decimal text. Each language's
+ * statistics are computed when its COPY ends and its rows are then dropped, so memory holds one language of one
+ * run, whatever the size of the database; metrics come from
  * lib/calibration (both binnings, default 15 bins) with seeded bootstrap 95% intervals (default 200
  * resamples; seed "<runId>/<languageCode>", so a recompute reproduces the same intervals).
  *
@@ -14,7 +16,7 @@
  * not trusted over them). Otherwise it is top-label: correctness is Prediction.correct, confidence is
  * max p (Prediction.confidence when no probabilities are stored) and sce/ace/brier/nll are NULL.
  */
-import type pg from "pg";
+import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import {
   BINNINGS,
@@ -39,6 +41,8 @@ export interface RecomputeOptions {
   bootstrap?: number;
   /** Only these languages (their rows are replaced; other languages' rows are left alone). */
   languages?: string[];
+  /** Called after each language's statistics, with its prediction count (progress of a long recompute). */
+  onLanguage?: (language: string, predictions: number) => void;
 }
 
 /** Per-language accumulation of a run's predictions. */
@@ -112,16 +116,21 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (!Number.isInteger(bins) || bins < 1 || bins > 100000) throw badInput(`bins must be an integer from 1 to 100000, got ${bins}`, { field: "bins" });
   if (!Number.isInteger(resamples) || resamples < 0) throw badInput(`bootstrap must be a non-negative integer, got ${resamples}`, { field: "bootstrap" });
 
-  const run = await client.query<{ topLabelOnly: boolean }>(`SELECT "topLabelOnly" FROM "Run" WHERE "id" = $1`, [runId]);
+  const run = await client.query<{ topLabelOnly: boolean; benchmarkId: number }>(`SELECT "topLabelOnly", "benchmarkId" FROM "Run" WHERE "id" = $1`, [runId]);
   if (run.rowCount === 0) throw new AtlasError("NOT_FOUND", `no run ${runId}`, { field: "runId" });
-  const topLabelOnly = run.rows[0].topLabelOnly;
+  const { topLabelOnly, benchmarkId } = run.rows[0];
   const languages = opts.languages ?? null;
-
-  const byLanguage = await readPredictions(client, runId, languages);
+  // Every language of the benchmark (a language without predictions in this run gets no rows, as before).
+  const todo =
+    languages ??
+    (await client.query<{ code: string }>(`SELECT DISTINCT "languageCode" AS code FROM "Question" WHERE "benchmarkId" = $1`, [benchmarkId])).rows.map((r) => r.code);
 
   const stats: { lang: string; rows: StatsRow[] }[] = [];
-  for (const lang of [...byLanguage.keys()].sort()) {
-    const input = (byLanguage.get(lang) as LanguageRows).toInput(topLabelOnly);
+  for (const language of [...todo].sort()) {
+    const rows = await readPredictions(client, runId, benchmarkId, language);
+    if (!rows) continue;
+    const lang = language;
+    const input = rows.toInput(topLabelOnly);
     const engine = new MetricEngine(input, bins);
     const metrics = metricsFromEngine(engine, BINNINGS);
     const intervals = resamples > 0 ? bootstrapWithEngine(engine, { resamples, seed: `${runId}/${lang}`, binnings: BINNINGS }) : {};
@@ -129,6 +138,7 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
       lang,
       rows: BINNINGS.map((b) => ({ binning: b, metrics: metrics[b] as CalibrationMetrics, intervals: intervals[b] ?? {} })),
     });
+    opts.onLanguage?.(lang, input.n);
   }
 
   if (languages) await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1 AND "languageCode" = ANY($2::text[])`, [runId, languages]);
@@ -139,40 +149,48 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 /**
  * Streams the run's predictions with COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
  * arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8,
- * languageCode text. Rows come in question-id order, so every language's rows (and hence its
- * equal-mass ties and bootstrap draws) are in a reproducible order.
+ * languageCode text. Rows come in question-id order, so the language's rows (and hence its equal-mass ties and
+ * bootstrap draws) are in a reproducible order. Null when the run has no prediction in that language.
  */
-async function readPredictions(client: pg.ClientBase, runId: number, languages: string[] | null): Promise<Map<string, LanguageRows>> {
-  // COPY takes no bind parameters: the run id is a validated integer, languages are escaped literals.
-  if (!Number.isSafeInteger(runId)) throw badInput(`run id must be an integer, got ${runId}`, { field: "runId" });
-  const filter = languages
-    ? `AND q."languageCode" IN (${languages.length ? languages.map((l) => escapeLiteral(l)).join(", ") : "NULL"})`
-    : "";
+async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, language: string): Promise<LanguageRows | null> {
+  // COPY takes no bind parameters: the ids are checked integers, and the language code is checked against the
+  // code pattern and then written as a literal by pg's own escapeLiteral (not by doubling quotes here).
+  for (const id of [runId, benchmarkId])
+    if (!Number.isSafeInteger(id)) throw badInput(`run and benchmark ids must be integers, got ${id}`, { field: "runId" });
+  if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
   const sql = `COPY (
       SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
-        FROM "Prediction" p JOIN "Question" q ON q."id" = p."questionId"
-       WHERE p."runId" = ${runId} ${filter}
+        FROM "Question" q JOIN "Prediction" p ON p."runId" = ${runId} AND p."questionId" = q."id"
+       WHERE q."benchmarkId" = ${benchmarkId} AND q."languageCode" = ${pg.escapeLiteral(language)}
        ORDER BY p."questionId"
     ) TO STDOUT (FORMAT binary)`;
-  const parser = new CopyParser(runId);
+  let rows: LanguageRows | null = null;
+  const parser = new CopyParser(runId, (_, r) => (rows = r));
   const stream = client.query(copyTo(sql));
   for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
   parser.end();
-  return parser.byLanguage;
+  return rows;
 }
+
+/** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
+const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 
 const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
 /** Incremental parser of PostgreSQL's binary COPY format for the six columns above. */
 class CopyParser {
-  readonly byLanguage = new Map<string, LanguageRows>();
+  /** Languages already handed to `done` (a language seen again means the stream is not ordered by language). */
+  private readonly seen = new Set<string>();
   private buf: Buffer = Buffer.alloc(0);
   private headerDone = false;
   private finished = false;
   private last: LanguageRows | null = null;
   private lastLang = "";
 
-  constructor(private readonly runId: number) {}
+  constructor(
+    private readonly runId: number,
+    private readonly done: (language: string, rows: LanguageRows) => void,
+  ) {}
 
   push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -193,6 +211,16 @@ class CopyParser {
 
   end(): void {
     if (!this.finished) throw new AtlasError("INTERNAL", "COPY stream ended without its trailer");
+    this.flush();
+  }
+
+  /** Hands the current language's rows on and lets go of them. */
+  private flush(): void {
+    if (!this.last) return;
+    const rows = this.last;
+    this.seen.add(this.lastLang);
+    this.last = null;
+    this.done(this.lastLang, rows);
   }
 
   /** Parses one tuple at pos; returns the position after it, or −1 if it is not complete yet. */
@@ -221,10 +249,14 @@ class CopyParser {
     const correct = b[start[3]] === 1;
     const confidence = b.readDoubleBE(start[4]);
     const lang = b.toString("utf8", start[5], start[5] + len[5]);
-    let acc = lang === this.lastLang ? this.last : this.byLanguage.get(lang);
-    if (!acc) this.byLanguage.set(lang, (acc = new LanguageRows()));
-    this.last = acc;
-    this.lastLang = lang;
+    let acc = lang === this.lastLang ? this.last : null;
+    if (!acc) {
+      this.flush();
+      if (this.seen.has(lang)) throw new AtlasError("INTERNAL", `COPY rows of language ${lang} are not contiguous`);
+      acc = new LanguageRows();
+      this.last = acc;
+      this.lastLang = lang;
+    }
     // probs: binary array — ndim, has-null flag, element oid, then per dimension (size, lower bound),
     // then per element (length 8, float8 big-endian).
     const a = start[1];
@@ -243,10 +275,6 @@ class CopyParser {
     acc.add(questionId, k, gold, correct, confidence, this.runId);
     return p;
   }
-}
-
-function escapeLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 const COLUMNS = [

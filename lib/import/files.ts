@@ -43,14 +43,14 @@ export async function resolveInputs(
   return out;
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** Appends into one list (no spread of a subfolder's list into push: a folder may hold any number of files). */
+async function walk(dir: string, files: string[] = []): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await walk(full)));
+    if (e.isDirectory()) await walk(full, files);
     else if (e.isFile() && DATA_FILE.test(e.name) && !SKIP.test(e.name)) files.push(full);
   }
   return files;

@@ -1,17 +1,17 @@
 /**
  * Writes dataset questions into Question (matched on benchmark + language + external id).
  * A question first seen through an import (scores only) gains its text, options and gold here;
- * stored text, options and gold are never overwritten.
+ * stored text, options and gold are never overwritten (and a complete row is not rewritten at all).
  */
 import type pg from "pg";
 import type { DatasetQuestion } from "../../lib/datasets";
 
-export async function upsertQuestions(client: pg.ClientBase, benchmarkId: number, qs: readonly DatasetQuestion[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
+export async function upsertQuestions(client: pg.ClientBase, benchmarkId: number, qs: readonly DatasetQuestion[]): Promise<number> {
+  let written = 0;
   const CHUNK = 5000;
   for (let i = 0; i < qs.length; i += CHUNK) {
     const part = qs.slice(i, i + CHUNK);
-    const r = await client.query<{ id: number; languageCode: string; externalId: string }>(
+    const r = await client.query(
       `INSERT INTO "Question" ("benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold")
        SELECT $1, l, e, s, t, o::jsonb, k, g FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[]) AS u(l, e, s, t, o, k, g)
        ON CONFLICT ("benchmarkId", "languageCode", "externalId") DO UPDATE SET
@@ -19,7 +19,8 @@ export async function upsertQuestions(client: pg.ClientBase, benchmarkId: number
          "text" = COALESCE("Question"."text", EXCLUDED."text"),
          "options" = CASE WHEN "Question"."options" = '[]'::jsonb THEN EXCLUDED."options" ELSE "Question"."options" END,
          "gold" = COALESCE("Question"."gold", EXCLUDED."gold")
-       RETURNING "id", "languageCode", "externalId"`,
+       -- A complete stored question is left as it is: re-planning a whole benchmark rewrites no row.
+       WHERE "Question"."subject" IS NULL OR "Question"."text" IS NULL OR "Question"."options" = '[]'::jsonb OR "Question"."gold" IS NULL`,
       [
         benchmarkId,
         part.map((q) => q.language),
@@ -31,9 +32,9 @@ export async function upsertQuestions(client: pg.ClientBase, benchmarkId: number
         part.map((q) => q.gold),
       ],
     );
-    for (const row of r.rows) ids.set(`${row.languageCode}\u0000${row.externalId}`, row.id);
+    written += r.rowCount ?? 0;
   }
-  return ids;
+  return written;
 }
 
 export const questionKey = (language: string, externalId: string) => `${language}\u0000${externalId}`;

@@ -71,7 +71,7 @@ for (const [bench, questions] of [["GlobalMMLU", gm], ["MMLU-ProX", px]] as cons
     const items = itemsOf(questions, shots);
     const tokens = items.map((i) => withPast.tokenizer.encode(continuationPrompt(i.question, i.shots)).ids.length);
     const options = items.reduce((a, i) => a + i.question.options.length, 0) / items.length;
-    console.log(`\n${bench}, ${shots}-shot: ${items.length} questions, ${options.toFixed(1)} options, prompt ${Math.min(...tokens)}–${Math.max(...tokens)} tokens`);
+    console.log(`\n${bench}, ${shots}-shot: ${items.length} questions, ${options.toFixed(1)} options, prompt ${tokens.reduce((a, b) => Math.min(a, b), Infinity)}–${tokens.reduce((a, b) => Math.max(a, b), 0)} tokens`);
     const n = items.length;
     await time("continuation, kv-cache (prompt once + K options batched)", n, async () => {
       for (const i of items) await scoreContinuation(withPast, i, { strategy: "kv-cache" });

@@ -95,7 +95,7 @@ function classItems(rows: NaiveRow[], k: number) {
 }
 
 export function naiveSce(rows: NaiveRow[], m: number): number {
-  const K = Math.max(...rows.map((r) => r.probs.length));
+  const K = rows.reduce((k, r) => Math.max(k, r.probs.length), 0);
   let total = 0;
   for (let k = 0; k < K; k++) {
     const items = classItems(rows, k);
@@ -108,7 +108,7 @@ export function naiveSce(rows: NaiveRow[], m: number): number {
 }
 
 export function naiveAce(rows: NaiveRow[], r: number): number {
-  const K = Math.max(...rows.map((row) => row.probs.length));
+  const K = rows.reduce((k, row) => Math.max(k, row.probs.length), 0);
   let total = 0;
   for (let k = 0; k < K; k++) {
     for (const g of equalMassGroups(classItems(rows, k), (t) => t.p, r)) {

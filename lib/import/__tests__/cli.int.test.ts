@@ -92,6 +92,9 @@ describe("calib import / recompute", () => {
     const one = await calib("recompute", "--run", "1");
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/^run 1: statistics recomputed in \d+ ms/);
+    // Progress per language on stderr (a plain line when it is not a terminal), ending at every prediction.
+    const predictions = (await calib("recompute", "--run", "1")).stderr.trim().split("\n").pop() ?? "";
+    expect(predictions).toMatch(/^run 1 \w+ \[█+\] (\d+)\/\1 100% /);
     const all = await calib("recompute");
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout.trim().split("\n").length).toBeGreaterThanOrEqual(1);
