@@ -78,6 +78,41 @@ describe("hostile input through POST /api/imports", () => {
     });
   }
 
+  // Hostile parts of the request itself (not the file): names and form fields.
+  const refusedRow = Buffer.from('{"id": "a", "language": "en", "probs": [0.5, -0.5], "label": 0}\n');
+  const requestCases: { kind: string; fields?: Record<string, string>; name?: string; field: string; expect: string }[] = [
+    { kind: "NUL in the model field", fields: { model: "a\u0000b" }, field: "model", expect: "contains a NUL character" },
+    { kind: "NUL in the subject field", fields: { subject: "\u0000" }, field: "subject", expect: "contains a NUL character" },
+    { kind: "NUL in the file name", name: "a\u0000b.jsonl", field: "file", expect: "malformed multipart body" },
+    { kind: "100 KB file name", name: `${"x".repeat(100_000)}.jsonl`, field: "file", expect: "malformed multipart body" },
+  ];
+  for (const c of requestCases) {
+    it(`refuses a request with ${c.kind}: 400 naming the field, nothing stored`, async () => {
+      // Refused before the job is recorded: not even an ImportJob row.
+      const before = await snapshot(poolFor(api.db.url));
+      const req = importRequest({ ...FIELDS, ...c.fields }, [{ name: c.name ?? "f.jsonl", content: refusedRow }], {
+        prefer: "wait=30",
+      });
+      const res = await POST(req);
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(body.error).toMatchObject({ code: "BAD_INPUT", field: c.field });
+      expect(body.error.message).toContain(c.expect);
+      expect(await snapshot(poolFor(api.db.url))).toEqual(before);
+    });
+  }
+
+  it("keeps a non-ASCII upload name as sent (UTF-8, not latin1) in errors and in the run's sources", async () => {
+    const name = "données_ü.jsonl";
+    const refused = await post({ ...HOSTILE_CASES[0], kind: "utf8-name", uploadName: name, content: refusedRow });
+    expect(refused.body.error).toMatchObject({ file: name, line: 1, field: "probs" });
+    const seed = readFileSync(fixture("scores", "scores.jsonl"));
+    const ok = await post({ ...HOSTILE_CASES[0], uploadName: name, content: seed }, { ...FIELDS, model: "Hostile-utf8" });
+    expect(ok.res.status, JSON.stringify(ok.body)).toBe(201);
+    const run = await api.db.prisma.run.findUniqueOrThrow({ where: { id: ok.body.runId } });
+    expect((run.sourceFiles as { name: string }[]).map((f) => f.name)).toEqual([name]);
+  });
+
   for (const k of ACCEPTED_HOSTILE) {
     it(`imports ${k.kind}: 201`, async () => {
       const { res, body } = await post(k, { ...FIELDS, model: `Hostile-${k.kind}` });
