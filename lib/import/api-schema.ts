@@ -7,7 +7,14 @@ import { badInput, type AtlasError } from "../errors";
 import { DECIMAL } from "./numbers";
 import { FORMATS, NORMALIZATIONS } from "./record";
 
-const name = z.string().trim().min(1).max(200);
+// A NUL cannot be stored in Postgres text or jsonb: refused here as the field's error, never an internal one at the
+// job's insert.
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !s.includes("\0"), "contains a NUL character");
 const numeric = z
   .string()
   .trim()
@@ -51,9 +58,7 @@ function zodError(err: z.ZodError): AtlasError {
   if (issue.code === "unrecognized_keys")
     return badInput(`unknown field "${issue.keys[0]}"`, { field: issue.keys[0] });
   const field = String(issue.path[0] ?? "");
-  const message =
-    issue.code === "invalid_type" && issue.input === undefined
-      ? `missing field "${field}"`
-      : `field "${field}": ${issue.message}`;
+  // badInput puts `field "x": ` in front of the message itself.
+  const message = issue.code === "invalid_type" && issue.input === undefined ? "required, missing" : issue.message;
   return badInput(message, { field });
 }

@@ -93,6 +93,8 @@ function parse(
     try {
       bb = busboy({
         headers: { "content-type": type },
+        // Browsers, curl and undici send file names as raw UTF-8 (busboy's default, latin1, turns "é" into "Ã©").
+        defParamCharset: "utf8",
         limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 100, fieldSize: 64 * 1024 },
       });
     } catch (e) {

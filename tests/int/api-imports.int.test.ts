@@ -8,19 +8,15 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/imports/route";
 import { GET } from "../../app/api/imports/[id]/route";
-import { freshDatabase, type TestDatabase } from "../support/db";
+import { API_TOKEN as TOKEN, importRequest as request, startApiImports, type ApiImportEnv } from "../support/api-imports";
+import type { TestDatabase } from "../support/db";
 import { waitFor } from "../support/wait-for";
-import { endPools, poolFor } from "../../lib/db/pool";
-import { stopSenders } from "../../lib/queue/sender";
+import { poolFor } from "../../lib/db/pool";
 import { sweepUploads, uploadsRoot } from "../../lib/import/upload-dir";
 import { fixture } from "../../lib/import/__tests__/helpers";
-import type { RunningWorker } from "../../workers/worker";
 
+let api: ApiImportEnv;
 let db: TestDatabase;
-let worker: RunningWorker;
-const env = { ...process.env };
-const TOKEN = "test-token-0123456789";
-const DATA_DIR = path.resolve(__dirname, `../../.atlas-test/api-uploads-${process.pid}`);
 const UPLOAD_VARS = [
   "ATLAS_IMPORT_MAX_BYTES",
   "ATLAS_UPLOAD_MAX_FILE_BYTES",
@@ -30,11 +26,8 @@ const UPLOAD_VARS = [
 ];
 
 beforeAll(async () => {
-  db = await freshDatabase("api");
-  process.env.DATABASE_URL = db.url;
-  process.env.ATLAS_DATA_DIR = DATA_DIR;
-  const { startWorker } = await import("../../workers/worker");
-  worker = await startWorker(db.url, { quiet: true });
+  api = await startApiImports("api");
+  db = api.db;
 });
 
 beforeEach(() => {
@@ -43,37 +36,8 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await (await import("../../workers/queue/boss")).stopBosses();
-  await stopSenders();
-  process.env = env;
-  await endPools();
-  await db?.drop();
-  rmSync(DATA_DIR, { recursive: true, force: true });
+  await api?.stop();
 });
-
-type Part = { name: string; content: string | Buffer; field?: string };
-
-function request(
-  fields: Record<string, string>,
-  files: Part[],
-  opts: { token?: string | null; prefer?: string; filesFirst?: boolean } = {},
-): Request {
-  const form = new FormData();
-  const addFields = () => Object.entries(fields).forEach(([k, v]) => form.append(k, v));
-  if (!opts.filesFirst) addFields();
-  for (const f of files)
-    form.append(
-      f.field ?? "file",
-      new Blob([typeof f.content === "string" ? f.content : new Uint8Array(f.content)]),
-      f.name,
-    );
-  if (opts.filesFirst) addFields();
-  const token = opts.token === undefined ? TOKEN : opts.token;
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (opts.prefer) headers.prefer = opts.prefer;
-  return new Request("http://localhost/api/imports", { method: "POST", body: form, headers });
-}
 
 const status = (id: string, token: string | null = TOKEN) =>
   GET(

@@ -14,64 +14,12 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calibInProcess } from "../../../tests/support/calib";
 import { freshDatabase, type TestDatabase } from "../../../tests/support/db";
+import { applyMutation, FUZZ_SEED_FILES, mutations } from "../../../tests/support/import-mutations";
 import { snapshot } from "./db-snapshot";
-import { fixture } from "./helpers";
 
-const SEEDS = [
-  fixture("lm-eval", "samples_global_mmlu_full_de_abstract_algebra_2024-11-30T10-15-42.381204.jsonl"),
-  fixture("scores", "scores.jsonl"),
-  fixture("scores", "per-option.csv"),
-  fixture("scores", "array.csv"),
-  fixture("plaut", "arc__tiny__base.txt"),
-];
+const SEEDS = FUZZ_SEED_FILES;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-
-type Mutation =
-  | { op: "flip"; at: number; byte: number }
-  | { op: "insert"; at: number; bytes: Uint8Array }
-  | { op: "truncate"; at: number }
-  | { op: "dupLine" | "dropLine"; at: number }
-  | { op: "swapLines"; a: number; b: number }
-  | { op: "swapFields"; at: number; a: number; b: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant("flip" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ op: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ op: fc.constantFrom("dupLine" as const, "dropLine" as const), at: fc.nat() }),
-  fc.record({ op: fc.constant("swapLines" as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({ op: fc.constant("swapFields" as const), at: fc.nat(), a: fc.nat(), b: fc.nat() }),
-);
-
-function apply(buf: Buffer, m: Mutation): Buffer {
-  const n = Math.max(buf.length, 1);
-  switch (m.op) {
-    case "flip": {
-      const out = Buffer.from(buf);
-      if (out.length) out[m.at % n] = m.byte;
-      return out;
-    }
-    case "insert":
-      return Buffer.concat([buf.subarray(0, m.at % (n + 1)), m.bytes, buf.subarray(m.at % (n + 1))]);
-    case "truncate":
-      return buf.subarray(0, m.at % n);
-  }
-  const lines = buf.toString("latin1").split("\n"); // latin1: a byte-exact round trip
-  const i = (k: number) => k % lines.length;
-  if (m.op === "dupLine") lines.splice(i(m.at), 0, lines[i(m.at)]);
-  else if (m.op === "dropLine") lines.splice(i(m.at), 1);
-  else if (m.op === "swapLines") [lines[i(m.a)], lines[i(m.b)]] = [lines[i(m.b)], lines[i(m.a)]];
-  else if (m.op === "swapFields") {
-    // Fields of JSON and CSV rows alike are separated by commas.
-    const f = lines[i(m.at)].split(",");
-    const a = m.a % f.length;
-    const b = m.b % f.length;
-    [f[a], f[b]] = [f[b], f[a]];
-    lines[i(m.at)] = f.join(",");
-  }
-  return Buffer.from(lines.join("\n"), "latin1");
-}
 
 let db: TestDatabase;
 let client: pg.Client;
@@ -101,9 +49,9 @@ describe("import fuzzing", () => {
       expect(ok.code, ok.stderr).toBe(0);
       let refused = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
+        fc.asyncProperty(mutations, async (ms) => {
           const n = ++caseNo;
-          const mutated = ms.reduce(apply, original);
+          const mutated = ms.reduce(applyMutation, original);
           const p = path.join(dir, String(n));
           await import("node:fs/promises").then((fs) => fs.mkdir(p));
           const target = path.join(p, name); // same name: lm-eval takes the language from it
