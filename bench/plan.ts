@@ -1,6 +1,6 @@
 /**
  * `npm run bench:plan`: planning whole benchmarks at their published size — GlobalMMLU (42 × 14,042 questions) and
- * MMLU-ProX (29 × 11,829, up to 10 options), generated in the real layouts (tests/support/full-size-datasets.ts,
+ * MMLU-ProX (29 × 11,829, up to 10 options), generated in the real layouts (testkit/full-size-datasets.ts,
  * cached under .atlas-test/datasets) — into a fresh database: reading every file, storing every question, creating
  * the run and enqueueing one job per language. Then the same request again (the resume path: questions exist).
  * One JSON line per benchmark: {"bench":"plan","benchmark":…,"questions":…,"seconds":…,"replan_seconds":…,

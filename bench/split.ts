@@ -1,6 +1,6 @@
 /**
  * `npm run bench:split`: one whole GlobalMMLU language split (14,042 questions, generated in the Hugging Face Parquet
- * layout by tests/support/full-size-datasets.ts) through the evaluation worker with the tiny fixture model, as a user
+ * layout by testkit/full-size-datasets.ts) through the evaluation worker with the tiny fixture model, as a user
  * runs it: plan → a worker process scores → the worker is killed (SIGKILL) a third of the way → the same request
  * again (`calib evaluate` after a crash) and a second worker process resume the split → statistics. Checks: every question has exactly one prediction, progress reached the
  * total, the split's statistics cover every question. One JSON line:

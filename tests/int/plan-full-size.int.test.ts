@@ -1,7 +1,7 @@
 /**
  * Planning whole benchmarks at their published size: GlobalMMLU (42 × 14,042 questions, 589,764) and MMLU-ProX
  * (29 × 11,829, 343,041, up to 10 options), generated in the real layouts (Parquet, JSONL and CSV; see
- * tests/support/full-size-datasets.ts). Planning used to spread every question into Math.max(…) and copy each
+ * testkit/full-size-datasets.ts). Planning used to spread every question into Math.max(…) and copy each
  * language's list on every append: minutes, then a stack overflow. Asserts counts, not time (the time is reported
  * by `npm run bench:plan`).
  */
