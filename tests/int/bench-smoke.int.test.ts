@@ -35,6 +35,15 @@ const SMOKE: Record<string, Smoke> = {
     bench: "worker",
     keys: ["model", "method", "batch", "questions_per_s", "overhead_share"],
   },
+  "bench:plan": { args: ["--languages", "3", "--questions", "300"], bench: "plan", keys: ["benchmark", "questions", "seconds", "peak_rss_mb"] },
+  "bench:stats": { args: ["--n", "4000", "--resamples", "20"], bench: "stats", keys: ["predictions", "old_s", "new_s", "ratio", "max_interval_diff"] },
+  "bench:split": { args: ["--questions", "300"], bench: "split", keys: ["questions", "seconds", "questions_per_s", "done_at_kill", "predictions"] },
+  "bench:load-import": {
+    env: { BENCH_SIZE: "20000", BENCH_DURATION_S: "2" },
+    bench: "load-import",
+    keys: ["size", "rest_health_p99_ms", "import_health_p99_ms", "import_home_p99_ms"],
+    timeoutMs: 900_000,
+  },
   "bench:grid": { env: { BENCH_QUESTIONS: "20" }, bench: "grid", keys: ["predictions", "stats_rows", "runs"] },
   "bench:views": {
     env: { BENCH_QUESTIONS: "20", BENCH_REQUESTS: "2", BENCH_WARMUP: "0", BENCH_RENDERS: "1" },

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase, type EmbeddedOptions } from "../../lib/db/embedded";
+import { ensureEmbedded, embeddedOptionsFromEnv, embeddedUrl, withDatabase, type EmbeddedOptions } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -45,7 +45,8 @@ export async function faultCluster(n: number): Promise<FaultCluster> {
   mkdirSync(opts.dir, { recursive: true });
   const pgdata = path.join(opts.dir, "pg");
   const ctl = await pgCtl();
-  const admin = () => `postgresql://atlas:atlas@127.0.0.1:${opts.port}/postgres`;
+  // The cluster's own owner password (lib/db/embedded.ts keeps it under the data dir once the cluster exists).
+  const admin = () => embeddedUrl(opts, "postgres");
   const c: FaultCluster = {
     opts,
     pgdata,
