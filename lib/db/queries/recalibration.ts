@@ -28,6 +28,9 @@ const FAILURE_TTL_MS = 10_000;
 
 interface Flight {
   promise: Promise<RecalibrationView>;
+  /** Settles once the stored result has been looked up; `computing` then says whether it was missing. */
+  looked: Promise<void>;
+  computing: boolean;
   value?: RecalibrationView;
   error?: Error;
   failedAt?: number;
@@ -68,7 +71,13 @@ function flight(pool: pg.Pool, runId: number, version: string, method: Recalibra
     flights.set(key, hit);
     return hit;
   }
-  const f: Flight = { promise: stored(pool, runId, method, version) };
+  let looked!: () => void;
+  const f: Flight = { looked: new Promise<void>((res) => (looked = res)), computing: false, promise: null as unknown as Promise<RecalibrationView> };
+  f.promise = stored(pool, runId, method, version, () => {
+    f.computing = true;
+    looked();
+  });
+  f.promise.then(looked, looked);
   f.promise.then(
     (v) => (f.value = v),
     (e: Error) => {
@@ -102,17 +111,17 @@ export type RecalibrationStatus =
 
 /**
  * Starts the computation when it is neither stored nor in flight and answers without waiting for it: "ready"
- * when the result is in memory or stored (the stored read gets `grace` ms), else "pending"; "busy" when the
- * compute queue is full.
+ * when the result is in memory or stored (only that one-row read is awaited), "pending" while a computation
+ * runs or waits, "busy" when the compute queue refused it, "failed" with the reason.
  */
-export async function recalibrationStatus(pool: pg.Pool, benchmark: string, model: string, method: RecalibrationMethod, grace = 250): Promise<RecalibrationStatus> {
+export async function recalibrationStatus(pool: pg.Pool, benchmark: string, model: string, method: RecalibrationMethod): Promise<RecalibrationStatus> {
   const r = await latestRun(pool, benchmark, model);
   if (!r) return { state: "none" };
   const f = flight(pool, r.id, r.version, method);
   if (f.value === undefined && f.error === undefined) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([f.promise.catch(() => {}), new Promise((res) => (timer = setTimeout(res, grace)))]);
-    clearTimeout(timer);
+    await f.looked;
+    if (!f.computing) await f.promise.catch(() => {});
+    else await new Promise((res) => setImmediate(res)); // a queue refusal is immediate: let it land
   }
   if (f.value !== undefined) return { state: "ready", view: f.value };
   if (f.error instanceof PoolBusy) return { state: "busy", retryAfterS: f.error.retryAfterS };
@@ -128,13 +137,14 @@ function urlOf(pool: pg.Pool): string {
 }
 
 /** The stored result when its stats version is current; otherwise computes it off-thread and stores it. */
-async function stored(pool: pg.Pool, runId: number, method: RecalibrationMethod, version: string): Promise<RecalibrationView> {
+async function stored(pool: pg.Pool, runId: number, method: RecalibrationMethod, version: string, computing: () => void): Promise<RecalibrationView> {
   const r = await pool.query<{ result: RecalibrationView }>(
     `SELECT "result" FROM "RecalibrationResult" WHERE "runId" = $1 AND "method" = $2 AND "statsVersion" = $3`,
     [runId, method, version],
   );
   if (r.rows[0]) return r.rows[0].result;
   recalibrationComputations.count++;
+  computing();
   const result = await recalibrateOffThread(urlOf(pool), runId, method);
   await pool.query(
     `INSERT INTO "RecalibrationResult" ("runId", "method", "statsVersion", "result") VALUES ($1, $2, $3, $4)
