@@ -18,7 +18,7 @@ import { Rng } from "../prng";
 import { applyHistogram, DEFAULT_HISTOGRAM_BINS, fitHistogram } from "./histogram";
 import { applyIsotonic, fitIsotonic } from "./isotonic";
 import type { ScoreRows } from "./scores";
-import { fitTemperature, scaledConfidence, type TemperatureTarget } from "./temperature";
+import { fitTemperature, scaledConfidence, type TemperatureTarget, temperatureScanSums } from "./temperature";
 
 export const RECALIBRATION_METHODS = ["temperature", "histogram", "isotonic"] as const;
 export type RecalibrationMethod = (typeof RECALIBRATION_METHODS)[number];
@@ -67,13 +67,17 @@ export interface Fitted {
   temperature?: number;
 }
 
-/** Fits `method` on `rows` of `data`. */
-export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS): Fitted {
+function temperatureInputs(data: RecalibrationData): { scores: NonNullable<RecalibrationData["scores"]>; target: TemperatureTarget } {
+  const scores = data.scores;
+  if (!scores) throw new RangeError("temperature scaling needs the options' scores, not only confidences");
+  return { scores, target: data.labels ? { labels: data.labels } : { correct: data.correct } };
+}
+
+/** Fits `method` on `rows` of `data`. `scanSums`: temperature only, see fitTemperature. */
+export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS, scanSums?: Float64Array): Fitted {
   if (method === "temperature") {
-    const scores = data.scores;
-    if (!scores) throw new RangeError("temperature scaling needs the options' scores, not only confidences");
-    const target: TemperatureTarget = data.labels ? { labels: data.labels } : { correct: data.correct };
-    const { temperature } = fitTemperature(scores, target, rows);
+    const { scores, target } = temperatureInputs(data);
+    const { temperature } = fitTemperature(scores, target, rows, scanSums);
     return { temperature, apply: (ids) => scaledConfidence(scores, temperature, ids) };
   }
   const { confidence, correct } = data;
@@ -126,19 +130,38 @@ export function crossValidate(data: RecalibrationData, method: RecalibrationMeth
   const temperatures: CrossValidated["temperatures"] = [];
   const others = (f: number, ls: number[]) => ls.flatMap((l) => cells[l].filter((_, g) => g !== f));
   const all = languages.map((_, i) => i);
+  // Temperature: each (language, fold) cell's NLL sums at the scan's temperatures, once (lazily: the English
+  // fit needs only English cells); a fit's scan is the sum over its training cells, so a scope's k fits pass
+  // over the rows once for the scan instead of k − 1 times.
+  const scans = new Map<number, Float64Array[]>();
+  const scanOf = (f: number, ls: number[]): Float64Array | undefined => {
+    if (method !== "temperature") return undefined;
+    const { scores, target } = temperatureInputs(data);
+    let sum: Float64Array | undefined;
+    for (const l of ls) {
+      let byFold = scans.get(l);
+      if (!byFold) scans.set(l, (byFold = cells[l].map((rows) => temperatureScanSums(scores, target, rows))));
+      for (let g = 0; g < k; g++) {
+        if (g === f) continue;
+        sum ??= new Float64Array(byFold[g].length);
+        for (let j = 0; j < sum.length; j++) sum[j] += byFold[g][j];
+      }
+    }
+    return sum;
+  };
   for (let f = 0; f < k; f++) {
-    // (training rows, rows to apply to, group name) for this fold
-    const jobs: [Int32Array, Int32Array, string][] = [];
+    // (training rows, rows to apply to, group name, languages fitted on) for this fold
+    const jobs: [Int32Array, Int32Array, string, number[]][] = [];
     if (scope === "per-language") {
-      for (const l of all) jobs.push([merged(others(f, [l])), merged([cells[l][f]]), languages[l]]);
+      for (const l of all) jobs.push([merged(others(f, [l])), merged([cells[l][f]]), languages[l], [l]]);
     } else {
       const fitOn = scope === "english" ? [index.get(ENGLISH) as number] : all;
-      jobs.push([merged(others(f, fitOn)), merged(all.map((l) => cells[l][f])), scope === "english" ? ENGLISH : "pooled"]);
+      jobs.push([merged(others(f, fitOn)), merged(all.map((l) => cells[l][f])), scope === "english" ? ENGLISH : "pooled", fitOn]);
     }
-    for (const [train, apply, group] of jobs) {
+    for (const [train, apply, group, fitOn] of jobs) {
       if (apply.length === 0) continue;
       if (train.length === 0) throw new RangeError(`fold ${f}: no rows to fit on for ${group}`);
-      const fitted = fitMethod(data, method, train, opts.bins);
+      const fitted = fitMethod(data, method, train, opts.bins, scanOf(f, fitOn));
       if (fitted.temperature !== undefined) temperatures.push({ fold: f, group, temperature: fitted.temperature });
       const c = fitted.apply(apply);
       for (let r = 0; r < apply.length; r++) out[apply[r]] = c[r];
