@@ -4,7 +4,7 @@
  * BENCH_LANGUAGES (default 42) × BENCH_QUESTIONS (default 14,000) = 588,000 predictions with 4 options — for each
  * method, with the library as it is and as it was at BENCH_BASELINE_REF (default 3ab0812, before the
  * recalibration speed-ups; extracted with `git archive` into a temp folder), side by side in one process on the
- * same data. The predictions read from Postgres is not part of it (it runs on the compute thread either way).
+ * same data, interleaved, best of BENCH_REPS (default 2) each. The predictions read from Postgres is not part of it (it runs on the compute thread either way).
  * Ends with one JSON line:
  *   {"bench":"recalibration","predictions":…,"temperature":{"before_ms":…,"after_ms":…,"speedup":…,"max_diff":…},…}
  * max_diff: the largest absolute difference between the two versions over every ECE, interval end and fitted
@@ -12,7 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Rng } from "../lib/calibration/prng";
@@ -23,6 +23,7 @@ const L = Number(process.env.BENCH_LANGUAGES ?? 42);
 const Q = Number(process.env.BENCH_QUESTIONS ?? 14_000);
 const REF = process.env.BENCH_BASELINE_REF ?? "3ab0812";
 const METHODS = (process.env.BENCH_METHODS ?? "temperature,histogram,isotonic").split(",") as current.RecalibrationMethod[];
+const REPS = Number(process.env.BENCH_REPS ?? 2);
 const K = 4;
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -91,12 +92,20 @@ try {
   const generateMs = performance.now() - t0;
   const out: Record<string, unknown> = { bench: "recalibration", predictions: data.n, languages: L, options: K, baseline: REF, generate_ms: Math.round(generateMs) };
   for (const method of METHODS) {
-    const before = timed(() => run(baseline, data, method));
-    const after = timed(() => run(current, data, method));
+    // Interleaved, best of REPS each: the machine is shared, and a burst of other load must not land on one side.
+    let before = { ms: Infinity, value: [] as number[] };
+    let after = { ms: Infinity, value: [] as number[] };
+    for (let rep = 0; rep < REPS; rep++) {
+      const b = timed(() => run(baseline, data, method));
+      const a = timed(() => run(current, data, method));
+      if (b.ms < before.ms) before = b;
+      if (a.ms < after.ms) after = a;
+    }
     const maxDiff = before.value.reduce((m, v, i) => Math.max(m, Math.abs(v - after.value[i])), before.value.length === after.value.length ? 0 : Infinity);
     out[method] = { before_ms: Math.round(before.ms), after_ms: Math.round(after.ms), speedup: Number((before.ms / after.ms).toFixed(2)), max_diff: maxDiff };
     console.error(`${method}: ${JSON.stringify(out[method])}`);
   }
+  out.load_avg_1m = Number(loadavg()[0].toFixed(1));
   console.log(JSON.stringify(out));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,8 @@
  */
 import { Rng } from "../prng";
 import { applyHistogram, DEFAULT_HISTOGRAM_BINS, fitHistogram } from "./histogram";
-import { applyIsotonic, fitIsotonic } from "./isotonic";
+import { applyIsotonic, fitIsotonic, fitIsotonicSorted } from "./isotonic";
+import { stableArgsort } from "../sort";
 import type { ScoreRows } from "./scores";
 import { fitTemperature, scaledConfidence, type TemperatureTarget, temperatureScanSums } from "./temperature";
 
@@ -73,15 +74,29 @@ function temperatureInputs(data: RecalibrationData): { scores: NonNullable<Recal
   return { scores, target: data.labels ? { labels: data.labels } : { correct: data.correct } };
 }
 
-/** Fits `method` on `rows` of `data`. `scanSums`: temperature only, see fitTemperature. */
-export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS, scanSums?: Float64Array): Fitted {
+/**
+ * What cross-validation computes once for all its fits: `scanSums` (temperature, see fitTemperature) and
+ * `sorted` (isotonic: the same rows in ascending order of confidence).
+ */
+export interface FitShortcuts {
+  scanSums?: Float64Array;
+  sorted?: Int32Array;
+}
+
+/** Fits `method` on `rows` of `data`. */
+export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS, shortcuts: FitShortcuts = {}): Fitted {
   if (method === "temperature") {
     const { scores, target } = temperatureInputs(data);
-    const { temperature } = fitTemperature(scores, target, rows, scanSums);
+    const { temperature } = fitTemperature(scores, target, rows, shortcuts.scanSums);
     return { temperature, apply: (ids) => scaledConfidence(scores, temperature, ids) };
   }
   const { confidence, correct } = data;
-  const map = method === "histogram" ? fitHistogram(confidence, correct, rows, bins) : fitIsotonic(confidence, correct, rows);
+  const map =
+    method === "histogram"
+      ? fitHistogram(confidence, correct, rows, bins)
+      : shortcuts.sorted
+        ? fitIsotonicSorted(confidence, correct, shortcuts.sorted)
+        : fitIsotonic(confidence, correct, rows);
   const f = method === "histogram" ? (c: number) => applyHistogram(map as ReturnType<typeof fitHistogram>, c) : (c: number) => applyIsotonic(map as ReturnType<typeof fitIsotonic>, c);
   return {
     apply: (ids) => {
@@ -149,6 +164,28 @@ export function crossValidate(data: RecalibrationData, method: RecalibrationMeth
     }
     return sum;
   };
+  // Isotonic: every row sorted by confidence once (stable: ties by row), and per language; a fit's rows in
+  // confidence order are then a filter of one of these (what sorting its ascending rows stably gives).
+  let byConfidence: Int32Array | null = null;
+  let byLanguage: number[][] | null = null;
+  if (method === "isotonic") {
+    byConfidence = stableArgsort(data.confidence);
+    byLanguage = languages.map(() => []);
+    for (const i of byConfidence) byLanguage[index.get(language[i]) as number].push(i);
+  }
+  const sortedOf = (f: number, ls: number[], size: number): Int32Array | undefined => {
+    if (!byConfidence || !byLanguage) return undefined;
+    const out = new Int32Array(size);
+    let o = 0;
+    if (ls.length === 1) {
+      for (const i of byLanguage[ls[0]]) if (fold[i] !== f) out[o++] = i;
+    } else {
+      const fitted = new Uint8Array(languages.length);
+      for (const l of ls) fitted[l] = 1;
+      for (const i of byConfidence) if (fold[i] !== f && fitted[index.get(language[i]) as number]) out[o++] = i;
+    }
+    return out;
+  };
   for (let f = 0; f < k; f++) {
     // (training rows, rows to apply to, group name, languages fitted on) for this fold
     const jobs: [Int32Array, Int32Array, string, number[]][] = [];
@@ -161,7 +198,7 @@ export function crossValidate(data: RecalibrationData, method: RecalibrationMeth
     for (const [train, apply, group, fitOn] of jobs) {
       if (apply.length === 0) continue;
       if (train.length === 0) throw new RangeError(`fold ${f}: no rows to fit on for ${group}`);
-      const fitted = fitMethod(data, method, train, opts.bins, scanOf(f, fitOn));
+      const fitted = fitMethod(data, method, train, opts.bins, { scanSums: scanOf(f, fitOn), sorted: sortedOf(f, fitOn, train.length) });
       if (fitted.temperature !== undefined) temperatures.push({ fold: f, group, temperature: fitted.temperature });
       const c = fitted.apply(apply);
       for (let r = 0; r < apply.length; r++) out[apply[r]] = c[r];

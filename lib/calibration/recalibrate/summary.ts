@@ -79,8 +79,18 @@ export function eceByLanguage(
     // One pass over the rows per resample for all columns (the draw is shared); each (column, bin) still sums
     // its rows in ascending order, so the sums — and the ECEs — are those of a pass per column.
     const nc = names.length;
-    const colArr = names.map((name) => cols[name]);
-    const binArr = names.map((name) => binOf[name]);
+    // Row-major: row r's (bin slot, confidence) for every column side by side, so the inner loop reads
+    // contiguous memory of two typed arrays.
+    const slot = new Int32Array(m * nc);
+    const conf = new Float64Array(m * nc);
+    for (let j = 0; j < nc; j++) {
+      const c = cols[names[j]];
+      const bin = binOf[names[j]];
+      for (let r = 0; r < m; r++) {
+        slot[r * nc + j] = j * bins + bin[r];
+        conf[r * nc + j] = c[r];
+      }
+    }
     const count = new Float64Array(nc * bins);
     const sumC = new Float64Array(nc * bins);
     const sumY = new Float64Array(nc * bins);
@@ -93,10 +103,10 @@ export function eceByLanguage(
         const wr = w[r];
         if (wr === 0) continue;
         const yr = wr * y[r];
-        for (let j = 0; j < nc; j++) {
-          const k = j * bins + binArr[j][r];
+        for (let o = r * nc, end = o + nc; o < end; o++) {
+          const k = slot[o];
           count[k] += wr;
-          sumC[k] += wr * colArr[j][r];
+          sumC[k] += wr * conf[o];
           sumY[k] += yr;
         }
       }
