@@ -2,12 +2,15 @@
  * `/recalibration` — post-hoc recalibration what-if for one measured run: out-of-sample ECE per language
  * before and after temperature scaling / histogram binning / isotonic regression fitted per language, on
  * English only, or pooled; grouped by resource class. URL: ?benchmark=…&models=<model>&method=temperature
+ * The computation runs on a compute thread (lib/db/queries/recalibration.ts): until its result is there the page
+ * renders "computing…" at once, and a client leaf polls /recalibration/status and refreshes it when ready.
  */
+import { RecalibrationPending } from "@/components/analysis/RecalibrationPending";
 import { RecalibrationReliability } from "@/components/analysis/RecalibrationReliability";
 import { RecalibrationTable } from "@/components/analysis/RecalibrationTable";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
-import { getRecalibration, RECALIBRATION_RESAMPLES, recalibrationModels } from "@/lib/db/queries/recalibration";
+import { RECALIBRATION_RESAMPLES, recalibrationModels, recalibrationStatus } from "@/lib/db/queries/recalibration";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
@@ -27,13 +30,10 @@ export default async function RecalibrationPage({ searchParams }: { searchParams
   const pool = db();
   const [benchmarks, models] = await Promise.all([listBenchmarks(pool), recalibrationModels(pool, state.benchmark)]);
   const model = state.models[0] ?? models[0] ?? null;
-  let data = null;
-  let problem: string | null = null;
-  try {
-    data = model ? await getRecalibration(pool, state.benchmark, model, state.method) : null;
-  } catch (e) {
-    problem = (e as Error).message;
-  }
+  const status = model ? await recalibrationStatus(pool, state.benchmark, model, state.method) : { state: "none" as const };
+  const data = status.state === "ready" ? status.view : null;
+  const problem = status.state === "failed" ? status.message : null;
+  const statusUrl = model ? `/recalibration/status?${new URLSearchParams({ benchmark: state.benchmark, models: model, method: state.method })}` : "";
   return (
     <>
       <h1>Post-hoc recalibration — {state.benchmark}</h1>
@@ -75,6 +75,8 @@ export default async function RecalibrationPage({ searchParams }: { searchParams
       </form>
       {problem ? (
         <ErrorPanel message={problem} resetHref="/recalibration" />
+      ) : status.state === "pending" || status.state === "busy" ? (
+        <RecalibrationPending key={statusUrl} statusUrl={statusUrl} busy={status.state === "busy"} />
       ) : !data ? (
         <div className="empty" data-testid="empty">No measured run for this benchmark. Import or evaluate a model first.</div>
       ) : (

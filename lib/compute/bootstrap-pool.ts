@@ -1,8 +1,7 @@
 /**
- * pairedBootstrap (lib/calibration) on the compute threads (thread-pool.ts): same inputs, same seed, same numbers
+ * pairedBootstrap (lib/calibration) on the compute threads (pool.ts): same inputs, same seed, same numbers
  * as in-process, but the web server's event loop stays free while the resamples run.
  */
-import path from "node:path";
 import type {
   Binning,
   BootstrapOptions,
@@ -10,27 +9,15 @@ import type {
   MetricName,
   PairedDifference,
 } from "../calibration";
-import { computeQueue, computeThreads, ThreadPool } from "./thread-pool";
+import { computePool } from "./pool";
 
-let pool: ThreadPool | null = null;
-
-/**
- * The thread's file is found from the working directory (the project root for every entry point), not through
- * import.meta.url: the web server's bundle does not contain it.
- */
-export function bootstrapPool(): ThreadPool {
-  pool ??= new ThreadPool(
-    path.resolve(process.env.ATLAS_ROOT ?? process.cwd(), "lib/compute/bootstrap-thread.mjs"),
-    computeThreads(),
-    computeQueue(),
-  );
-  return pool;
-}
+/** The shared compute pool (kept under this name for its existing callers). */
+export const bootstrapPool = computePool;
 
 export function pairedBootstrapOffThread(
   a: CalibrationInput,
   b: CalibrationInput,
   options: BootstrapOptions & { binning?: Binning },
 ): Promise<Partial<Record<MetricName, PairedDifference>>> {
-  return bootstrapPool().run({ a, b, options });
+  return computePool().run({ kind: "bootstrap", a, b, options });
 }

@@ -107,8 +107,13 @@ describe("shifts /shifts", () => {
 
 describe("recalibration /recalibration", () => {
   it("shows out-of-sample ECE before / after the three fits per language, grouped by resource class", async () => {
+    await client.query(`DELETE FROM "RecalibrationResult" WHERE "runId" = $1`, [tuned().runId]); // a reused database may hold it
+    // not computed yet: the page answers at once with "computing…" and replaces it by the table by itself
     await page.goto(appUrl + `/recalibration?benchmark=GlobalMMLU&models=${encodeURIComponent(tuned().name)}`);
+    expect(await page.locator('[data-testid="recal-pending"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="recal-table"]').count()).toBe(0);
     await page.waitForSelector('[data-testid="recal-table"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="recal-pending"]').count()).toBe(0);
     const stored = await storedEce(tuned().runId);
     expect(await page.locator('[data-testid="recal-row"]').count()).toBe(stored.size);
     const sw = await page.textContent('[data-testid="recal-row"][data-language="sw"] [data-col="before"]');

@@ -44,6 +44,11 @@ const SMOKE: Record<string, Smoke> = {
     keys: ["size", "rest_health_p99_ms", "import_health_p99_ms", "import_home_p99_ms"],
     timeoutMs: 900_000,
   },
+  "bench:recalibration": {
+    env: { BENCH_LANGUAGES: "3", BENCH_QUESTIONS: "200", BENCH_REPS: "1" },
+    bench: "recalibration",
+    keys: ["predictions", "baseline", "temperature", "histogram", "isotonic"],
+  },
   "bench:grid": { env: { BENCH_QUESTIONS: "20" }, bench: "grid", keys: ["predictions", "stats_rows", "runs"] },
   "bench:views": {
     env: { BENCH_QUESTIONS: "20", BENCH_REQUESTS: "2", BENCH_WARMUP: "0", BENCH_RENDERS: "1" },

@@ -16,9 +16,10 @@
  */
 import { Rng } from "../prng";
 import { applyHistogram, DEFAULT_HISTOGRAM_BINS, fitHistogram } from "./histogram";
-import { applyIsotonic, fitIsotonic } from "./isotonic";
+import { applyIsotonic, fitIsotonic, fitIsotonicSorted } from "./isotonic";
+import { stableArgsort } from "../sort";
 import type { ScoreRows } from "./scores";
-import { fitTemperature, scaledConfidence, type TemperatureTarget } from "./temperature";
+import { fitTemperature, scaledConfidence, type TemperatureTarget, temperatureScanSums } from "./temperature";
 
 export const RECALIBRATION_METHODS = ["temperature", "histogram", "isotonic"] as const;
 export type RecalibrationMethod = (typeof RECALIBRATION_METHODS)[number];
@@ -67,17 +68,35 @@ export interface Fitted {
   temperature?: number;
 }
 
+function temperatureInputs(data: RecalibrationData): { scores: NonNullable<RecalibrationData["scores"]>; target: TemperatureTarget } {
+  const scores = data.scores;
+  if (!scores) throw new RangeError("temperature scaling needs the options' scores, not only confidences");
+  return { scores, target: data.labels ? { labels: data.labels } : { correct: data.correct } };
+}
+
+/**
+ * What cross-validation computes once for all its fits: `scanSums` (temperature, see fitTemperature) and
+ * `sorted` (isotonic: the same rows in ascending order of confidence).
+ */
+export interface FitShortcuts {
+  scanSums?: Float64Array;
+  sorted?: Int32Array;
+}
+
 /** Fits `method` on `rows` of `data`. */
-export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS): Fitted {
+export function fitMethod(data: RecalibrationData, method: RecalibrationMethod, rows: Int32Array, bins = DEFAULT_HISTOGRAM_BINS, shortcuts: FitShortcuts = {}): Fitted {
   if (method === "temperature") {
-    const scores = data.scores;
-    if (!scores) throw new RangeError("temperature scaling needs the options' scores, not only confidences");
-    const target: TemperatureTarget = data.labels ? { labels: data.labels } : { correct: data.correct };
-    const { temperature } = fitTemperature(scores, target, rows);
+    const { scores, target } = temperatureInputs(data);
+    const { temperature } = fitTemperature(scores, target, rows, shortcuts.scanSums);
     return { temperature, apply: (ids) => scaledConfidence(scores, temperature, ids) };
   }
   const { confidence, correct } = data;
-  const map = method === "histogram" ? fitHistogram(confidence, correct, rows, bins) : fitIsotonic(confidence, correct, rows);
+  const map =
+    method === "histogram"
+      ? fitHistogram(confidence, correct, rows, bins)
+      : shortcuts.sorted
+        ? fitIsotonicSorted(confidence, correct, shortcuts.sorted)
+        : fitIsotonic(confidence, correct, rows);
   const f = method === "histogram" ? (c: number) => applyHistogram(map as ReturnType<typeof fitHistogram>, c) : (c: number) => applyIsotonic(map as ReturnType<typeof fitIsotonic>, c);
   return {
     apply: (ids) => {
@@ -126,19 +145,60 @@ export function crossValidate(data: RecalibrationData, method: RecalibrationMeth
   const temperatures: CrossValidated["temperatures"] = [];
   const others = (f: number, ls: number[]) => ls.flatMap((l) => cells[l].filter((_, g) => g !== f));
   const all = languages.map((_, i) => i);
+  // Temperature: each (language, fold) cell's NLL sums at the scan's temperatures, once (lazily: the English
+  // fit needs only English cells); a fit's scan is the sum over its training cells, so a scope's k fits pass
+  // over the rows once for the scan instead of k − 1 times.
+  const scans = new Map<number, Float64Array[]>();
+  const scanOf = (f: number, ls: number[]): Float64Array | undefined => {
+    if (method !== "temperature") return undefined;
+    const { scores, target } = temperatureInputs(data);
+    let sum: Float64Array | undefined;
+    for (const l of ls) {
+      let byFold = scans.get(l);
+      if (!byFold) scans.set(l, (byFold = cells[l].map((rows) => temperatureScanSums(scores, target, rows))));
+      for (let g = 0; g < k; g++) {
+        if (g === f) continue;
+        sum ??= new Float64Array(byFold[g].length);
+        for (let j = 0; j < sum.length; j++) sum[j] += byFold[g][j];
+      }
+    }
+    return sum;
+  };
+  // Isotonic: every row sorted by confidence once (stable: ties by row), and per language; a fit's rows in
+  // confidence order are then a filter of one of these (what sorting its ascending rows stably gives).
+  let byConfidence: Int32Array | null = null;
+  let byLanguage: number[][] | null = null;
+  if (method === "isotonic") {
+    byConfidence = stableArgsort(data.confidence);
+    byLanguage = languages.map(() => []);
+    for (const i of byConfidence) byLanguage[index.get(language[i]) as number].push(i);
+  }
+  const sortedOf = (f: number, ls: number[], size: number): Int32Array | undefined => {
+    if (!byConfidence || !byLanguage) return undefined;
+    const out = new Int32Array(size);
+    let o = 0;
+    if (ls.length === 1) {
+      for (const i of byLanguage[ls[0]]) if (fold[i] !== f) out[o++] = i;
+    } else {
+      const fitted = new Uint8Array(languages.length);
+      for (const l of ls) fitted[l] = 1;
+      for (const i of byConfidence) if (fold[i] !== f && fitted[index.get(language[i]) as number]) out[o++] = i;
+    }
+    return out;
+  };
   for (let f = 0; f < k; f++) {
-    // (training rows, rows to apply to, group name) for this fold
-    const jobs: [Int32Array, Int32Array, string][] = [];
+    // (training rows, rows to apply to, group name, languages fitted on) for this fold
+    const jobs: [Int32Array, Int32Array, string, number[]][] = [];
     if (scope === "per-language") {
-      for (const l of all) jobs.push([merged(others(f, [l])), merged([cells[l][f]]), languages[l]]);
+      for (const l of all) jobs.push([merged(others(f, [l])), merged([cells[l][f]]), languages[l], [l]]);
     } else {
       const fitOn = scope === "english" ? [index.get(ENGLISH) as number] : all;
-      jobs.push([merged(others(f, fitOn)), merged(all.map((l) => cells[l][f])), scope === "english" ? ENGLISH : "pooled"]);
+      jobs.push([merged(others(f, fitOn)), merged(all.map((l) => cells[l][f])), scope === "english" ? ENGLISH : "pooled", fitOn]);
     }
-    for (const [train, apply, group] of jobs) {
+    for (const [train, apply, group, fitOn] of jobs) {
       if (apply.length === 0) continue;
       if (train.length === 0) throw new RangeError(`fold ${f}: no rows to fit on for ${group}`);
-      const fitted = fitMethod(data, method, train, opts.bins);
+      const fitted = fitMethod(data, method, train, opts.bins, { scanSums: scanOf(f, fitOn), sorted: sortedOf(f, fitOn, train.length) });
       if (fitted.temperature !== undefined) temperatures.push({ fold: f, group, temperature: fitted.temperature });
       const c = fitted.apply(apply);
       for (let r = 0; r < apply.length; r++) out[apply[r]] = c[r];

@@ -21,17 +21,27 @@ export function fitIsotonic(confidence: Float64Array, correct: Uint8Array, rows:
   const c = new Float64Array(n);
   for (let r = 0; r < n; r++) c[r] = confidence[rows[r]];
   const order = stableArgsort(c);
+  return fitIsotonicSorted(confidence, correct, Int32Array.from(order, (o) => rows[o]));
+}
+
+/**
+ * PAV over rows already in ascending order of confidence (the order of tied rows does not matter: a tie is
+ * pooled first, by an exact integer count). Cross-validation sorts once and filters per fit (crossval.ts).
+ */
+export function fitIsotonicSorted(confidence: Float64Array, correct: Uint8Array, sorted: ArrayLike<number>): IsotonicMap {
+  const n = sorted.length;
+  if (n === 0) throw new RangeError("fitIsotonic: no rows to fit on");
   // Blocks as a stack: start confidence, weight (rows), mean.
   const lower: number[] = [];
   const weight: number[] = [];
   const mean: number[] = [];
   for (let j = 0; j < n; ) {
-    const x = c[order[j]];
+    const x = confidence[sorted[j]];
     let w = 0;
     let s = 0;
-    for (; j < n && c[order[j]] === x; j++) {
+    for (; j < n && confidence[sorted[j]] === x; j++) {
       w++;
-      s += correct[rows[order[j]]];
+      s += correct[sorted[j]];
     }
     lower.push(x);
     weight.push(w);

@@ -85,10 +85,25 @@ function brent(g: (u: number) => number, a: number, b: number, x: number, fx: nu
   return { u: x, value: fx };
 }
 
-export function minimizeOnLogScale(f: (x: number) => number, lo: number, hi: number, opts: { grid?: number; tol?: number } = {}): Minimum {
+export const DEFAULT_GRID = 32;
+
+/** The scan's points x_k = exp(ln lo + k·(ln hi − ln lo)/grid), k = 0..grid, as minimizeOnLogScale computes them. */
+export function logScaleGrid(lo: number, hi: number, grid = DEFAULT_GRID): Float64Array {
+  const a0 = Math.log(lo);
+  const step = (Math.log(hi) - a0) / grid;
+  return Float64Array.from({ length: grid + 1 }, (_, k) => Math.exp(a0 + k * step));
+}
+
+/**
+ * `scanned`, when given, holds f at the scan's points (logScaleGrid order), computed by the caller — e.g.
+ * once per cross-validation cell and summed per fit, instead of a full pass over the fitting rows per point;
+ * the result is that of the full scan unless two grid points tie to the last bits.
+ */
+export function minimizeOnLogScale(f: (x: number) => number, lo: number, hi: number, opts: { grid?: number; tol?: number; scanned?: ArrayLike<number> } = {}): Minimum {
   if (!(lo > 0 && hi > lo)) throw new RangeError(`minimizeOnLogScale: need 0 < lo < hi, got [${lo}, ${hi}]`);
-  const grid = opts.grid ?? 32;
+  const grid = opts.grid ?? DEFAULT_GRID;
   const tol = opts.tol ?? 1e-9;
+  if (opts.scanned && opts.scanned.length !== grid + 1) throw new RangeError(`minimizeOnLogScale: scanned has ${opts.scanned.length} values, the grid ${grid + 1}`);
   const a0 = Math.log(lo);
   const b0 = Math.log(hi);
   const g = (u: number) => f(Math.exp(u));
@@ -96,13 +111,16 @@ export function minimizeOnLogScale(f: (x: number) => number, lo: number, hi: num
   let best = 0;
   let bestValue = Infinity;
   for (let k = 0; k <= grid; k++) {
-    const v = g(a0 + k * step);
+    const v = opts.scanned ? opts.scanned[k] : g(a0 + k * step);
     if (v < bestValue) {
       bestValue = v;
       best = k;
     }
   }
   const scanned = a0 + best * step;
+  // A precomputed scan only picks the bracket; its best point is evaluated here, so the refinement starts from
+  // exactly the value a full scan gives (the precomputed sums may differ in the last bits: summation order).
+  if (opts.scanned) bestValue = g(scanned);
   const { u, value } = brent(g, a0 + Math.max(best - 1, 0) * step, a0 + Math.min(best + 1, grid) * step, scanned, bestValue, tol);
   return { x: Math.exp(u), value, atBound: u - a0 <= 4 * tol || b0 - u <= 4 * tol };
 }

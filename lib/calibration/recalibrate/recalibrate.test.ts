@@ -17,6 +17,8 @@ import {
   type ScoreRows,
   temperatureNll,
 } from "./index";
+import { temperatureScanSums } from "./temperature";
+import { Rng } from "../prng";
 
 function scoreRows(rows: number[][]): ScoreRows {
   const offsets = new Int32Array(rows.length + 1);
@@ -80,6 +82,30 @@ describe("temperature scaling", () => {
   it("floors p_y at 1e-12 like the NLL metric", () => {
     const s = scoreRows([[0, -Infinity]]);
     expect(temperatureNll(s, { labels: Int32Array.from([1]) }, 1)).toBeCloseTo(-Math.log(1e-12), 12);
+  });
+});
+
+describe("temperature scan precomputed per cell (cross-validation)", () => {
+  it("gives exactly the fit of a full scan, and cross-validation the temperatures of direct per-fold fits", () => {
+    const rng = new Rng("scan");
+    const n = 600;
+    const rows = Array.from({ length: n }, (_, i) => [0, 1, 2, 3].map((k) => 2 * rng.nextNormal() + (k === i % 4 ? 1.5 : 0)));
+    const scores = scoreRows(rows);
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+    const train = Int32Array.from({ length: 400 }, (_, i) => i + 100);
+    const parts = [train.subarray(0, 150), train.subarray(150)].map((p) => temperatureScanSums(scores, { labels }, p));
+    const summed = parts[0].map((v, j) => v + parts[1][j]);
+    expect(fitTemperature(scores, { labels }, train, summed)).toEqual(fitTemperature(scores, { labels }, train));
+    const question = Array.from({ length: n }, (_, i) => `q${i % 300}`);
+    const language = Array.from({ length: n }, (_, i) => (i < 300 ? "en" : "de"));
+    const correct = Uint8Array.from(rows, (r, i) => (r.indexOf(Math.max(...r)) === i % 4 ? 1 : 0));
+    const data: RecalibrationData = { n, confidence: new Float64Array(n), correct, scores, labels, question, language };
+    const folds = questionFolds(question, 5, "s");
+    const cv = crossValidate(data, "temperature", "pooled", { folds: 5, seed: "s" });
+    for (const t of cv.temperatures) {
+      const fitRows = Int32Array.from(all(n).filter((i) => folds[i] !== t.fold));
+      expect(t.temperature).toBe(fitTemperature(scores, { labels }, fitRows).temperature);
+    }
   });
 });
 

@@ -76,26 +76,44 @@ export function eceByLanguage(
     // Bin of every row in every column, once; a resample then only accumulates weights (same sums as eceOf).
     const binOf: Record<string, Int32Array> = {};
     for (const name of names) binOf[name] = Int32Array.from(cols[name], (c) => equalWidthBin(c, bins));
-    const count = new Float64Array(bins);
-    const sumC = new Float64Array(bins);
-    const sumY = new Float64Array(bins);
+    // One pass over the rows per resample for all columns (the draw is shared); each (column, bin) still sums
+    // its rows in ascending order, so the sums — and the ECEs — are those of a pass per column.
+    const nc = names.length;
+    // Row-major: row r's (bin slot, confidence) for every column side by side, so the inner loop reads
+    // contiguous memory of two typed arrays.
+    const slot = new Int32Array(m * nc);
+    const conf = new Float64Array(m * nc);
+    for (let j = 0; j < nc; j++) {
+      const c = cols[names[j]];
+      const bin = binOf[names[j]];
+      for (let r = 0; r < m; r++) {
+        slot[r * nc + j] = j * bins + bin[r];
+        conf[r * nc + j] = c[r];
+      }
+    }
+    const count = new Float64Array(nc * bins);
+    const sumC = new Float64Array(nc * bins);
+    const sumY = new Float64Array(nc * bins);
     for (let b = 0; b < resamples; b++) {
       drawResample(rng, w);
-      for (const name of names) {
-        count.fill(0);
-        sumC.fill(0);
-        sumY.fill(0);
-        const c = cols[name];
-        const bin = binOf[name];
-        for (let r = 0; r < m; r++) {
-          const wr = w[r];
-          if (wr === 0) continue;
-          const k = bin[r];
+      count.fill(0);
+      sumC.fill(0);
+      sumY.fill(0);
+      for (let r = 0; r < m; r++) {
+        const wr = w[r];
+        if (wr === 0) continue;
+        const yr = wr * y[r];
+        for (let o = r * nc, end = o + nc; o < end; o++) {
+          const k = slot[o];
           count[k] += wr;
-          sumC[k] += wr * c[r];
-          sumY[k] += wr * y[r];
+          sumC[k] += wr * conf[o];
+          sumY[k] += yr;
         }
-        samples[name][b] = binnedErrors({ m: bins, count, sumValue: sumC, sumOutcome: sumY, lower: sumC, upper: sumC, total: m }).ece;
+      }
+      for (let j = 0; j < nc; j++) {
+        const at = j * bins;
+        const c = sumC.subarray(at, at + bins);
+        samples[names[j]][b] = binnedErrors({ m: bins, count: count.subarray(at, at + bins), sumValue: c, sumOutcome: sumY.subarray(at, at + bins), lower: c, upper: c, total: m }).ece;
       }
     }
     const result: LanguageEce = { language: lang, n: m, accuracy: right / m, columns: {}, differences: {}, bins: {} };

@@ -1,0 +1,51 @@
+/**
+ * The thread side of lib/compute (thread-pool.ts, one pool for every kind of task): runs CPU-bound work off the
+ * web server's event loop. Plain JavaScript, loaded by worker_threads as is (under next start, tsx or vitest
+ * alike); it loads the TypeScript library through tsx's isolated tsImport, so nothing changes for other modules
+ * of the process. Messages:
+ *  - { id, kind: "bootstrap", a, b, options } → pairedBootstrap(a, b, options) (lib/calibration);
+ *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
+ *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
+ * Answer: { id, ok: true, value } or { id, ok: false, error }.
+ */
+import { parentPort } from "node:worker_threads";
+import { tsImport } from "tsx/esm/api";
+
+let bootstrap = null;
+let recalibration = null;
+let pg = null;
+
+async function recalibrate({ url, runId, method }) {
+  recalibration ??= tsImport("../db/queries/recalibration-compute.ts", import.meta.url);
+  pg ??= import("pg");
+  const [{ computeRecalibration }, { default: { Client } }] = await Promise.all([recalibration, pg]);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await computeRecalibration(client, runId, method);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function run(message) {
+  switch (message.kind ?? "bootstrap") {
+    case "bootstrap": {
+      bootstrap ??= tsImport("../calibration/bootstrap.ts", import.meta.url);
+      const { pairedBootstrap } = await bootstrap;
+      return pairedBootstrap(message.a, message.b, message.options);
+    }
+    case "recalibration":
+      return recalibrate(message);
+    default:
+      throw new Error(`unknown compute task ${message.kind}`);
+  }
+}
+
+parentPort.on("message", async (message) => {
+  try {
+    parentPort.postMessage({ id: message.id, ok: true, value: await run(message) });
+  } catch (e) {
+    parentPort.postMessage({ id: message.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+});
