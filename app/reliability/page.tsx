@@ -3,17 +3,19 @@
  * base model and its tuned variants overlaid, one panel per language. Reads RunLanguageStats only.
  */
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
 import { availableBinCounts } from "@/components/reliability/reliability-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
-import { getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
+import { defaultComparison, getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+import { hasReliabilitySelection, reliabilityDefaultHref } from "@/lib/view-state/reliability-default";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +29,12 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
     throw e;
   }
   const pool = db();
+  if (!hasReliabilitySelection(sp)) {
+    // A bare link opens on the most informative measured comparison, named in the URL (307); with nothing
+    // measured at all, the page below shows its empty state for the default benchmark, as before.
+    const choice = await defaultComparison(pool);
+    if (choice) redirect(reliabilityDefaultHref(sp, choice));
+  }
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
     getReliabilityData(pool, {

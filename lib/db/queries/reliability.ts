@@ -6,7 +6,7 @@ import "server-only";
  */
 import type pg from "pg";
 import type { BinningScheme } from "../../view-state/filters";
-import { formatBeta, passesBetaFilter } from "../../view-state/config";
+import { FEW_QUESTIONS, formatBeta, passesBetaFilter } from "../../view-state/config";
 import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
 
 export interface MeasuredModel {
@@ -114,6 +114,17 @@ export async function measuredModels(pool: pg.Pool, benchId: number): Promise<Me
   return r.rows;
 }
 
+/**
+ * Without a β filter, one variant per SFT dataset: the smallest β (plain SFT), so panels stay readable.
+ * Keeps the order in which the SFT datasets first appear.
+ */
+export function onePerSftDataset<M extends Pick<MeasuredModel, "sftDataset" | "smoothing">>(tuned: M[]): M[] {
+  return [...new Map(tuned.map((m) => [m.sftDataset, m])).keys()].map(
+    (sft) =>
+      tuned.filter((m) => m.sftDataset === sft).sort((a, b) => (a.smoothing ?? 0) - (b.smoothing ?? 0))[0],
+  );
+}
+
 /** Which models to draw: the named ones (each tuned one with its base), else a family's base and its variants. */
 export function selectSeries(
   models: MeasuredModel[],
@@ -141,15 +152,7 @@ export function selectSeries(
           (!q.sft.length || q.sft.includes(m.sftDataset)) &&
           passesBetaFilter(q.betas, m.sftDataset, m.smoothing),
       );
-      // Without a β filter, one variant per SFT dataset: the smallest β (plain SFT), so panels stay readable.
-      const shown = q.betas.length
-        ? tuned
-        : [...new Map(tuned.map((m) => [m.sftDataset, m])).keys()].map(
-            (sft) =>
-              tuned
-                .filter((m) => m.sftDataset === sft)
-                .sort((a, b) => (a.smoothing ?? 0) - (b.smoothing ?? 0))[0],
-          );
+      const shown = q.betas.length ? tuned : onePerSftDataset(tuned);
       for (const m of shown) picked.set(m.id, m);
     }
   }
@@ -294,4 +297,94 @@ export async function getReliabilityData(
     models,
     allLanguages,
   };
+}
+
+// ── The default view: the most informative measured comparison (issue 15) ─────────────────────────────────
+
+/** One measured model on one benchmark, summarised over its latest run per language (as drawn). */
+export interface ComparisonCandidate {
+  benchmark: string;
+  id: number;
+  name: string;
+  sftDataset: string | null;
+  smoothing: number | null;
+  baseModelId: number | null;
+  /** Every run drawn for it was imported (real outputs), not evaluated by the worker. */
+  imported: boolean;
+  /** Predictions behind its stats: the sum of n over its languages. */
+  n: number;
+  /** The largest n of one language: below FEW_QUESTIONS everywhere, the model is a tiny run. */
+  maxN: number;
+}
+
+export interface DefaultComparison {
+  benchmark: string;
+  base: string;
+  /** The tuned variants drawn (one per SFT dataset, its smallest β), in the order the page draws them. */
+  variants: string[];
+}
+
+/**
+ * The most informative measured comparison: a base model with tuned variants beats a lone model; then a
+ * well-measured comparison beats a tiny one (every language under FEW_QUESTIONS questions); then imported
+ * (real) data beats worker runs; then more predictions behind the base, then more tuned variants; ties
+ * go to the benchmark name, then the base name — so the choice is deterministic. Null without candidates.
+ */
+export function rankDefaultComparison(candidates: ComparisonCandidate[]): DefaultComparison | null {
+  const ranked = candidates
+    .filter((c) => c.sftDataset === null)
+    .map((base) => {
+      const tuned = candidates
+        .filter((c) => c.benchmark === base.benchmark && c.baseModelId === base.id && c.sftDataset !== null)
+        .sort(
+          (a, b) =>
+            (a.sftDataset ?? "").localeCompare(b.sftDataset ?? "") ||
+            (a.smoothing ?? -1) - (b.smoothing ?? -1) ||
+            a.name.localeCompare(b.name),
+        );
+      return {
+        base,
+        tuned,
+        key: [
+          tuned.length > 0 ? 1 : 0,
+          base.maxN >= FEW_QUESTIONS ? 1 : 0,
+          base.imported && tuned.every((t) => t.imported) ? 1 : 0,
+          base.n,
+          tuned.length,
+        ],
+      };
+    })
+    .sort((a, b) => {
+      for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return b.key[i] - a.key[i];
+      return a.base.benchmark.localeCompare(b.base.benchmark) || a.base.name.localeCompare(b.base.name);
+    });
+  const best = ranked[0];
+  if (!best) return null;
+  return {
+    benchmark: best.base.benchmark,
+    base: best.base.name,
+    variants: onePerSftDataset(best.tuned).map((t) => t.name),
+  };
+}
+
+/** Every measured model of every benchmark, summarised for rankDefaultComparison (reads stats rows' n only). */
+export async function comparisonCandidates(pool: pg.Pool): Promise<ComparisonCandidate[]> {
+  const r = await pool.query<ComparisonCandidate>(
+    `WITH latest AS (
+       SELECT DISTINCT ON (r."benchmarkId", r."modelId", s."languageCode")
+              r."benchmarkId", r."modelId", r."provenance", s."n"
+       FROM "Run" r JOIN "RunLanguageStats" s ON s."runId" = r."id" AND s."binning" = 'equal-width'
+       WHERE r."status" IN ('completed', 'running')
+       ORDER BY r."benchmarkId", r."modelId", s."languageCode", r."createdAt" DESC, r."id" DESC)
+     SELECT b."name" AS benchmark, m."id", m."name", m."sftDataset", m."smoothing", m."baseModelId",
+            bool_and(l."provenance" = 'imported') AS imported, sum(l."n")::float8 AS n, max(l."n")::int AS "maxN"
+     FROM latest l JOIN "Model" m ON m."id" = l."modelId" JOIN "Benchmark" b ON b."id" = l."benchmarkId"
+     GROUP BY b."name", m."id"`,
+  );
+  return r.rows;
+}
+
+/** The comparison a bare `/reliability` opens on (null when nothing is measured). */
+export async function defaultComparison(pool: pg.Pool): Promise<DefaultComparison | null> {
+  return rankDefaultComparison(await comparisonCandidates(pool));
 }

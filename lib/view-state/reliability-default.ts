@@ -1,0 +1,28 @@
+/**
+ * A bare `/reliability` opens on the most informative measured comparison (lib/db/queries/reliability.ts
+ * rankDefaultComparison) by redirecting to the URL that shows it: the URL is the only view state, so a reload or
+ * Copy link shows exactly what is on screen, and a link that names a selection is never rewritten.
+ */
+import type { SearchParams, ViewState } from "./filters";
+
+/** The parameters that choose what /reliability draws; any one of them present means "show what I asked". */
+export const RELIABILITY_SELECTION_PARAMS = ["benchmark", "models", "family", "sft", "beta", "languages"] as const satisfies readonly (keyof ViewState)[];
+
+export function hasReliabilitySelection(sp: SearchParams): boolean {
+  return RELIABILITY_SELECTION_PARAMS.some((k) => sp[k] !== undefined);
+}
+
+/** The URL of the chosen comparison, keeping the display parameters (binning, bins, smooth, …) already given. */
+export function reliabilityDefaultHref(
+  sp: SearchParams,
+  choice: { benchmark: string; base: string; variants: string[] },
+): string {
+  const out = new URLSearchParams();
+  for (const [k, v] of Object.entries(sp)) {
+    if (v === undefined) continue;
+    out.set(k, Array.isArray(v) ? v.join(",") : v);
+  }
+  out.set("benchmark", choice.benchmark);
+  out.set("models", [choice.base, ...choice.variants].join(","));
+  return `/reliability?${out}`;
+}
