@@ -3,9 +3,11 @@
  * base model and its tuned variants overlaid, one panel per language. Reads RunLanguageStats only.
  */
 import Link from "next/link";
+import { Suspense } from "react";
 import { redirect } from "next/navigation";
 import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
+import { ReliabilityLoading } from "@/components/reliability/ReliabilityLoading";
 import { availableBinCounts } from "@/components/reliability/reliability-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
@@ -19,8 +21,26 @@ import { hasReliabilitySelection, reliabilityDefaultHref } from "@/lib/view-stat
 
 export const dynamic = "force-dynamic";
 
+/**
+ * A bare link opens on the most informative measured comparison, named in the URL: a real 307, so the redirect
+ * is decided before anything streams — which is why the loading state is this page's own Suspense boundary
+ * rather than a loading.tsx (that would send a 200 shell first and leave the redirect to the browser). With
+ * nothing measured at all, the view shows its empty state for the default benchmark, as before.
+ */
 export default async function ReliabilityPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
+  if (!hasReliabilitySelection(sp)) {
+    const choice = await defaultComparison(db());
+    if (choice) redirect(reliabilityDefaultHref(sp, choice));
+  }
+  return (
+    <Suspense key={JSON.stringify(sp)} fallback={<ReliabilityLoading />}>
+      <ReliabilityView sp={sp} />
+    </Suspense>
+  );
+}
+
+async function ReliabilityView({ sp }: { sp: SearchParams }) {
   let state;
   try {
     state = parseViewState(sp, { strict: true });
@@ -29,12 +49,6 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
     throw e;
   }
   const pool = db();
-  if (!hasReliabilitySelection(sp)) {
-    // A bare link opens on the most informative measured comparison, named in the URL (307); with nothing
-    // measured at all, the page below shows its empty state for the default benchmark, as before.
-    const choice = await defaultComparison(pool);
-    if (choice) redirect(reliabilityDefaultHref(sp, choice));
-  }
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
     getReliabilityData(pool, {

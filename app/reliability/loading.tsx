@@ -1,7 +1,0 @@
-export default function Loading() {
-  return (
-    <div className="loading" role="status" data-testid="loading">
-      Loading reliability diagrams…
-    </div>
-  );
-}
