@@ -4,7 +4,7 @@
  * model = family for published rows, the model name for measured ones; sft_dataset and smoothing
  * empty for base models; nothing else on stdout.
  *
- * `--view results|reliability|smoothing` prints instead the table of that view's data twin (/api/views/<view>,
+ * `--view results|reliability|smoothing|runs` prints instead the table of that view's data twin (/api/views/<view>,
  * app/api/views/view-tables.ts) — the same columns and rows as the twin's CSV, or `{ columns, rows, total }` as
  * JSON — for the view's own URL parameters given as `--query "languages=sw&bins=5"` (plus --benchmark, --metric
  * and --source when given). The default (heatmap) output is unchanged.
@@ -23,7 +23,7 @@ import { cliArgs } from "../args";
 
 export const summary = "print the heatmap table (per-language metric per configuration), or a view's data twin (--view), as CSV or JSON";
 
-const VIEWS = ["heatmap", "results", "reliability", "smoothing"] as const;
+const VIEWS = ["heatmap", "results", "reliability", "smoothing", "runs"] as const;
 
 const flags = z.object({
   benchmark: z.enum(["GlobalMMLU", "MMLU-ProX"]).or(z.string().min(1)),
@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const opts = parsed.data;
   if (opts.view !== "heatmap") return printView(opts.view, opts.format, viewParams(argv, opts));
-  if (opts.query) throw badInput("--query applies to --view results|reliability|smoothing", { field: "--query" });
+  if (opts.query) throw badInput("--query applies to --view results|reliability|smoothing|runs", { field: "--query" });
   const pool = poolFor(await resolveDatabaseUrl());
   try {
     const data = await getHeatmapData(pool, { benchmark: opts.benchmark, metric: opts.metric, sources: [opts.source] });

@@ -16,6 +16,7 @@ export const DATA_TWINS: Record<string, string> = {
   "/results": "/api/views/results",
   "/reliability": "/api/views/reliability",
   "/smoothing": "/api/views/smoothing",
+  "/runs": "/api/views/runs",
 };
 
 export interface Page {

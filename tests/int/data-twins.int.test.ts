@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as reliabilityTwin } from "../../app/api/views/reliability/route";
 import { GET as resultsTwin } from "../../app/api/views/results/route";
+import { GET as runsTwin } from "../../app/api/views/runs/route";
 import { GET as smoothingTwin } from "../../app/api/views/smoothing/route";
 import { poolFor } from "../../lib/db/pool";
 import { calibSpawned } from "../support/calib";
@@ -18,6 +19,12 @@ let fx: MeasuredFixture;
 beforeAll(async () => {
   db = await freshDatabase("data_twins");
   fx = await writeMeasuredFixture(db.url, { languages: ["en", "sw", "ar"], questionsPerLanguage: 60, tuned: [{ sftDataset: "Alpaca", betas: [0, 0.1] }], resamples: 10 });
+  // A run that stored absolute paths (source file, configuration) and a raw worker error: the runs twin shows none of them.
+  await poolFor(db.url).query(
+    `UPDATE "Run" SET "sourceFiles" = '[{"path": "/secret/dir/scores.jsonl", "sha256": "ab12"}]', "config" = '{"data": "/secret/dir/data"}',
+            "error" = 'failed at /secret/dir/model.onnx' || chr(10) || 'at stack' WHERE "id" = $1`,
+    [fx.models[0].runId],
+  );
   process.env.DATABASE_URL = db.url;
 });
 afterAll(async () => {
@@ -25,7 +32,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const TWINS = { reliability: reliabilityTwin, results: resultsTwin, smoothing: smoothingTwin };
+const TWINS = { reliability: reliabilityTwin, results: resultsTwin, smoothing: smoothingTwin, runs: runsTwin };
 
 async function twinCsv(view: keyof typeof TWINS, query: string): Promise<string> {
   const res = await TWINS[view](new Request(`http://localhost/api/views/${view}?${query}&format=csv&limit=100000`));
@@ -42,10 +49,11 @@ describe("data twins equal calib report --view", () => {
     ["reliability", "bins=5&languages=sw,ar&binning=equal-width"],
     ["results", "cols=source,language,model,beta,ece,accuracy"],
     ["smoothing", "source=measured"],
+    ["runs", ""],
   ] as const)("%s ?%s", async (view, extra) => {
     const query = `benchmark=${encodeURIComponent(fx.benchmark)}${extra ? "&" + extra : ""}`;
     const csv = await twinCsv(view, query);
-    expect(parse(csv).length).toBeGreaterThan(5);
+    expect(parse(csv).length).toBeGreaterThan(3); // header + rows
     const cli = await calibSpawned(db.url, ["report", "--view", view, "--query", query]);
     expect(cli.stderr).toBe("");
     expect(cli.code).toBe(0);
@@ -53,6 +61,16 @@ describe("data twins equal calib report --view", () => {
     const json = await calibSpawned(db.url, ["report", "--view", view, "--query", query, "--format", "json"]);
     const twinJson = await (await TWINS[view](new Request(`http://localhost/api/views/${view}?${query}&format=json&limit=100000`))).json();
     expect(JSON.parse(json.stdout)).toEqual({ columns: twinJson.columns, rows: twinJson.rows, total: twinJson.total });
+  });
+
+  it("runs: base names and hashes of source files, error summaries, no path anywhere", async () => {
+    const csv = await twinCsv("runs", `family=${encodeURIComponent(fx.family)}`);
+    expect(csv).not.toContain("/secret");
+    const [header, ...rows] = parse(csv);
+    const run = rows.find((r) => r[header.indexOf("run_id")] === String(fx.models[0].runId))!;
+    expect(run[header.indexOf("source_files")]).toBe("scores.jsonl");
+    expect(run[header.indexOf("source_sha256")]).toBe("ab12");
+    expect(rows).toHaveLength(fx.models.length);
   });
 
   it("reliability: the stored bins and ECE at 15 bins, exact merges at 5, an unavailable count is a 400 naming bins", async () => {

@@ -7,11 +7,13 @@ import type pg from "pg";
 import { buildMatrix } from "@/components/heatmap/heatmap-model";
 import { RELIABILITY_COLUMNS, reliabilityRows } from "@/components/reliability/reliability-table";
 import { resolveBins } from "@/components/reliability/reliability-model";
+import { RUNS_COLUMNS, runsRows } from "@/components/runs/runs-table";
 import { SMOOTHING_COLUMNS, smoothingRows } from "@/components/smoothing/smoothing-table";
 import { cleanFloat } from "@/lib/charts/numbers";
 import { heatmapForState } from "@/lib/db/queries/heatmap";
 import { getReliabilityData, reliabilityQueryForState } from "@/lib/db/queries/reliability";
 import { getResultsCached, resultsQueryForState } from "@/lib/db/queries/results";
+import { listRuns } from "@/lib/db/queries/runs";
 import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries/smoothing";
 import { badInput } from "@/lib/errors";
 import { betaCell } from "@/lib/view-state/config";
@@ -99,5 +101,10 @@ async function smoothing(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
   return { columns: SMOOTHING_COLUMNS, rows: data ? smoothingRows(data) : [], file: `smoothing-${state.benchmark}` };
 }
 
-export const VIEW_TABLES = { heatmap, results, reliability, smoothing } satisfies Record<string, Builder>;
+/** `/runs`: every run (of the chosen families) with provenance and progress; base names only, never paths. */
+async function runs(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
+  return { columns: RUNS_COLUMNS, rows: runsRows(await listRuns(pool, { families: state.family })), file: "runs" };
+}
+
+export const VIEW_TABLES = { heatmap, results, reliability, smoothing, runs } satisfies Record<string, Builder>;
 export type ViewName = keyof typeof VIEW_TABLES;
