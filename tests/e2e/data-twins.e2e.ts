@@ -1,11 +1,12 @@
 /**
  * Data out for `/reliability` and `/smoothing` through the running app: the view's own URL with `format=csv` is
  * answered by its data twin (proxy.ts → /api/views/<view>) as text/csv with the tidy table's header, the numbers
- * of the stored stats, no file paths; an unavailable bin count is a 400 naming `bins`.
+ * of the stored stats, no file paths (`/runs` too); an unavailable bin count is a 400 naming `bins`.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { RELIABILITY_COLUMNS } from "../../components/reliability/reliability-table";
+import { RUNS_COLUMNS } from "../../components/runs/runs-table";
 import { SMOOTHING_COLUMNS } from "../../components/smoothing/smoothing-table";
 import { parseCsv, writeE2eFixture, type MeasuredFixture } from "../support/measured-fixture";
 
@@ -53,5 +54,15 @@ describe("data out: /reliability and /smoothing with format=csv", () => {
     const [header, ...rows] = parseCsv(await res.text());
     expect(header).toEqual(SMOOTHING_COLUMNS);
     expect(rows.some((r) => r[header.indexOf("language")] === "avg" && r[header.indexOf("beta")] === "0.1")).toBe(true);
+  });
+
+  it("/runs answers one row per run as CSV, without paths", async () => {
+    const res = await fetch(`${appUrl}/runs?family=${encodeURIComponent(fx.family)}&format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(header).toEqual(RUNS_COLUMNS);
+    expect(rows.map((r) => Number(r[0]))).toEqual(expect.arrayContaining(fx.models.map((m) => m.runId)));
+    expect(rows.every((r) => r.every((v) => !v.startsWith("/")))).toBe(true);
   });
 });

@@ -91,6 +91,10 @@ describe("data twins equal calib report --view", () => {
     const counts5 = r5.filter((r) => r[h5.indexOf("run_id")] === String(base.runId) && r[h5.indexOf("measure")] === "count").map((r) => Number(r[h5.indexOf("value")]));
     expect(counts5).toEqual([0, 1, 2, 3, 4].map((g) => bins.slice(g * 3, g * 3 + 3).reduce((s, b) => s + b.count, 0)));
 
+    const cliBad = await calibSpawned(db.url, ["report", "--view", "reliability", "--query", `benchmark=${fx.benchmark}&bins=7`]);
+    expect(cliBad.code).toBe(2);
+    expect(cliBad.stderr).toContain('field "bins"');
+    expect(cliBad.stdout).toBe("");
     const bad = await reliabilityTwin(new Request(`http://localhost/api/views/reliability?benchmark=${fx.benchmark}&bins=7&format=csv`));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.field).toBe("bins");
