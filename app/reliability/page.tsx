@@ -5,11 +5,11 @@
 import Link from "next/link";
 import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
-import { availableBinCounts } from "@/components/reliability/reliability-model";
+import { resolveBins } from "@/components/reliability/reliability-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
-import { getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
+import { getReliabilityData, reliabilityQueryForState, seriesLabel } from "@/lib/db/queries/reliability";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
@@ -29,16 +29,7 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
   const pool = db();
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
-    getReliabilityData(pool, {
-      benchmark: state.benchmark,
-      binning: state.binning,
-      models: state.models,
-      families: state.family,
-      sft: state.sft,
-      betas: state.beta.filter((b) => b !== "base"),
-      languages: state.languages,
-      smooth: state.smooth === "on",
-    }),
+    getReliabilityData(pool, reliabilityQueryForState(state)),
   ]);
 
   if (!data || data.models.length === 0) {
@@ -56,16 +47,12 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
     );
   }
 
-  const binCounts = availableBinCounts(data.storedBins.length ? data.storedBins : [15], state.binning);
-  let bins = state.bins;
-  if (sp.bins === undefined) bins = binCounts.includes(15) ? 15 : (data.storedBins[0] ?? 15);
-  else if (!binCounts.includes(bins)) {
-    const err = badInput(
-      `invalid value "${bins}": ${state.binning} stats are stored for ${data.storedBins.join(", ")} bins; this view offers ${binCounts.join(", ")}`,
-      { field: "bins" },
-    );
+  const resolved = resolveBins(data.storedBins, state.binning, sp.bins === undefined ? undefined : state.bins);
+  if ("error" in resolved) {
+    const err = badInput(resolved.error, { field: "bins" });
     return <ErrorPanel message={err.message} resetHref="/reliability" />;
   }
+  const { bins, binCounts } = resolved;
 
   const tunedShown = data.series.filter((s) => s.base !== null).map((s) => s.model);
   const pairs = tunedShown.length
