@@ -8,11 +8,11 @@ import { redirect } from "next/navigation";
 import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
 import { ReliabilityLoading } from "@/components/reliability/ReliabilityLoading";
-import { availableBinCounts } from "@/components/reliability/reliability-model";
+import { resolveBins } from "@/components/reliability/reliability-model";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
-import { defaultComparison, getReliabilityData, seriesLabel } from "@/lib/db/queries/reliability";
+import { defaultComparison, getReliabilityData, reliabilityQueryForState, seriesLabel } from "@/lib/db/queries/reliability";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
@@ -51,16 +51,7 @@ async function ReliabilityView({ sp }: { sp: SearchParams }) {
   const pool = db();
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
-    getReliabilityData(pool, {
-      benchmark: state.benchmark,
-      binning: state.binning,
-      models: state.models,
-      families: state.family,
-      sft: state.sft,
-      betas: state.beta.filter((b) => b !== "base"),
-      languages: state.languages,
-      smooth: state.smooth === "on",
-    }),
+    getReliabilityData(pool, reliabilityQueryForState(state)),
   ]);
 
   if (!data || data.models.length === 0) {
@@ -78,16 +69,12 @@ async function ReliabilityView({ sp }: { sp: SearchParams }) {
     );
   }
 
-  const binCounts = availableBinCounts(data.storedBins.length ? data.storedBins : [15], state.binning);
-  let bins = state.bins;
-  if (sp.bins === undefined) bins = binCounts.includes(15) ? 15 : (data.storedBins[0] ?? 15);
-  else if (!binCounts.includes(bins)) {
-    const err = badInput(
-      `invalid value "${bins}": ${state.binning} stats are stored for ${data.storedBins.join(", ")} bins; this view offers ${binCounts.join(", ")}`,
-      { field: "bins" },
-    );
+  const resolved = resolveBins(data.storedBins, state.binning, sp.bins === undefined ? undefined : state.bins);
+  if ("error" in resolved) {
+    const err = badInput(resolved.error, { field: "bins" });
     return <ErrorPanel message={err.message} resetHref="/reliability" />;
   }
+  const { bins, binCounts } = resolved;
 
   const tunedShown = data.series.filter((s) => s.base !== null).map((s) => s.model);
   const pairs = tunedShown.length

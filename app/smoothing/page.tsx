@@ -9,7 +9,7 @@ import { SmoothingFilters } from "@/components/smoothing/SmoothingFilters";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
-import { getSmoothingDataCached } from "@/lib/db/queries/smoothing";
+import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries/smoothing";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
@@ -27,18 +27,9 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
     throw e;
   }
   const pool = db();
-  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
   const [benchmarks, data, pairs] = await Promise.all([
     listBenchmarks(pool),
-    getSmoothingDataCached(pool, {
-      benchmark: state.benchmark,
-      sources: [...sources],
-      families: state.family,
-      sft: state.sft,
-      languages: state.languages,
-      betaA: state.betaA,
-      betaB: state.betaB,
-    }),
+    getSmoothingDataCached(pool, smoothingQueryForState(state)),
     state.source === "published"
       ? Promise.resolve([])
       : baseTunedPairs(pool, { benchmark: state.benchmark, families: state.family, sft: state.sft, languages: state.languages }),

@@ -3,6 +3,11 @@
  * CSV contract (other tools rely on it): header `language,model,sft_dataset,smoothing,value`;
  * model = family for published rows, the model name for measured ones; sft_dataset and smoothing
  * empty for base models; nothing else on stdout.
+ *
+ * `--view results|reliability|smoothing|runs` prints instead the table of that view's data twin (/api/views/<view>,
+ * app/api/views/view-tables.ts) — the same columns and rows as the twin's CSV, or `{ columns, rows, total }` as
+ * JSON — for the view's own URL parameters given as `--query "languages=sw&bins=5"` (plus --benchmark, --metric
+ * and --source when given). The default (heatmap) output is unchanged.
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -11,16 +16,22 @@ import { badInput } from "../../lib/errors";
 import { endPools, poolFor } from "../../lib/db/pool";
 import { formatBeta, getHeatmapData } from "../../lib/db/queries/heatmap";
 import { resolveDatabaseUrl } from "../../lib/db/url";
-import { METRICS } from "../../lib/view-state/filters";
+import { METRICS, parseViewState, type SearchParams } from "../../lib/view-state/filters";
+import { tableCsv } from "../../lib/view-state/data-out";
+import { VIEW_TABLES } from "../../app/api/views/view-tables";
 import { cliArgs } from "../args";
 
-export const summary = "print the heatmap table (per-language metric per configuration) as CSV or JSON";
+export const summary = "print the heatmap table (per-language metric per configuration), or a view's data twin (--view), as CSV or JSON";
+
+const VIEWS = ["heatmap", "results", "reliability", "smoothing", "runs"] as const;
 
 const flags = z.object({
   benchmark: z.enum(["GlobalMMLU", "MMLU-ProX"]).or(z.string().min(1)),
   metric: z.enum(METRICS),
   source: z.enum(["published", "measured"]),
   format: z.enum(["csv", "json"]),
+  view: z.enum(VIEWS),
+  query: z.string().max(8000),
 });
 
 export async function run(argv: string[]): Promise<number> {
@@ -32,6 +43,8 @@ export async function run(argv: string[]): Promise<number> {
         metric: { type: "string", default: "ece" },
         source: { type: "string", default: "published" },
         format: { type: "string", default: "csv" },
+        view: { type: "string", default: "heatmap" },
+        query: { type: "string", default: "" },
       },
     }),
   );
@@ -41,6 +54,8 @@ export async function run(argv: string[]): Promise<number> {
     throw badInput(issue.message, { field: `--${String(issue.path[0])}` });
   }
   const opts = parsed.data;
+  if (opts.view !== "heatmap") return printView(opts.view, opts.format, viewParams(argv, opts));
+  if (opts.query) throw badInput("--query applies to --view results|reliability|smoothing|runs", { field: "--query" });
   const pool = poolFor(await resolveDatabaseUrl());
   try {
     const data = await getHeatmapData(pool, { benchmark: opts.benchmark, metric: opts.metric, sources: [opts.source] });
@@ -58,6 +73,31 @@ export async function run(argv: string[]): Promise<number> {
       const header = ["language", "model", "sft_dataset", "smoothing", "value"];
       process.stdout.write(toCsv(header, rows.map((r) => [r.language, r.model, r.sft_dataset, r.smoothing, r.value])));
     }
+  } finally {
+    await endPools();
+  }
+  return 0;
+}
+
+/** The view's URL parameters: --query, with --benchmark/--metric/--source on top when they were given. */
+function viewParams(argv: string[], opts: z.infer<typeof flags>): URLSearchParams {
+  const params = new URLSearchParams(opts.query.replace(/^\?/, ""));
+  const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  if (given("benchmark")) params.set("benchmark", opts.benchmark);
+  if (given("metric")) params.set("metric", opts.metric);
+  if (given("source")) params.set("source", opts.source);
+  return params;
+}
+
+async function printView(view: Exclude<(typeof VIEWS)[number], "heatmap">, format: "csv" | "json", params: URLSearchParams): Promise<number> {
+  const sp: SearchParams = {};
+  for (const k of new Set(params.keys())) sp[k] = params.getAll(k);
+  const state = parseViewState(sp, { strict: true });
+  const pool = poolFor(await resolveDatabaseUrl());
+  try {
+    const { columns, rows } = await VIEW_TABLES[view](pool, state, params);
+    if (format === "json") process.stdout.write(JSON.stringify({ columns, rows, total: rows.length }) + "\n");
+    else process.stdout.write(tableCsv(columns, rows));
   } finally {
     await endPools();
   }

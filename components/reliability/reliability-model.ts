@@ -62,6 +62,23 @@ export function availableBinCounts(stored: number[], binning: BinningScheme): nu
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * The bin count a reliability view shows: the `bins` parameter when given (it must be one the stored stats
+ * offer), else 15 when offered, else the first stored count. The page and its data twin use this one rule.
+ */
+export function resolveBins(
+  storedBins: number[],
+  binning: BinningScheme,
+  requested: number | undefined,
+): { bins: number; binCounts: number[] } | { error: string } {
+  const binCounts = availableBinCounts(storedBins.length ? storedBins : [15], binning);
+  if (requested === undefined) return { bins: binCounts.includes(15) ? 15 : (storedBins[0] ?? 15), binCounts };
+  if (binCounts.includes(requested)) return { bins: requested, binCounts };
+  return {
+    error: `invalid value "${requested}": ${binning} stats are stored for ${storedBins.join(", ")} bins; this view offers ${binCounts.join(", ")}`,
+  };
+}
+
 /** A display bin: stored, or merged from `factor` adjacent stored bins (exact for equal-width). */
 export interface DisplayBin extends StoredBin {
   index: number;

@@ -3,7 +3,7 @@
  * (proxy.ts rewrites it to the view's `/api/views/…` twin, which takes the same parameters). Rows are tidy
  * (one value per row), paginated with `offset`/`limit`, and carry no file-system paths. Pure helpers.
  */
-import { toCsv } from "../charts/export";
+import { toCsv } from "../csv-cell";
 
 export const DATA_FORMATS = ["csv", "json"] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
@@ -11,7 +11,13 @@ export const DEFAULT_LIMIT = 10_000;
 export const MAX_LIMIT = 100_000;
 
 /** View pages with a data twin: page path → API path. */
-export const DATA_TWINS: Record<string, string> = { "/": "/api/views/heatmap", "/results": "/api/views/results" };
+export const DATA_TWINS: Record<string, string> = {
+  "/": "/api/views/heatmap",
+  "/results": "/api/views/results",
+  "/reliability": "/api/views/reliability",
+  "/smoothing": "/api/views/smoothing",
+  "/runs": "/api/views/runs",
+};
 
 export interface Page {
   offset: number;
@@ -31,6 +37,11 @@ export function parsePage(sp: URLSearchParams): Page | { error: string; field: s
 
 export type Row = Record<string, string | number | null>;
 
+/** Rows as CSV text (header + one line per row), the columns in the given order: the twins' and `calib report`'s. */
+export function tableCsv(columns: string[], rows: Row[]): string {
+  return toCsv(columns, rows.map((r) => columns.map((c) => r[c] ?? null)));
+}
+
 /** One page of rows as a Response: CSV (header + rows) or JSON ({ columns, rows, total, offset, limit, next }). */
 export function dataResponse(reqUrl: string, format: DataFormat, columns: string[], all: Row[], page: Page, name: string): Response {
   const rows = all.slice(page.offset, page.offset + page.limit);
@@ -48,7 +59,7 @@ export function dataResponse(reqUrl: string, format: DataFormat, columns: string
     ...(next ? { Link: `<${next}>; rel="next"` } : {}),
   };
   if (format === "csv")
-    return new Response(toCsv(columns, rows.map((r) => columns.map((c) => r[c] ?? null))), {
+    return new Response(tableCsv(columns, rows), {
       headers: { ...headers, "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `inline; filename="${name}.csv"` },
     });
   return Response.json({ columns, rows, total: all.length, offset: page.offset, limit: page.limit, next }, { headers });

@@ -37,7 +37,7 @@ const SMOKE: Record<string, Smoke> = {
   },
   "bench:plan": { args: ["--languages", "3", "--questions", "300"], bench: "plan", keys: ["benchmark", "questions", "seconds", "peak_rss_mb"] },
   "bench:stats": { args: ["--n", "4000", "--resamples", "20"], bench: "stats", keys: ["predictions", "old_s", "new_s", "ratio", "max_interval_diff"] },
-  "bench:split": { args: ["--questions", "300"], bench: "split", keys: ["questions", "seconds", "questions_per_s", "done_at_kill", "predictions"] },
+  "bench:split": { args: ["--questions", "1500"], bench: "split", keys: ["questions", "seconds", "questions_per_s", "done_at_kill", "predictions"] },
   "bench:load-import": {
     env: { BENCH_SIZE: "20000", BENCH_DURATION_S: "2" },
     bench: "load-import",

@@ -10,7 +10,7 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withDatabase } from "../../lib/db/embedded";
+import { withDatabase, embeddedUrl } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 import { faultCluster, scoresCsv, type FaultCluster } from "../support/fault-cluster";
 
@@ -37,7 +37,7 @@ function canMount(dir: string): boolean {
 }
 
 async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: `postgresql://atlas:atlas@127.0.0.1:${cluster.opts.port}/postgres` });
+  const c = new pg.Client({ connectionString: embeddedUrl(cluster.opts, "postgres") });
   await c.connect();
   try {
     await c.query(sql);
@@ -58,7 +58,7 @@ beforeAll(async () => {
   execSync(`chown postgres:postgres ${JSON.stringify(mountPoint)}`);
   await admin(`CREATE TABLESPACE "atlas_small" LOCATION '${mountPoint}'`);
   await admin(`CREATE DATABASE "atlas_faults_disk" TABLESPACE "atlas_small"`);
-  url = withDatabase(`postgresql://atlas:atlas@127.0.0.1:${cluster.opts.port}/postgres`, "atlas_faults_disk");
+  url = withDatabase(embeddedUrl(cluster.opts, "postgres"), "atlas_faults_disk");
   await migrate(url, { quiet: true });
   mkdirSync(files, { recursive: true });
   writeFileSync(path.join(files, "big.csv"), scoresCsv(["de", "fr", "sw", "yo"], 40_000));

@@ -1,16 +1,16 @@
 /**
  * The shared GET handler of the views' data twins (/api/views/*): format, paging and the view state parsed from
- * the same parameters as the view, then one page of tidy rows as CSV or JSON (lib/view-state/data-out.ts).
+ * the same parameters as the view, then one page of the view's tidy table (view-tables.ts) as CSV or JSON
+ * (lib/view-state/data-out.ts).
  */
 import { errorResponse } from "@/app/api/auth";
+import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
-import { dataResponse, parsePage, type Row } from "@/lib/view-state/data-out";
-import { parseViewState, type SearchParams, type ViewState } from "@/lib/view-state/filters";
+import { dataResponse, parsePage } from "@/lib/view-state/data-out";
+import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
+import { VIEW_TABLES, type ViewName } from "./view-tables";
 
-export function viewDataHandler(
-  name: string,
-  build: (state: ViewState) => Promise<{ columns: string[]; rows: Row[]; file: string }>,
-): (req: Request) => Promise<Response> {
+export function viewDataHandler(name: ViewName): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
     const format = url.searchParams.get("format") ?? "json";
@@ -21,7 +21,7 @@ export function viewDataHandler(
     const sp: SearchParams = {};
     for (const k of new Set(url.searchParams.keys())) sp[k] = url.searchParams.getAll(k);
     try {
-      const out = await build(parseViewState(sp, { strict: true }));
+      const out = await VIEW_TABLES[name](db(), parseViewState(sp, { strict: true }), url.searchParams);
       return dataResponse(req.url, format, out.columns, out.rows, page, out.file);
     } catch (e) {
       if (e instanceof AtlasError) return errorResponse(e.status, e.code, e.message, { ...e.where });

@@ -5,7 +5,7 @@ import "server-only";
  * Never reads predictions.
  */
 import type pg from "pg";
-import type { BinningScheme } from "../../view-state/filters";
+import type { BinningScheme, ViewState } from "../../view-state/filters";
 import { FEW_QUESTIONS, formatBeta, passesBetaFilter } from "../../view-state/config";
 import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
 
@@ -87,6 +87,20 @@ export interface ReliabilityQuery {
   betas: string[];
   languages: string[];
   smooth: boolean;
+}
+
+/** The query behind `/reliability` and its data twin, from the view state. */
+export function reliabilityQueryForState(state: ViewState): ReliabilityQuery {
+  return {
+    benchmark: state.benchmark,
+    binning: state.binning,
+    models: state.models,
+    families: state.family,
+    sft: state.sft,
+    betas: state.beta.filter((b) => b !== "base"),
+    languages: state.languages,
+    smooth: state.smooth === "on",
+  };
 }
 
 export function seriesLabel(m: Pick<MeasuredModel, "name" | "sftDataset" | "smoothing">): string {

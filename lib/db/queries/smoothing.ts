@@ -18,7 +18,7 @@ import {
 import { badInput } from "../../errors";
 import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
 import { formatBeta } from "../../view-state/config";
-import { METRIC_BETTER } from "../../view-state/filters";
+import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
 import { versionedCache } from "./results";
 
 export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
@@ -109,6 +109,19 @@ export interface SmoothingQuery {
   languages: string[];
   betaA: string;
   betaB: string;
+}
+
+/** The query behind `/smoothing` and its data twin, from the view state (`source=both` reads both). */
+export function smoothingQueryForState(state: ViewState): SmoothingQuery {
+  return {
+    benchmark: state.benchmark,
+    sources: state.source === "both" ? ["published", "measured"] : [state.source],
+    families: state.family,
+    sft: state.sft,
+    languages: state.languages,
+    betaA: state.betaA,
+    betaB: state.betaB,
+  };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
