@@ -166,8 +166,24 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
     ) TO STDOUT (FORMAT binary)`;
   let rows: LanguageRows | null = null;
   const parser = new CopyParser(runId, (_, r) => (rows = r));
-  const stream = client.query(copyTo(sql));
-  for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+  // An import computes its statistics inside its own transaction, before autovacuum can have analysed the rows it
+  // just wrote: the planner then estimates one prediction and one question and joins them in a nested loop with a
+  // join filter — quadratic, minutes for a 1M-prediction language. This read is always bulk: a hash or merge join is
+  // right at every size, so nested loops are off for this one statement.
+  // (After a failed read inside a transaction the RESET cannot run, and the rollback undoes the SET anyway.)
+  await client.query("SET enable_nestloop = off");
+  let failed = false;
+  try {
+    const stream = client.query(copyTo(sql));
+    for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    await client.query("RESET enable_nestloop").catch((e: unknown) => {
+      if (!failed) throw e;
+    });
+  }
   parser.end();
   return rows;
 }
