@@ -8,8 +8,18 @@
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
  */
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
+
+// Lowest CPU priority for this thread only (on Linux a nice value belongs to the calling thread): with as many busy
+// compute threads as cores, the request thread still gets the CPU first, so pages stay responsive during a burst of
+// bootstraps. Where it is not allowed, the thread simply runs at normal priority.
+try {
+  setPriority(19);
+} catch {
+  // not permitted here: normal priority
+}
 
 let bootstrap = null;
 let recalibration = null;
