@@ -18,7 +18,7 @@ function layer(files, forbidden, extra = []) {
   }));
   return {
     files,
-    ignores: ["**/*.test.ts", "**/*.test.tsx", "**/__tests__/**", "**/testing/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "**/testing/**"],
     rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, ...extra] }] },
   };
 }

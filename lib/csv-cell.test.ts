@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { csvCell, csvLine, toCsv } from "./csv-cell";
-import { CsvReader } from "./import/csv";
-import { DECIMAL } from "./import/numbers";
+import { CsvReader } from "./import/read/csv";
+import { DECIMAL } from "./import/read/numbers";
 
 describe("csvCell", () => {
   it("neutralises cells a spreadsheet would run as a formula", () => {

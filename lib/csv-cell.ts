@@ -7,7 +7,7 @@
  *    numbers: a cell that is a plain decimal number ("-0.5", "+3", "1e-3") is left alone.
  *  - RFC 4180 quoting: a cell holding a quote, comma, LF or a bare CR is quoted, its quotes doubled.
  */
-import { DECIMAL } from "./import/numbers";
+import { DECIMAL } from "./import/read/numbers";
 
 export type CsvValue = string | number | boolean | null | undefined;
 

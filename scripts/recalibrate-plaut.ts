@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { plaut } from "../lib/import/formats/plaut";
+import { plaut } from "../lib/import/read/formats/plaut";
 import {
   crossValidate,
   eceByLanguage,

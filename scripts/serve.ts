@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { resolveDatabaseUrl, webDatabaseUrl } from "../lib/db/url";
 import { endPools, poolFor } from "../lib/db/pool";
-import { sweepUploads, uploadsRoot } from "../lib/import/upload-dir";
+import { sweepUploads, uploadsRoot } from "../lib/import/upload/upload-dir";
 import { seedDemo } from "../cli/seed";
 import { buildIsStale } from "./build-freshness";
 import { SCORING_V8_FLAGS } from "../workers/v8-flags";

@@ -4,7 +4,7 @@
  */
 import { ResultsFilters } from "@/components/results/ResultsFilters";
 import { ResultsTable } from "@/components/results/ResultsTable";
-import { encodeResults } from "@/components/results/results-model";
+import { encodeResults } from "@/components/results/results-view";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";

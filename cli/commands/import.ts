@@ -8,7 +8,7 @@ import { endPools } from "../../lib/db/pool";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { importFiles, type ImportResult } from "../../lib/import/import-files";
 import { progressBar } from "../../lib/import/progress";
-import { FORMATS, NORMALIZATIONS, type Format, type Normalize } from "../../lib/import/record";
+import { FORMATS, NORMALIZATIONS, type Format, type Normalize } from "../../lib/import/read/record";
 import { cliArgs } from "../args";
 
 export const summary = "import prediction files (lm-eval samples, scores JSONL/CSV, Plaut et al.) as a run";

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { badInput } from "../../lib/errors";
 import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
 import { resolveDatabaseUrl } from "../../lib/db/url";
-import { ensureModel } from "../../lib/import/catalog";
+import { ensureModel } from "../../lib/import/write/catalog";
 import { cliArgs } from "../args";
 
 export const summary = "register a model and its ONNX export folder (under ATLAS_MODELS_DIR) for evaluation";

@@ -26,7 +26,7 @@ import {
   signed3,
   sortPanels,
   unpackCurve,
-} from "./reliability-model";
+} from "./reliability-view";
 
 export interface ReliabilityChartProps {
   benchmark: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeMetrics, labelledSet, Rng } from "@/lib/calibration";
 import type { ReliabilityData, StatsRow } from "@/lib/db/queries/reliability";
-import { packBins, resolveBins } from "./reliability-model";
+import { packBins, resolveBins } from "./reliability-view";
 import { BIN_MEASURES, PANEL_MEASURES, RELIABILITY_COLUMNS, reliabilityRows } from "./reliability-table";
 
 function statsRow(model: string, language: string, runId: number, seed: string): StatsRow {

@@ -8,7 +8,7 @@ import type { ReliabilityData } from "@/lib/db/queries/reliability";
 import { cleanFloat } from "@/lib/charts/numbers";
 import { formatBeta } from "@/lib/view-state/config";
 import type { Row } from "@/lib/view-state/data-out";
-import { panelMetrics } from "./reliability-model";
+import { panelMetrics } from "./reliability-view";
 
 export const RELIABILITY_COLUMNS = [
   "benchmark", "binning", "bins", "language", "language_name", "model", "family", "sft_dataset", "beta", "base_model",

@@ -5,7 +5,7 @@ import { CheckboxGroup } from "@/components/filters/CheckboxGroup";
 import { Select } from "@/components/filters/Select";
 import { useViewStatePush } from "@/components/filters/use-view-state-push";
 import { ModelFacetFilters, SourceSelect } from "@/components/filters/ModelFacetFilters";
-import { tableKeysFromLocation } from "./results-model";
+import { tableKeysFromLocation } from "./results-view";
 
 export interface ResultsFacets {
   benchmarks: string[];

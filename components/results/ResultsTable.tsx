@@ -49,7 +49,7 @@ import {
   parseSortBy,
   sharedValue,
   type ResultsWire,
-} from "./results-model";
+} from "./results-view";
 
 interface R {
   i: number;

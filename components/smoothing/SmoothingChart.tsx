@@ -16,7 +16,7 @@ import type {
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { markerPath } from "@/components/ui/marker-path";
-import { DASHES, MARKERS, OKABE_ITO } from "@/components/reliability/reliability-model";
+import { DASHES, MARKERS, OKABE_ITO } from "@/components/reliability/reliability-view";
 
 const SHOWN: { m: SmoothingMetric; title: string }[] = [
   { m: "ece", title: "ECE (15 equal-width bins)" },

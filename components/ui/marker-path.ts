@@ -1,6 +1,6 @@
 /**
  * SVG path data of a series marker (d3 symbols), at the origin: the reliability and smoothing charts draw the same
- * marker shapes for the same series styles (reliability-model.ts). Cached: every point of a series uses one path.
+ * marker shapes for the same series styles (reliability-view.ts). Cached: every point of a series uses one path.
  */
 import {
   symbol,
@@ -14,7 +14,7 @@ import {
   symbolWye,
   type SymbolType,
 } from "d3";
-import type { MarkerShape } from "@/components/reliability/reliability-model";
+import type { MarkerShape } from "@/components/reliability/reliability-view";
 
 const SYMBOL: Record<MarkerShape, SymbolType> = {
   circle: symbolCircle,

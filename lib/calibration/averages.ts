@@ -16,7 +16,7 @@
  * bins (not computed here).
  */
 import type { BinSums } from "./binning";
-import { binnedErrors } from "./toplabel";
+import { binnedErrors } from "./binned-errors";
 
 /** One language's stored summary: n, per-row means and its equal-width reliability bins. */
 export interface LanguageSummary {

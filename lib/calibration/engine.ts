@@ -9,7 +9,7 @@ import { adaptiveCalibrationError, type ClassOrders, classOrders, staticCalibrat
 import type { CalibrationInput } from "./input";
 import { type RowSummary, summarizeRows } from "./rows";
 import { type GridPositions, gridNodes, gridPositions, SmoothEce } from "./smece";
-import { type BinnedErrors, binnedErrors } from "./toplabel";
+import { type BinnedErrors, binnedErrors } from "./binned-errors";
 
 /** Every scalar metric, by the name used in interval objects and the database. */
 export const METRIC_NAMES = [

@@ -10,7 +10,7 @@ import { type Binning, DEFAULT_BINS } from "./binning";
 import { type CommonScalars, MetricEngine } from "./engine";
 import type { CalibrationInput } from "./input";
 import { SMOOTH_CURVE_POINTS, type SmoothCurvePoint } from "./smece";
-import { type ReliabilityBin, reliabilityBins } from "./toplabel";
+import { type ReliabilityBin, reliabilityBins } from "./binned-errors";
 
 export interface MetricsOptions {
   /** Bin count M of ece/rms/mce/bins, SCE's bins and ACE's ranges (default 15). */
@@ -95,7 +95,7 @@ export {
 } from "./input";
 export { argmax, softmax, softmaxArray, softmaxInto } from "./softmax";
 export { summarizeRows, type RowSummary, NLL_FLOOR } from "./rows";
-export { binnedErrors, reliabilityBins, type BinnedErrors, type ReliabilityBin } from "./toplabel";
+export { binnedErrors, reliabilityBins, type BinnedErrors, type ReliabilityBin } from "./binned-errors";
 export { staticCalibrationError, adaptiveCalibrationError, classOrders, classColumn, type ClassOrders, type ClassColumn } from "./classwise";
 export { smoothEce, SmoothEce, type SmoothCurvePoint, type SmoothEceResult, gridNodes, meshPoints } from "./smece";
 export {
@@ -112,7 +112,7 @@ export {
   type PairedDifference,
 } from "./bootstrap";
 export { wilsonInterval, Z95 } from "./wilson";
-export { studentTCdf, studentTTwoSided, regularizedBeta, lnGamma, oneSampleTTest, pairedTTest, type TTestResult } from "./stats-tests";
+export { studentTCdf, studentTTwoSided, regularizedBeta, lnGamma, oneSampleTTest, pairedTTest, type TTestResult } from "./t-test";
 export { stableArgsort } from "./sort";
 export { Rng, hashSeed } from "./prng";
 export { holm, benjaminiHochberg, adjustPValues, ADJUSTMENTS, ADJUSTMENT_LABELS, type Adjustment } from "./multiplicity";

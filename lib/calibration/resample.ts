@@ -13,7 +13,7 @@
 import { type Binning, EQUAL_MASS_BLOCK_SHIFT, type EqualMassBlocks, equalMassSumsSorted, equalWidthBin, type SortedSample } from "./binning";
 import type { MetricEngine, Scalars } from "./engine";
 import { gridNodes, type PresetGrid, SmoothEce } from "./smece";
-import { binnedErrors, type BinnedErrors } from "./toplabel";
+import { binnedErrors, type BinnedErrors } from "./binned-errors";
 
 const GRID = gridNodes(1); // 1001 nodes: smECE's grid for every σ ≥ 0.01
 

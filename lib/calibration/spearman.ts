@@ -10,7 +10,7 @@
  */
 import { percentileInterval, type Interval } from "./bootstrap";
 import { Rng } from "./prng";
-import { studentTTwoSided } from "./stats-tests";
+import { studentTTwoSided } from "./t-test";
 
 /** Average ranks (1-based) of values; ties share the mean of their positions. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {

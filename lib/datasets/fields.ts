@@ -3,7 +3,7 @@
  * numbers, Parquet strings, numbers or bigints (INT64) and null. Every failure names the row and the field.
  */
 import { badInput } from "../errors";
-import { badText, MAX_EXTERNAL_ID_BYTES } from "../import/record-limits";
+import { badText, MAX_EXTERNAL_ID_BYTES } from "../import/read/record-limits";
 import type { RawRow } from "./types";
 
 /** Text of a field, or null when absent, null or blank. Numbers are accepted as their decimal text. */

@@ -5,10 +5,10 @@
  */
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { badInput } from "../errors";
-import { CsvReader } from "../import/csv";
-import { parseJsonObject } from "../import/formats/json-line";
+import { CsvReader } from "../import/read/csv";
+import { parseJsonObject } from "../import/read/formats/json-line";
 import { importLimits } from "../import/limits";
-import { readLineBatches } from "../import/lines";
+import { readLineBatches } from "../import/read/lines";
 import type { DatasetFormat, RawRow } from "./types";
 
 export async function readRawRows(path: string, format: DatasetFormat): Promise<RawRow[]> {

@@ -65,7 +65,7 @@ export async function applyWebGrants(db: pg.ClientBase, role = WEB_ROLE): Promis
     `GRANT UPDATE ("status", "updatedAt") ON "RunSplit" TO ${r}`,
     // DELETE /api/runs/:id (predictions, stats and splits follow by ON DELETE CASCADE).
     `GRANT DELETE ON "Run" TO ${r}`,
-    // POST /api/imports records the upload it queues (lib/import/api-job.ts); the worker runs and updates it.
+    // POST /api/imports records the upload it queues (lib/import/upload/api-job.ts); the worker runs and updates it.
     `GRANT INSERT ON "ImportJob" TO ${r}`,
     // /recalibration stores its what-if result on first computation (lib/db/queries/recalibration.ts, an upsert).
     `GRANT INSERT, UPDATE ON "RecalibrationResult" TO ${r}`,

@@ -22,16 +22,16 @@ import {
   KNOWN_OPTION_COUNTS,
   LANGUAGE_CODE,
   type BenchmarkRow,
-} from "./catalog";
-import { copyRows } from "./copy-writer";
-import { withClient, type Db } from "./db";
-import { detectFileFormat } from "./detect";
-import { resolveInputs } from "./files";
+} from "./write/catalog";
+import { copyRows } from "./write/copy-writer";
+import { withClient, type Db } from "./write/db";
+import { detectFileFormat } from "./read/detect";
+import { resolveInputs } from "./read/files";
 import { importLimits } from "./limits";
 import { IMPORTER_VERSION, importKey, sha256File, type SourceFile } from "./provenance";
-import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read-records";
-import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./record";
-import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./fk-fast-path";
+import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
+import { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ParseOptions } from "./read/record";
+import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./write/fk-fast-path";
 import {
   createStage,
   enlargeTempBuffers,
@@ -42,10 +42,10 @@ import {
   insertStagedPredictions,
   STAGE,
   STAGE_COPY_SQL,
-} from "./stage";
+} from "./write/stage";
 import { recomputeRunStats } from "../db/stats";
-import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./direct-path";
-import { clashError, duplicateError } from "./stored-question-errors";
+import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
+import { clashError, duplicateError } from "./write/stored-question-errors";
 
 export interface ImportOptions {
   /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */

@@ -11,10 +11,10 @@ export {
   type IngestOptions,
   type IngestResult,
   type PredictionRow,
-} from "./ingest-predictions";
+} from "./write/ingest-predictions";
 export { importPlautDemo, PLAUT_MODELS, PLAUT_BENCHMARK, plautDataDir } from "./plaut-demo";
-export { detectFormat, detectFileFormat } from "./detect";
+export { detectFormat, detectFileFormat } from "./read/detect";
 export { IMPORTER_VERSION, type SourceFile } from "./provenance";
-export { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ImportRecord } from "./record";
+export { FORMATS, NORMALIZATIONS, type Format, type Normalize, type ImportRecord } from "./read/record";
 export { importLimits, type ImportLimits } from "./limits";
-export type { Db } from "./db";
+export type { Db } from "./write/db";

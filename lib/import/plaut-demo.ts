@@ -4,7 +4,7 @@
  * second call finds "already imported" runs).
  */
 import path from "node:path";
-import type { Db } from "./db";
+import type { Db } from "./write/db";
 import { importFiles, type ImportResult } from "./import-files";
 
 export interface PlautModel {

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import type { Format, Normalize } from "./record";
+import type { Format, Normalize } from "./read/record";
 
 /** Recorded on every imported run (Run.importerVersion); bump when parsing or derived values change. */
 export const IMPORTER_VERSION = "atlas-import/1";

@@ -12,8 +12,8 @@ import { API_TOKEN as TOKEN, importRequest as request, startApiImports, type Api
 import type { TestDatabase } from "../support/db";
 import { waitFor } from "../support/wait-for";
 import { poolFor } from "../../lib/db/pool";
-import { sweepUploads, uploadsRoot } from "../../lib/import/upload-dir";
-import { fixture } from "../../lib/import/__tests__/helpers";
+import { sweepUploads, uploadsRoot } from "../../lib/import/upload/upload-dir";
+import { fixture } from "../support/import-helpers";
 
 let api: ApiImportEnv;
 let db: TestDatabase;

@@ -1,5 +1,5 @@
 /**
- * The API leg of the import fuzz (lib/import/__tests__/import-fuzz.int.test.ts runs the CLI leg with the same
+ * The API leg of the import fuzz (tests/int/import/import-fuzz.int.test.ts runs the CLI leg with the same
  * mutations, tests/support/import-mutations.ts): mutated valid files of every format through POST /api/imports with
  * `Prefer: wait=30`, imported by the queue worker in this process. Whatever the bytes, the answer is 201/200 or the
  * typed 400/413 — never a 5xx, never a 202 (a job still going after 30 s is a hang). A refusal comes within 5 s
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/imports/route";
 import { importRequest, startApiImports, type ApiImportEnv } from "../support/api-imports";
 import { applyMutation, FUZZ_SEED_FILES, mutations } from "../support/import-mutations";
-import { snapshot } from "../../lib/import/__tests__/db-snapshot";
+import { snapshot } from "../support/db-snapshot";
 import { poolFor } from "../../lib/db/pool";
 
 const RUNS = Number(process.env.FUZZ_API_RUNS ?? 30);

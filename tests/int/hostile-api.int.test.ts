@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/imports/route";
 import { flagsToFields, importRequest, startApiImports, type ApiImportEnv } from "../support/api-imports";
 import { ACCEPTED_HOSTILE, HOSTILE_CASES, type HostileCase } from "../support/hostile-corpus";
-import { fixture } from "../../lib/import/__tests__/helpers";
-import { snapshot } from "../../lib/import/__tests__/db-snapshot";
+import { fixture } from "../support/import-helpers";
+import { snapshot } from "../support/db-snapshot";
 import { poolFor } from "../../lib/db/pool";
 import { readFileSync } from "node:fs";
 

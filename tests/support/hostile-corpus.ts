@@ -1,6 +1,6 @@
 /**
  * Hostile-input corpus: crafted files for every import format, each with the refusal it must get. Shared by the
- * CLI suite (lib/import/__tests__/hostile-input.int.test.ts) and usable as is for POST /api/imports: every case has
+ * CLI suite (tests/int/import/hostile-input.int.test.ts) and usable as is for POST /api/imports: every case has
  * the bytes, the name a client would upload it under, the extra import options, and the expected error.
  *
  * Every case must be refused as bad input (CLI exit 2 / HTTP 4xx) with a message naming the file and, where given,

@@ -1,7 +1,7 @@
 /**
  * Mutations of valid import files for the fuzz tests (fast-check): byte flips, inserted bytes, truncation,
  * duplicated, dropped and swapped lines, swapped comma-separated fields. Shared by the CLI fuzz
- * (lib/import/__tests__/import-fuzz.int.test.ts) and the API fuzz (tests/int/hostile-api-fuzz.int.test.ts), with
+ * (tests/int/import/import-fuzz.int.test.ts) and the API fuzz (tests/int/hostile-api-fuzz.int.test.ts), with
  * the valid seed files of every format they start from.
  */
 import path from "node:path";

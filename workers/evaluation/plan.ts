@@ -16,7 +16,7 @@ import {
   ensureLanguages,
   findBenchmark,
   KNOWN_OPTION_COUNTS,
-} from "../../lib/import/catalog";
+} from "../../lib/import/write/catalog";
 import { bossFor } from "../queue/boss";
 import { notifyJobsQueued } from "../queue/wake";
 import { evaluateSplit } from "../jobs/registry";

@@ -8,7 +8,7 @@ import type pg from "pg";
 import { loadDataset, selectShots, type DatasetQuestion } from "../../lib/datasets";
 import { inTransaction, poolFor } from "../../lib/db/pool";
 import { recomputeRunStats } from "../../lib/db/stats";
-import { ingestPredictions, type PredictionRow } from "../../lib/import/ingest-predictions";
+import { ingestPredictions, type PredictionRow } from "../../lib/import/write/ingest-predictions";
 import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
 import type { JobContext } from "./define";
 import { modelFor } from "../evaluation/model-cache";

@@ -10,7 +10,7 @@ import { access, rm } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
 import { poolFor } from "../../lib/db/pool";
-import { errorOf, resultOf, type ImportJobRow } from "../../lib/import/api-job";
+import { errorOf, resultOf, type ImportJobRow } from "../../lib/import/upload/api-job";
 import { importFiles, type ImportProgress } from "../../lib/import/import-files";
 import type { JobContext } from "./define";
 

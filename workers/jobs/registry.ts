@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IMPORT_QUEUE, importConcurrency, importJobPayload, importQueuePolicy } from "../../lib/import/api-job";
+import { IMPORT_QUEUE, importConcurrency, importJobPayload, importQueuePolicy } from "../../lib/import/upload/api-job";
 import { defineJob } from "./define";
 
 /** Score one language split of one run (model × benchmark × method × prompt × shots) in batches. */
@@ -18,7 +18,7 @@ export const evaluateSplit = defineJob({
   handler: () => import("./evaluate-split"),
 });
 
-/** Run an upload of POST /api/imports (lib/import/api-job.ts): the web server only enqueues it. */
+/** Run an upload of POST /api/imports (lib/import/upload/api-job.ts): the web server only enqueues it. */
 export const importUpload = defineJob({
   id: IMPORT_QUEUE,
   payload: importJobPayload,

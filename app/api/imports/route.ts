@@ -13,11 +13,11 @@ import path from "node:path";
 import { checkToken, errorResponse as error, IMPORTS_DISABLED } from "@/app/api/auth";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
-import { parseImportFields } from "@/lib/import/api-schema";
-import { enqueueImport, preferredWait, waitForImportJob, type ImportJobRow } from "@/lib/import/api-job";
-import { ensureFreeSpace, ensureUploadsRoot, sweepUploadsOnce } from "@/lib/import/upload-dir";
-import { uploadLimits } from "@/lib/import/upload-limits";
-import { declaredSize, receiveUpload, type Upload } from "@/lib/import/upload";
+import { parseImportFields } from "@/lib/import/upload/api-schema";
+import { enqueueImport, preferredWait, waitForImportJob, type ImportJobRow } from "@/lib/import/upload/api-job";
+import { ensureFreeSpace, ensureUploadsRoot, sweepUploadsOnce } from "@/lib/import/upload/upload-dir";
+import { uploadLimits } from "@/lib/import/upload/upload-limits";
+import { declaredSize, receiveUpload, type Upload } from "@/lib/import/upload/upload";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

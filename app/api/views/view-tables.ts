@@ -4,9 +4,9 @@
  * twin's CSV and the CLI's are the same table. Each reads the same query functions as its page. No file paths.
  */
 import type pg from "pg";
-import { buildMatrix } from "@/components/heatmap/heatmap-model";
+import { buildMatrix } from "@/components/heatmap/heatmap-matrix";
 import { RELIABILITY_COLUMNS, reliabilityRows } from "@/components/reliability/reliability-table";
-import { resolveBins } from "@/components/reliability/reliability-model";
+import { resolveBins } from "@/components/reliability/reliability-view";
 import { RUNS_COLUMNS, runsRows } from "@/components/runs/runs-table";
 import { SMOOTHING_COLUMNS, smoothingRows } from "@/components/smoothing/smoothing-table";
 import { cleanFloat } from "@/lib/charts/numbers";

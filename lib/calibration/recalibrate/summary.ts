@@ -2,7 +2,7 @@
  * Per-language ECE before and after recalibration, with seeded paired bootstrap intervals.
  *
  * ECE is the project's metric convention: 15 equal-width bins over the top-label confidence
- * (binning.ts equalWidthSums → toplabel.ts binnedErrors). A resample draws the language's rows with
+ * (binning.ts equalWidthSums → binned-errors.ts binnedErrors). A resample draws the language's rows with
  * replacement (drawResample, sfc32 seeded with `${seed}/${language}`); the same draw scores every
  * confidence column, so differences between columns (after − before, English fit − own fit) get
  * paired intervals. Intervals are percentile (type 7) intervals, as bootstrap.ts.
@@ -10,7 +10,7 @@
 import { DEFAULT_BINS, equalWidthBin, equalWidthSums } from "../binning";
 import { drawResample, percentileInterval, type Interval } from "../bootstrap";
 import { Rng } from "../prng";
-import { binnedErrors, type ReliabilityBin, reliabilityBins } from "../toplabel";
+import { binnedErrors, type ReliabilityBin, reliabilityBins } from "../binned-errors";
 
 export interface EceColumn {
   ece: number;

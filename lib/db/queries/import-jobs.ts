@@ -1,10 +1,10 @@
 import "server-only";
 /**
- * The runs page's list of API imports (ImportJob rows, lib/import/api-job.ts): what is queued or running in the
+ * The runs page's list of API imports (ImportJob rows, lib/import/upload/api-job.ts): what is queued or running in the
  * worker, with its progress, and how recent ones ended. Plain props for the client table.
  */
 import type pg from "pg";
-import { listImportJobs } from "../../import/api-job";
+import { listImportJobs } from "../../import/upload/api-job";
 
 export interface ImportJobItem {
   id: string;

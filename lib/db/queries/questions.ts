@@ -103,7 +103,7 @@ export const BIN_PAGE_SIZE = 100;
  * as one range of the Prediction primary key — (runId, questionId) between the language's smallest and largest
  * question id — and hash-joined to the language's question ids, instead of one index probe per question (at 14,042
  * questions: ~540 buffer reads instead of ~56,000). Confidence is the stored column: every writer stores the
- * largest option probability there (lib/import/numbers.ts decide(), workers/scoring/result.ts), which is what the
+ * largest option probability there (lib/import/read/numbers.ts decide(), workers/scoring/result.ts), which is what the
  * stats bin by, so unnesting the probability arrays again is not needed.
  */
 const SPLIT_PREDICTIONS = `lang AS MATERIALIZED (SELECT "id" FROM "Question" WHERE "benchmarkId" = $2 AND "languageCode" = $3),

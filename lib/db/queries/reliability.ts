@@ -40,7 +40,7 @@ export interface StatsRow {
   rms: number;
   mce: number;
   smece: number;
-  /** The stored bins, packed losslessly (components/reliability/reliability-model.ts packBins). */
+  /** The stored bins, packed losslessly (components/reliability/reliability-view.ts packBins). */
   reliability: PackedBin[];
   /** The smoothed reliability curve, packed (packCurve), when asked for. */
   smoothCurve: number[] | null;

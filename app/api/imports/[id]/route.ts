@@ -5,7 +5,7 @@
  */
 import { checkToken, errorResponse, IMPORTS_DISABLED } from "@/app/api/auth";
 import { db } from "@/lib/db/server";
-import { getImportJob, importJobView } from "@/lib/import/api-job";
+import { getImportJob, importJobView } from "@/lib/import/upload/api-job";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,0 +1,88 @@
+/**
+ * JSON lines of per-question scores:
+ *   {"id": "q1", "language": "de", "probs": [0.1, 0.7, 0.1, 0.1], "label": 1}
+ * Scores as one array (`probs` | `logprobs` | `logits`) or one key per option (`p_0`…, `prob_A`…).
+ * Optional: `subject`, `question`/`text`, `options`/`choices` (option texts).
+ */
+import { badInput } from "../../../errors";
+import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
+import { parseJsonObject } from "./json-line";
+import {
+  optionKey,
+  orderOptionKeys,
+  SCORE_ARRAY_KEYS,
+  ScoresState,
+  scoresRecord,
+  type OptionKey,
+  type ScoreKind,
+} from "./scores-row";
+
+export const scoresJsonl: FormatSpec = {
+  name: "scores-jsonl",
+  create(ctx: FileContext): RecordParser {
+    const state = new ScoresState();
+    return {
+      line(text: string, line: number): ImportRecord | null {
+        if (text.trim() === "") return null;
+        const o = parseJsonObject(text, ctx.name, line);
+        const { kind, values } = scoreValues(o, ctx.name, line);
+        return scoresRecord(
+          {
+            id: o.id ?? o.question_id ?? o.sample_id ?? o.doc_id,
+            language: o.language ?? o.lang,
+            subject: o.subject ?? o.category,
+            text: o.question ?? o.text,
+            options: o.options ?? o.choices,
+            label: o.label ?? o.gold ?? o.answer_index ?? o.answer,
+            kind,
+            values,
+          },
+          ctx,
+          line,
+          state,
+        );
+      },
+      end() {},
+      scoringMethod: () => state.kind,
+    };
+  },
+};
+
+function scoreValues(
+  o: Record<string, unknown>,
+  file: string,
+  line: number,
+): { kind: ScoreKind; values: unknown[] } {
+  // Common case first, without allocating: exactly one of the array keys.
+  const kind: ScoreKind | null =
+    o.probs !== undefined
+      ? "probs"
+      : o.logprobs !== undefined
+        ? "logprobs"
+        : o.logits !== undefined
+          ? "logits"
+          : null;
+  if (kind) {
+    const count =
+      (o.probs !== undefined ? 1 : 0) + (o.logprobs !== undefined ? 1 : 0) + (o.logits !== undefined ? 1 : 0);
+    const arrays = count > 1 ? SCORE_ARRAY_KEYS.filter((k) => o[k] !== undefined) : [];
+    if (count > 1)
+      throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
+    const v = o[kind];
+    if (!Array.isArray(v)) throw badInput(`${kind} must be an array`, { file, line, field: kind });
+    return { kind, values: v };
+  }
+  const cols: { key: OptionKey; value: unknown }[] = [];
+  for (const [k, value] of Object.entries(o)) {
+    const key = optionKey(k);
+    if (key) cols.push({ key, value });
+  }
+  if (cols.length === 0) {
+    throw badInput(
+      `no scores: expected "probs", "logprobs" or "logits" (an array) or per-option fields such as p_0, prob_A`,
+      { file, line },
+    );
+  }
+  const ordered = orderOptionKeys(cols, { file, line });
+  return { kind: ordered.kind, values: ordered.ordered.map((c) => c.value) };
+}

@@ -1,0 +1,174 @@
+/**
+ * The import's direct path (direct-path.ts): predictions over stored questions COPY'd straight into "Prediction".
+ * Every test here forces it on small files (ATLAS_IMPORT_DIRECT_BYTES=0) and compares with the staging path.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase } from "../../support/db";
+import { importFiles, type ImportOptions } from "../../../lib/import/import-files";
+import { snapshot } from "../../support/db-snapshot";
+import { failure, tempFile } from "../../support/import-helpers";
+import { loadStoredQuestions } from "../../../lib/import/write/stored-questions";
+
+let db: TestDatabase;
+let client: pg.Client;
+const savedEnv = process.env.ATLAS_IMPORT_DIRECT_BYTES;
+
+beforeAll(async () => {
+  db = await freshDatabase("direct");
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+});
+
+afterAll(async () => {
+  if (savedEnv === undefined) delete process.env.ATLAS_IMPORT_DIRECT_BYTES;
+  else process.env.ATLAS_IMPORT_DIRECT_BYTES = savedEnv;
+  await client?.end();
+  await db?.drop();
+});
+
+/** Imports with the direct path allowed from any size (direct: true) or never (false). */
+function imp(o: Omit<ImportOptions, "db">, direct = true) {
+  process.env.ATLAS_IMPORT_DIRECT_BYTES = direct ? "0" : String(Number.MAX_SAFE_INTEGER);
+  return importFiles({ db: client, ...o });
+}
+
+
+type Row = { id: string; language: string; probs?: number[]; logprobs?: number[]; label: number };
+const jsonl = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+
+// Ids that need COPY escaping (tab, backslash, newline) and non-ASCII ones, in two languages.
+const IDS = ["q1", "tab\there", "back\\slash", "new\nline", "ክፍል-7", "問題 8"];
+function rows(seed: number, langs = ["en", "am"]): Row[] {
+  return langs.flatMap((language, l) =>
+    IDS.map((id, i) => {
+      const a = ((seed * 31 + i * 7 + l * 3) % 17) / 17 + 0.05;
+      const probs = [a, 1 - a].map((x) => x / 1); // two options, exact doubles
+      return { id, language, probs: [probs[0] / (probs[0] + probs[1]), probs[1] / (probs[0] + probs[1])], label: (i + l) % 2 };
+    }),
+  );
+}
+
+async function predictions(runId: number) {
+  const r = await client.query(
+    `SELECT q."languageCode" AS lang, q."externalId" AS ext, p.probs, p."logLikelihoods" AS ll, p.predicted, p.confidence, p.correct
+       FROM "Prediction" p JOIN "Question" q ON q.id = p."questionId" WHERE p."runId" = $1 ORDER BY 1, 2`,
+    [runId],
+  );
+  return r.rows;
+}
+
+describe("direct import path", () => {
+  beforeAll(async () => {
+    await imp({ files: [tempFile("base.jsonl", jsonl(rows(1)))], model: "Base", benchmark: "D", options: 4 }, false);
+  });
+
+  it("stores exactly what the staging path stores, questions untouched, run completed with stats", async () => {
+    const file = jsonl(rows(2));
+    const direct = await imp({ files: [tempFile("m.jsonl", file)], model: "Direct", benchmark: "D" });
+    const staged = await imp({ files: [tempFile("m.jsonl", file)], model: "Staged", benchmark: "D" }, false);
+    expect(direct).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 0, languages: ["am", "en"], newLanguages: [] });
+    expect(staged).toMatchObject({ writePath: "staging", predictions: 12, questionsCreated: 0 });
+    expect(await predictions(direct.runId)).toEqual(await predictions(staged.runId));
+    expect((await predictions(direct.runId)).map((r) => r.ext)).toEqual(expect.arrayContaining(IDS));
+    const runs = await client.query(
+      `SELECT id, status, "scoringMethod", "topLabelOnly", "progressTotal", "progressDone", "finishedAt" IS NOT NULL AS finished
+         FROM "Run" WHERE id = ANY($1) ORDER BY id`,
+      [[direct.runId, staged.runId]],
+    );
+    const [d, s] = runs.rows.map(({ id: _id, ...rest }) => rest);
+    expect(d).toEqual(s);
+    expect(d).toMatchObject({ status: "completed", progressTotal: 12, progressDone: 12, finished: true });
+    const stats = async (runId: number) =>
+      (await client.query(`SELECT "languageCode", binning, n, accuracy, ece FROM "RunLanguageStats" WHERE "runId" = $1 ORDER BY 1, 2`, [runId])).rows;
+    expect(await stats(direct.runId)).toEqual(await stats(staged.runId));
+    expect((await stats(direct.runId)).length).toBe(4);
+  });
+
+  it("handles languages that come and go across files, and raw log-probabilities", async () => {
+    const all = rows(3);
+    const en = all.filter((r) => r.language === "en");
+    const am = all.filter((r) => r.language === "am");
+    const asLogprobs = (r: Row): Row => ({ id: r.id, language: r.language, logprobs: r.probs!.map(Math.log), label: r.label });
+    const files = [
+      tempFile("a.jsonl", jsonl([...en.slice(0, 2), ...am.slice(0, 3), ...en.slice(2, 4)].map(asLogprobs))),
+      tempFile("b.jsonl", jsonl([...am.slice(3), ...en.slice(4)].map(asLogprobs))),
+    ];
+    const direct = await imp({ files, model: "Interleaved", benchmark: "D" });
+    const staged = await imp({ files, model: "Interleaved-staged", benchmark: "D" }, false);
+    expect(direct.writePath).toBe("direct");
+    const got = await predictions(direct.runId);
+    expect(got).toEqual(await predictions(staged.runId));
+    expect(got).toHaveLength(12);
+    expect(got.every((r) => Array.isArray(r.ll) && r.ll.length === 2)).toBe(true);
+  });
+
+  it("hands over to the staging path when a question or a language is not stored", async () => {
+    const withNew = [...rows(4), { id: "brand-new", language: "en", probs: [0.3, 0.7], label: 1 }];
+    const r1 = await imp({ files: [tempFile("n.jsonl", jsonl(withNew))], model: "NewQ", benchmark: "D" });
+    expect(r1).toMatchObject({ writePath: "staging", predictions: 13, questionsCreated: 1 });
+    const r2 = await imp({ files: [tempFile("l.jsonl", jsonl([...rows(5), ...rows(5, ["sw"])]))], model: "NewL", benchmark: "D" });
+    expect(r2).toMatchObject({ writePath: "staging", predictions: 18, questionsCreated: 6, languages: ["am", "en", "sw"] });
+    // Nothing of the abandoned direct attempt is left: one run per import, each prediction once.
+    const n = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name IN ('NewQ', 'NewL')`);
+    expect(n.rows[0].n).toBe(2);
+  });
+
+  it("rejects clashes and duplicate ids with file:line, leaving every table as it was", async () => {
+    const good = rows(6);
+    const cases: { name: string; content: Row[]; msg: RegExp; line: number; field?: string }[] = [
+      { name: "gold.jsonl", content: [...good.slice(0, 3), { ...good[3], label: 1 - good[3].label }], msg: /question "new\nline" \(en\) has label \d, but the stored question's gold is \d/, line: 4 },
+      { name: "count.jsonl", content: [good[0], { ...good[1], probs: [0.2, 0.3, 0.5] }], msg: /3 options, but the stored question has 2/, line: 2 },
+      { name: "dup.jsonl", content: [...good, good[7]], msg: /duplicate id "tab\there" for language am \(first at dup\.jsonl:8\)/, line: 13, field: "id" },
+    ];
+    for (const c of cases) {
+      const before = await snapshot(client);
+      const e = await failure(imp({ files: [tempFile(c.name, jsonl(c.content))], model: `Bad-${c.name}`, benchmark: "D" }));
+      expect(e.message, c.name).toMatch(c.msg);
+      expect(e.where).toMatchObject({ file: c.name, line: c.line, ...(c.field ? { field: c.field } : {}) });
+      expect(await snapshot(client)).toEqual(before);
+    }
+  });
+
+  it("a parse error after rows were written leaves every table as it was", async () => {
+    const before = await snapshot(client);
+    const text = jsonl(rows(7)) + `{"id":"q1","language":"en","probs":[0.5,0.6],"label":0}\n`;
+    const e = await failure(imp({ files: [tempFile("late.jsonl", text)], model: "Late", benchmark: "D" }));
+    expect(e.where).toMatchObject({ file: "late.jsonl", line: 13 });
+    expect(await snapshot(client)).toEqual(before);
+  });
+
+  it("loads a language's stored questions exactly, and hands the connection back before returning", async () => {
+    const b = (await client.query(`SELECT id FROM "Benchmark" WHERE name = 'D'`)).rows[0].id;
+    const q = await loadStoredQuestions(client, b, "am");
+    // pg's own flag: no query is running on the client any more (the next one will not be queued behind the COPY).
+    expect((client as unknown as { readyForQuery: boolean }).readyForQuery).toBe(true);
+    const stored = (await client.query(`SELECT "externalId" AS ext, id, "optionCount" AS n, gold FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = 'am'`, [b])).rows;
+    expect(q.index.size).toBe(stored.length);
+    for (const r of stored) {
+      const k = q.index.get(r.ext)!;
+      expect([q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.id, r.n, r.gold ?? -1]);
+    }
+    expect([...q.index.keys()]).toEqual(expect.arrayContaining(IDS));
+  });
+
+  it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {
+    await client.query("BEGIN");
+    try {
+      const r = await imp({ files: [tempFile("nested.jsonl", jsonl(rows(9)))], model: "Nested", benchmark: "D" });
+      expect(r).toMatchObject({ writePath: "direct", predictions: 12 });
+      expect((await client.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [r.runId])).rows[0].n).toBe(12);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Model" WHERE name = 'Nested'`)).rows[0].n).toBe(0);
+  });
+
+  it("re-importing the same file is still a no-op", async () => {
+    const file = tempFile("again.jsonl", jsonl(rows(8)));
+    const first = await imp({ files: [file], model: "Again", benchmark: "D" });
+    const second = await imp({ files: [file], model: "Again", benchmark: "D" });
+    expect(first.writePath).toBe("direct");
+    expect(second).toMatchObject({ alreadyImported: true, runId: first.runId, writePath: "none", predictions: 12 });
+  });
+});
