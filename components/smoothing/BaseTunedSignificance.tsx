@@ -8,12 +8,10 @@
 import { useState } from "react";
 import type { BaseTunedPair } from "@/lib/db/queries/base-tuned";
 import { formatValue } from "@/lib/charts/numbers";
+import { deltaLabel, PAPER_METRICS, reportedUnder } from "@/lib/calibration/registry";
 
-const METRICS = [
-  { m: "ece", label: "Δ ECE" },
-  { m: "accuracy", label: "Δ accuracy" },
-  { m: "entropy", label: "Δ entropy (bits)" },
-] as const;
+/** What the equal-width paired bootstrap tests: the paper's metrics reported under equal-width bins or none. */
+const METRICS = reportedUnder(PAPER_METRICS, "equal-width").map((m) => ({ m, label: deltaLabel(m) }));
 
 interface Metric {
   difference: number;

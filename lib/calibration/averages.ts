@@ -17,6 +17,7 @@
  */
 import type { BinSums } from "./binning";
 import { binnedErrors } from "./binned-errors";
+import { PER_BINNING_NAMES, type PerBinningName, ROW_MEAN_NAMES, type RowMeanName } from "./registry";
 
 /** One language's stored summary: n, per-row means and its equal-width reliability bins. */
 export interface LanguageSummary {
@@ -33,11 +34,12 @@ export interface LanguageSummary {
   bins: { count: number; accuracy: number | null; confidence: number | null }[];
 }
 
-export const AVERAGED_METRICS = ["accuracy", "confidence", "entropyBits", "brier", "nll", "ece", "rms", "mce"] as const;
-export type AveragedMetric = (typeof AVERAGED_METRICS)[number];
+/** The per-question means and the per-binning errors (lib/calibration/registry.ts), by their stat names. */
+export const AVERAGED_METRICS = [...ROW_MEAN_NAMES, ...PER_BINNING_NAMES] as const;
+export type AveragedMetric = RowMeanName | PerBinningName;
 export type Averages = Record<AveragedMetric, number | null> & { n: number; languages: number };
 
-const MEANS = ["accuracy", "confidence", "entropyBits", "brier", "nll"] as const;
+const MEANS = ROW_MEAN_NAMES;
 
 /** Mean over languages (null when any language lacks the metric). */
 export function macroAverage(langs: readonly LanguageSummary[]): Averages {

@@ -9,48 +9,18 @@ import type pg from "pg";
 import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
 import { badInput } from "../../errors";
 import type { ViewState } from "../../view-state/filters";
+import { RESULT_COLUMNS, RESULT_METRICS, type ResultMetric } from "../../calibration/registry";
+import { intervalSql, PUBLISHED_COLUMNS, publishedTextSql, valueSql } from "./metric-columns";
 
 const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
 
-/** Metric columns. ece/mce use 15 equal-width bins and rms 15 equal-mass bins (the paper's conventions); the
- * `_em` / `_ew` variants are the other binning. Published results have accuracy, entropy, ece and rms. */
-export const RESULT_METRICS = [
-  "accuracy",
-  "confidence",
-  "overconfidence",
-  "entropy",
-  "ece",
-  "rms",
-  "mce",
-  "smece",
-  "sce",
-  "ace",
-  "brier",
-  "nll",
-  "ece_em",
-  "rms_ew",
-  "mce_em",
-] as const;
-export type ResultMetric = (typeof RESULT_METRICS)[number];
+/** Metric columns, from the metric registry: ece/mce use 15 equal-width bins and rms 15 equal-mass bins (the
+ * paper's conventions); the `_em` / `_ew` variants are the other binning. Published results have accuracy,
+ * entropy, ece and rms. */
+export { RESULT_METRICS, type ResultMetric };
 
-export const METRIC_TITLES: Record<ResultMetric, string> = {
-  accuracy: "Accuracy",
-  confidence: "Confidence",
-  overconfidence: "Overconfidence",
-  entropy: "Entropy (bits)",
-  ece: "ECE (eq-width)",
-  rms: "RMS (eq-mass)",
-  mce: "MCE (eq-width)",
-  smece: "smECE",
-  sce: "SCE",
-  ace: "ACE",
-  brier: "Brier",
-  nll: "NLL",
-  ece_em: "ECE (eq-mass)",
-  rms_ew: "RMS (eq-width)",
-  mce_em: "MCE (eq-mass)",
-};
+export const METRIC_TITLES = Object.fromEntries(RESULT_COLUMNS.map((c) => [c.key, c.title])) as Record<ResultMetric, string>;
 
 export const TEXT_COLUMNS = [
   "source",
@@ -129,35 +99,6 @@ interface Raw {
   iv: Partial<Record<ResultMetric, [number, number] | null>>;
 }
 
-/**
- * Where each metric's bootstrap interval is stored: the equal-width (w) or equal-mass (e) row, and its key.
- * Extracted one key at a time (`->`): printing the whole intervals objects costs more than the query.
- */
-const INTERVAL_SOURCE: Record<ResultMetric, string> = {
-  accuracy: `w."intervals"->'accuracy'`,
-  confidence: `w."intervals"->'confidence'`,
-  overconfidence: `w."intervals"->'overconfidence'`,
-  entropy: `w."intervals"->'entropyBits'`,
-  ece: `w."intervals"->'ece'`,
-  rms: `e."intervals"->'rms'`,
-  mce: `w."intervals"->'mce'`,
-  smece: `w."intervals"->'smece'`,
-  sce: `w."intervals"->'sce'`,
-  ace: `w."intervals"->'ace'`,
-  brier: `w."intervals"->'brier'`,
-  nll: `w."intervals"->'nll'`,
-  ece_em: `e."intervals"->'ece'`,
-  rms_ew: `w."intervals"->'rms'`,
-  mce_em: `e."intervals"->'mce'`,
-};
-
-const PUBLISHED_COLUMNS: Partial<Record<ResultMetric, string>> = {
-  accuracy: "accuracy",
-  entropy: "entropy",
-  ece: "ece",
-  rms: "rms",
-};
-
 function keep(
   q: ResultsQuery,
   family: string,
@@ -227,14 +168,11 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
           family: string;
           sft: string | null;
           smoothing: number | null;
-          accuracy: string | null;
-          entropy: string | null;
-          ece: string | null;
-          rms: string | null;
+          [metric: string]: string | number | null;
         }>(
           `SELECT b."name" AS benchmark, p."languageCode" AS language, l."name" AS "languageName", l."resourceClass",
                   p."family", p."sftDataset" AS sft, p."smoothing",
-                  p."accuracy"::text, p."entropy"::text, p."ece"::text, p."rms"::text
+                  ${publishedTextSql()}
            FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
            LEFT JOIN "Language" l ON l."code" = p."languageCode"
            WHERE ($1 OR b."name" = $2)`,
@@ -242,25 +180,25 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
         )
         .then((r) => {
           for (const x of r.rows) {
-            const language = x.language ?? "avg";
-            if (!keep(q, x.family, x.sft, x.smoothing, language)) continue;
+            const language = (x.language as string | null) ?? "avg";
+            if (!keep(q, x.family as string, x.sft as string | null, x.smoothing as number | null, language)) continue;
             const v: Raw["v"] = {};
             const t: Raw["t"] = {};
-            for (const [m, col] of Object.entries(PUBLISHED_COLUMNS) as [ResultMetric, keyof typeof x][]) {
-              const s = x[col] as string | null;
+            for (const m of PUBLISHED_COLUMNS) {
+              const s = x[m] as string | null;
               t[m] = s;
               v[m] = s === null ? null : Number(s);
             }
             raws.push({
               source: "published",
-              benchmark: x.benchmark,
+              benchmark: x.benchmark as string,
               language,
-              languageName: x.languageName ?? "average over languages",
-              resourceClass: x.resourceClass,
-              family: x.family,
-              model: x.family,
-              sft: x.sft,
-              smoothing: x.smoothing,
+              languageName: (x.languageName as string | null) ?? "average over languages",
+              resourceClass: x.resourceClass as number | null,
+              family: x.family as string,
+              model: x.family as string,
+              sft: x.sft as string | null,
+              smoothing: x.smoothing as number | null,
               n: null,
               runId: null,
               v,
@@ -285,30 +223,14 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
           smoothing: number | null;
           runId: number;
           n: number;
-          accuracy: number;
-          confidence: number;
-          overconfidence: number;
-          entropyBits: number;
-          ece: number;
-          rms_ew: number;
-          mce: number;
-          smece: number;
-          sce: number | null;
-          ace: number | null;
-          brier: number | null;
-          nll: number | null;
-          ece_em: number | null;
-          rms: number | null;
-          mce_em: number | null;
+          [metric: `v${number}`]: number | null;
           [iv: `iv${number}`]: [number, number] | null;
         }>(
           `SELECT DISTINCT ON (r."modelId", w."languageCode")
                   b."name" AS benchmark, w."languageCode" AS language, l."name" AS "languageName", l."resourceClass",
                   m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId", w."n",
-                  w."accuracy", w."confidence", w."overconfidence", w."entropyBits", w."ece", w."rms" AS rms_ew, w."mce",
-                  w."smece", w."sce", w."ace", w."brier", w."nll",
-                  e."ece" AS ece_em, e."rms" AS rms, e."mce" AS mce_em,
-                  ${q.metrics.map((m, k) => `${INTERVAL_SOURCE[m]} AS "iv${k}"`).join(", ") || "NULL AS iv0"}
+                  ${RESULT_METRICS.map((m, k) => `${valueSql(m)} AS "v${k}"`).join(", ")},
+                  ${q.metrics.map((m, k) => `${intervalSql(m)} AS "iv${k}"`).join(", ") || "NULL AS iv0"}
            FROM "Run" r
            JOIN "Benchmark" b ON b."id" = r."benchmarkId"
            JOIN "Model" m ON m."id" = r."modelId"
@@ -338,23 +260,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
               smoothing: x.smoothing,
               n: x.n,
               runId: x.runId,
-              v: {
-                accuracy: x.accuracy,
-                confidence: x.confidence,
-                overconfidence: x.overconfidence,
-                entropy: x.entropyBits,
-                ece: x.ece,
-                rms: x.rms,
-                mce: x.mce,
-                smece: x.smece,
-                sce: x.sce,
-                ace: x.ace,
-                brier: x.brier,
-                nll: x.nll,
-                ece_em: x.ece_em,
-                rms_ew: x.rms_ew,
-                mce_em: x.mce_em,
-              },
+              v: Object.fromEntries(RESULT_METRICS.map((m, k) => [m, x[`v${k}`] ?? null])),
               t: {},
               iv,
             });
@@ -384,7 +290,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
     out.val[m] = [];
     out.lo[m] = [];
     out.hi[m] = [];
-    if (m in PUBLISHED_COLUMNS && q.sources.includes("published")) out.text[m] = [];
+    if ((PUBLISHED_COLUMNS as string[]).includes(m) && q.sources.includes("published")) out.text[m] = [];
   }
   const send = new Set<TextColumn>([...ALWAYS_SENT, ...(q.textColumns ?? TEXT_COLUMNS)]);
   const put = (c: TextColumn, v: string | number | null) => {

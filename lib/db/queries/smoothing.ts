@@ -18,13 +18,14 @@ import {
 import { badInput } from "../../errors";
 import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
 import { formatBeta } from "../../view-state/config";
-import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
+import type { ViewState } from "../../view-state/filters";
+import { byMetric, type MetricName, metricSpec, PAPER_METRICS, type PaperMetric, reportedUnder } from "../../calibration/registry";
+import { publishedTextSql, valueSql } from "./metric-columns";
 import { versionedCache } from "./results";
 
-export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
-export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
-/** Lower is better for these (bold in the headline table); accuracy: higher; entropy: neither. */
-export const BETTER: Record<SmoothingMetric, "lower" | "higher" | null> = METRIC_BETTER;
+/** The paper's four metrics (lib/calibration/registry.ts). */
+export const SMOOTHING_METRICS = PAPER_METRICS;
+export type SmoothingMetric = PaperMetric;
 export const ALPHA = 0.05;
 
 interface Cell {
@@ -138,20 +139,15 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
           family: string;
           sft: string | null;
           smoothing: number | null;
-          accuracy: string | null;
-          entropy: string | null;
-          ece: string | null;
-          rms: string | null;
-        }>(
+        } & Record<SmoothingMetric, string | null>>(
           `SELECT p."languageCode" AS language, p."family", p."sftDataset" AS sft, p."smoothing",
-                  p."accuracy"::text, p."entropy"::text, p."ece"::text, p."rms"::text
+                  ${publishedTextSql(SMOOTHING_METRICS)}
            FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId" WHERE b."name" = $1`,
           [benchmark],
         )
         .then((r) => {
           for (const x of r.rows) {
-            const text = { accuracy: x.accuracy, entropy: x.entropy, ece: x.ece, rms: x.rms };
-            const num = (s: string | null) => (s === null ? null : Number(s));
+            const text = byMetric(SMOOTHING_METRICS, (m) => x[m]);
             const c: Cell = {
               source: "published",
               family: x.family,
@@ -160,12 +156,7 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
               beta: x.smoothing,
               language: x.language ?? "avg",
               runId: null,
-              values: {
-                accuracy: num(x.accuracy),
-                entropy: num(x.entropy),
-                ece: num(x.ece),
-                rms: num(x.rms),
-              },
+              values: byMetric(SMOOTHING_METRICS, (m) => (x[m] === null ? null : Number(x[m]))),
               text,
             };
             (x.language === null ? paper : cells).push(c);
@@ -182,14 +173,10 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
           sft: string | null;
           smoothing: number | null;
           runId: number;
-          accuracy: number;
-          entropyBits: number;
-          ece: number;
-          rms: number | null;
-        }>(
+        } & Record<SmoothingMetric, number | null>>(
           `SELECT DISTINCT ON (r."modelId", w."languageCode")
                   w."languageCode" AS language, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId",
-                  w."accuracy", w."entropyBits", w."ece", e."rms"
+                  ${SMOOTHING_METRICS.map((m) => `${valueSql(m)} AS "${m}"`).join(", ")}
            FROM "Run" r JOIN "Benchmark" b ON b."id" = r."benchmarkId" JOIN "Model" m ON m."id" = r."modelId"
            JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
            LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
@@ -207,7 +194,7 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
               beta: x.smoothing,
               language: x.language,
               runId: x.runId,
-              values: { accuracy: x.accuracy, entropy: x.entropyBits, ece: x.ece, rms: x.rms },
+              values: byMetric(SMOOTHING_METRICS, (m) => x[m]),
               text: {},
             });
         }),
@@ -574,8 +561,6 @@ async function computeSignificance(
   const put = (m: SmoothingMetric, d: (typeof ew)[keyof typeof ew] | undefined) => {
     if (d) out.metrics[m] = { a: d.b, b: d.a, difference: d.difference, interval: d.interval, p: d.pValue };
   };
-  put("ece", ew.ece);
-  put("accuracy", ew.accuracy);
-  put("entropy", ew.entropyBits);
+  for (const m of reportedUnder(SMOOTHING_METRICS, "equal-width")) put(m, ew[metricSpec(m).stat as MetricName]);
   return out;
 }
