@@ -11,7 +11,8 @@ import { ReliabilityLoading } from "@/components/reliability/ReliabilityLoading"
 import { resolveBins } from "@/components/reliability/reliability-view";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
-import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
+import { listBenchmarks } from "@/lib/db/queries/heatmap";
+import { formatBeta } from "@/lib/format";
 import { defaultComparison, getReliabilityData, reliabilityQueryForState, seriesLabel } from "@/lib/db/queries/reliability";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";

@@ -5,12 +5,13 @@
  */
 import type { AveragesData } from "@/lib/db/queries/averages";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { f3, formatBeta } from "@/lib/format";
 
 export const AVERAGES_EXPLANATION =
   "Macro = mean over languages (each language weighs the same); micro = the metric of all languages' predictions pooled (each prediction weighs the same). Binned errors of different languages cancel inside a pooled bin, so micro ECE/RMS are lower; the paper's Table 2 behaves like the pooled figure.";
 
-const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? "—" : v.toFixed(d));
-const beta = (b: number | null) => (b === null ? "base" : Number.isInteger(b) ? b.toFixed(1) : String(b));
+
+const beta = (b: number | null) => (b === null ? "base" : formatBeta(b));
 const config = (r: { family: string; sft: string | null; smoothing: number | null }) => `${r.family} ${r.sft ?? "base"}${r.sft ? ` β=${beta(r.smoothing)}` : ""}`;
 
 export function AveragesTable({ data }: { data: AveragesData }) {
@@ -53,15 +54,15 @@ export function AveragesTable({ data }: { data: AveragesData }) {
                     <td>{kind === "macro" ? "macro (mean over languages)" : "micro (pooled)"}</td>
                     <td>{a.languages}</td>
                     <td>{a.n}</td>
-                    <td data-metric="accuracy">{f(a.accuracy)}</td>
-                    <td data-metric="entropy">{f(a.entropyBits)}</td>
-                    <td data-metric="ece">{f(a.ece)}</td>
-                    <td data-metric="rms">{f(a.rms)}</td>
+                    <td data-metric="accuracy">{f3(a.accuracy)}</td>
+                    <td data-metric="entropy">{f3(a.entropyBits)}</td>
+                    <td data-metric="ece">{f3(a.ece)}</td>
+                    <td data-metric="rms">{f3(a.rms)}</td>
                     <td data-metric="rms_em" title={kind === "micro" ? "a pooled equal-mass binning needs the predictions; not precomputed" : undefined}>
-                      {kind === "macro" ? f(r.rmsEqualMassMacro) : "—"}
+                      {kind === "macro" ? f3(r.rmsEqualMassMacro) : "—"}
                     </td>
-                    <td>{f(a.brier)}</td>
-                    <td>{f(a.nll)}</td>
+                    <td>{f3(a.brier)}</td>
+                    <td>{f3(a.nll)}</td>
                   </tr>
                 );
               }),
@@ -87,7 +88,7 @@ export function AveragesTable({ data }: { data: AveragesData }) {
                 <td>{p.languages}</td>
                 {(["accuracy", "entropy", "ece", "rms"] as const).map((k) => (
                   <td key={k} data-metric={k}>
-                    {f(p.macro[k])} / {p.table2 ? f(p.table2[k]) : "—"}
+                    {f3(p.macro[k])} / {p.table2 ? f3(p.table2[k]) : "—"}
                   </td>
                 ))}
               </tr>

@@ -12,7 +12,7 @@ import { useMemo, useRef, useState } from "react";
 import type { HeatmapData } from "@/lib/db/queries/heatmap";
 import { toCsv } from "@/lib/charts/export";
 import { textOn } from "@/lib/charts/contrast";
-import { formatValue } from "@/lib/charts/numbers";
+import { formatValue } from "@/lib/format";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { RESOURCE_CLASS_LABELS } from "@/lib/languages";

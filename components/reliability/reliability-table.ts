@@ -5,9 +5,8 @@
  * (panelMetrics: stored, or merged exactly into a coarser equal-width count). Pure.
  */
 import type { ReliabilityData } from "@/lib/db/queries/reliability";
-import { cleanFloat } from "@/lib/charts/numbers";
+import { cleanFloat, formatBeta } from "@/lib/format";
 import { METRIC_SPECS } from "@/lib/calibration/registry";
-import { formatBeta } from "@/lib/view-state/config";
 import type { Row } from "@/lib/view-state/data-out";
 import { panelMetrics } from "./reliability-view";
 

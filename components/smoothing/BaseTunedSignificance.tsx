@@ -7,7 +7,7 @@
  */
 import { useState } from "react";
 import type { BaseTunedPair } from "@/lib/db/queries/base-tuned";
-import { formatValue } from "@/lib/charts/numbers";
+import { formatValue } from "@/lib/format";
 import { deltaLabel, PAPER_METRICS, reportedUnder } from "@/lib/calibration/registry";
 
 /** What the equal-width paired bootstrap tests: the paper's metrics reported under equal-width bins or none. */

@@ -6,13 +6,13 @@
  */
 import type { HeadlineRow, SmoothingMetric } from "@/lib/db/queries/smoothing";
 import { toCsv } from "@/lib/charts/export";
+import { f3 } from "@/lib/format";
 import { isBetter, metricSpec, PAPER_METRICS } from "@/lib/calibration/registry";
 import { ExportBar } from "@/components/ui/ExportBar";
 
 const METRICS = PAPER_METRICS.map((m) => ({ m, title: metricSpec(m).short }));
 
 const stars = (p: number | null) => (p === null ? "" : p < 0.01 ? "**" : p < 0.05 ? "*" : "");
-const f3 = (v: number | null) => (v === null ? "—" : v.toFixed(3));
 
 export function HeadlineTable({
   rows,

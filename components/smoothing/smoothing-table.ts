@@ -7,7 +7,7 @@
  */
 import type { SmoothingData } from "@/lib/db/queries/smoothing";
 import { METRICS } from "@/lib/view-state/filters";
-import { cleanFloat } from "@/lib/charts/numbers";
+import { cleanFloat } from "@/lib/format";
 import type { Row } from "@/lib/view-state/data-out";
 
 export const SMOOTHING_COLUMNS = [

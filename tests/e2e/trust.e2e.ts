@@ -10,7 +10,7 @@ import type { ConsoleMessage, Page } from "playwright-core";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
 import { parseCsv, writeMeasuredFixture } from "../support/measured-fixture";
 import { contrastRatio, parseColor } from "../../lib/charts/contrast";
-import { decimalDifference } from "../../lib/charts/numbers";
+import { decimalDifference } from "@/lib/format";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");

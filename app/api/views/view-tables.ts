@@ -9,7 +9,7 @@ import { RELIABILITY_COLUMNS, reliabilityRows } from "@/components/reliability/r
 import { resolveBins } from "@/components/reliability/reliability-view";
 import { RUNS_COLUMNS, runsRows } from "@/components/runs/runs-table";
 import { SMOOTHING_COLUMNS, smoothingRows } from "@/components/smoothing/smoothing-table";
-import { cleanFloat } from "@/lib/charts/numbers";
+import { cleanFloat } from "@/lib/format";
 import { heatmapForState } from "@/lib/db/queries/heatmap";
 import { getReliabilityData, reliabilityQueryForState } from "@/lib/db/queries/reliability";
 import { getResultsCached, resultsQueryForState } from "@/lib/db/queries/results";

@@ -6,11 +6,11 @@ import "server-only";
  */
 import type pg from "pg";
 import type { HeatmapMetric } from "../../view-state/filters";
-import { formatBeta, passesBetaFilter } from "../../view-state/config";
+import { passesBetaFilter } from "../../view-state/config";
+import { formatBeta } from "../../format";
 import { metricSpec } from "../../calibration/registry";
 import { statsRow } from "./metric-columns";
 
-export { formatBeta };
 
 export type Source = "published" | "measured";
 

@@ -6,14 +6,13 @@ import "server-only";
  * binnings). Sent column-wise and only for the columns the view shows, to keep the page small.
  */
 import type pg from "pg";
-import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
+import { betaCell, passesBetaFilter } from "../../view-state/config";
+import { formatBeta, sig6 } from "../../format";
 import { badInput } from "../../errors";
 import type { ViewState } from "../../view-state/filters";
 import { RESULT_COLUMNS, RESULT_METRICS, type ResultMetric } from "../../calibration/registry";
 import { intervalSql, PUBLISHED_COLUMNS, publishedTextSql, valueSql } from "./metric-columns";
 
-const sig6 = (v: number | null | undefined): number | null =>
-  v === null || v === undefined ? null : Number(v.toPrecision(6));
 
 /** Metric columns, from the metric registry: ece/mce use 15 equal-width bins and rms 15 equal-mass bins (the
  * paper's conventions); the `_em` / `_ew` variants are the other binning. Published results have accuracy,

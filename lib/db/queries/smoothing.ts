@@ -17,7 +17,7 @@ import {
 } from "../../calibration";
 import { badInput } from "../../errors";
 import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
-import { formatBeta } from "../../view-state/config";
+import { formatBeta } from "../../format";
 import type { ViewState } from "../../view-state/filters";
 import { byMetric, type MetricName, metricSpec, PAPER_METRICS, type PaperMetric, reportedUnder } from "../../calibration/registry";
 import { publishedTextSql, valueSql } from "./metric-columns";
