@@ -8,7 +8,7 @@ import { redirect } from "next/navigation";
 import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
 import { ReliabilityLoading } from "@/components/reliability/ReliabilityLoading";
-import { resolveBins } from "@/components/reliability/reliability-view";
+import { resolveBins } from "@/lib/views/reliability-view";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError, badInput } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";

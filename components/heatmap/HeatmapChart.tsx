@@ -16,7 +16,7 @@ import { formatValue } from "@/lib/format";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { RESOURCE_CLASS_LABELS } from "@/lib/languages";
-import { buildMatrix, FEW_QUESTIONS, type HeatmapMode, type MatrixColumn, type RowSort } from "./heatmap-matrix";
+import { buildMatrix, FEW_QUESTIONS, type HeatmapMode, type MatrixColumn, type RowSort } from "@/lib/views/heatmap-matrix";
 import { heatmapScale, type Better } from "./heatmap-colors";
 import { CELL_H, headerLayout, ROW_LABEL_W, textWidth } from "./heatmap-layout";
 

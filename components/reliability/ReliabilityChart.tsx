@@ -25,7 +25,7 @@ import {
   type SeriesStyle,
   sortPanels,
   unpackCurve,
-} from "./reliability-view";
+} from "@/lib/views/reliability-view";
 
 export interface ReliabilityChartProps {
   benchmark: string;

@@ -18,7 +18,7 @@ import { DEFAULT_BINS } from "@/lib/calibration/binning";
 import { PAPER_METRICS, reportedUnder, titleWithBins } from "@/lib/calibration/registry";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { markerPath } from "@/components/ui/marker-path";
-import { DASHES, MARKERS, OKABE_ITO } from "@/components/reliability/reliability-view";
+import { DASHES, MARKERS, OKABE_ITO } from "@/lib/views/reliability-view";
 
 /** Per language, only the equal-width (or unbinned) metrics can be tested by the equal-width paired bootstrap. */
 const SHOWN: { m: SmoothingMetric; title: string }[] = reportedUnder(PAPER_METRICS, "equal-width").map((m) => ({
