@@ -1,4 +1,4 @@
-import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results";
+import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results-columns";
 
 /**
  * Pure helpers of the results table: URL encodings of sorting and column filters, the filter

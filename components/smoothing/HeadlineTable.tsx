@@ -4,7 +4,7 @@
  * × SFT dataset, the mean over languages at β = A and β = B, the better of the two in bold (lower ECE/RMS,
  * higher accuracy), * when a paired t-test across languages gives p < 0.05 (** p < 0.01).
  */
-import type { HeadlineRow, SmoothingMetric } from "@/lib/db/queries/smoothing";
+import type { HeadlineRow, SmoothingMetric } from "@/lib/db/queries/smoothing-aggregate";
 import { toCsv } from "@/lib/charts/export";
 import { f3 } from "@/lib/format";
 import { isBetter, metricSpec, PAPER_METRICS } from "@/lib/calibration/registry";

@@ -12,7 +12,7 @@ import type {
   SmoothingPanel,
   SmoothingPoint,
   SmoothingSeries,
-} from "@/lib/db/queries/smoothing";
+} from "@/lib/db/queries/smoothing-aggregate";
 import { toCsv } from "@/lib/charts/export";
 import { DEFAULT_BINS } from "@/lib/calibration/binning";
 import { PAPER_METRICS, reportedUnder, titleWithBins } from "@/lib/calibration/registry";
