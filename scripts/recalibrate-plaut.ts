@@ -13,6 +13,7 @@
  * checks that they agree. ECE: 15 equal-width bins; intervals: 1,000 paired bootstrap resamples (seed "plaut").
  */
 import { readFileSync } from "node:fs";
+import { f3 } from "../lib/format";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { plaut } from "../lib/import/read/formats/plaut";
@@ -109,7 +110,6 @@ const { values } = parseArgs({ options: { markdown: { type: "boolean", default: 
 const rows: Row[] = [];
 for (const [model, label] of MODELS) for (const variant of ["base", "chat"] as const) rows.push(analyse(model, label, variant));
 
-const f3 = (v: number) => v.toFixed(3);
 const ci = (c: [number, number]) => `[${f3(c[0])}, ${f3(c[1])}]`;
 if (values.markdown) {
   const out = [

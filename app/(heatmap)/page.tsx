@@ -6,18 +6,14 @@ import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
-import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
+import { heatmapForState, listBenchmarks } from "@/lib/db/queries/heatmap";
+import { formatBeta } from "@/lib/format";
 import { db } from "@/lib/db/server";
+import { DEFAULT_BINS } from "@/lib/calibration/binning";
+import { binningText } from "@/lib/calibration/registry";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
-
-const BINNING_TEXT: Record<string, string> = {
-  ece: "ECE over 15 equal-width bins",
-  rms: "RMS calibration error over 15 equal-mass bins",
-  accuracy: "accuracy (no binning)",
-  entropy: "entropy in bits (no binning)",
-};
 
 export default async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
@@ -48,7 +44,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     state.mode === "absolute" ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
   const caption = [
     `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}`,
-    `${BINNING_TEXT[state.metric]} · sources: ${sourceText.join(", ")}`,
+    `${binningText(state.metric, DEFAULT_BINS)} · sources: ${sourceText.join(", ")}`,
     `Models: ${[...new Set(shown.map((c) => c.model))].join(", ")}`,
   ];
   if (!facets.benchmarks.includes(state.benchmark)) facets.benchmarks.push(state.benchmark);

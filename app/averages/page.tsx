@@ -4,7 +4,7 @@
  */
 import { AveragesTable } from "@/components/analysis/AveragesTable";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { getAverages } from "@/lib/db/queries/averages";
+import { getAveragesCached } from "@/lib/db/queries/averages";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
@@ -21,7 +21,7 @@ export default async function AveragesPage({ searchParams }: { searchParams: Pro
     throw e;
   }
   const pool = db();
-  const [benchmarks, data] = await Promise.all([listBenchmarks(pool), getAverages(pool, state.benchmark)]);
+  const [benchmarks, data] = await Promise.all([listBenchmarks(pool), getAveragesCached(pool, state.benchmark)]);
   return (
     <>
       <h1>Averages over languages — {state.benchmark}</h1>

@@ -6,7 +6,8 @@
 import { ResourceEffectChart } from "@/components/analysis/ResourceEffectChart";
 import { rhoText } from "@/components/analysis/rho-text";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { formatBeta, listBenchmarks } from "@/lib/db/queries/heatmap";
+import { listBenchmarks } from "@/lib/db/queries/heatmap";
+import { formatBeta } from "@/lib/format";
 import { getResourceEffect, RHO_RESAMPLES } from "@/lib/db/queries/resource-effect";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";

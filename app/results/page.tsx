@@ -8,14 +8,9 @@ import { encodeResults } from "@/components/results/results-view";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
-import {
-  getResultsCached,
-  METRIC_TITLES,
-  RESULT_METRICS,
-  resultsQueryForState,
-  TEXT_COLUMNS,
-  resultFacetsCached,
-} from "@/lib/db/queries/results";
+import { getResultsCached } from "@/lib/db/queries/results";
+import { METRIC_TITLES, RESULT_METRICS, resultsQueryForState, TEXT_COLUMNS } from "@/lib/db/queries/results-columns";
+import { resultFacetsCached } from "@/lib/db/queries/results-facets";
 import { db } from "@/lib/db/server";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 

@@ -24,6 +24,7 @@ import {
 } from "../../lib/calibration/index";
 import { ScoreCollector, type ScoreRows } from "../../lib/calibration/recalibrate/scores";
 import { cliArgs } from "../args";
+import { fixed } from "../../lib/format";
 
 export const summary = "calibration metrics (ECE, RMS, MCE, SCE, ACE, Brier, NLL, smECE…) of a JSONL file of per-question probabilities";
 
@@ -167,7 +168,7 @@ export function metricsJson(input: CalibrationInput, languages: (string | null)[
   return result;
 }
 
-const fmt = (v: number | null, digits = 4) => (v === null ? "—" : v.toFixed(digits));
+const fmt = (v: number | null) => fixed(v, 4);
 
 function formatTable(r: MetricsJson, bins: number, binning: Binning): string {
   const out: string[] = [];

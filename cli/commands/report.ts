@@ -5,7 +5,7 @@
  * empty for base models; nothing else on stdout.
  *
  * `--view results|reliability|smoothing|runs` prints instead the table of that view's data twin (/api/views/<view>,
- * app/api/views/view-tables.ts) — the same columns and rows as the twin's CSV, or `{ columns, rows, total }` as
+ * lib/views/view-tables.ts) — the same columns and rows as the twin's CSV, or `{ columns, rows, total }` as
  * JSON — for the view's own URL parameters given as `--query "languages=sw&bins=5"` (plus --benchmark, --metric
  * and --source when given). The default (heatmap) output is unchanged.
  */
@@ -14,11 +14,12 @@ import { z } from "zod";
 import { toCsv } from "../../lib/csv-cell";
 import { badInput } from "../../lib/errors";
 import { endPools, poolFor } from "../../lib/db/pool";
-import { formatBeta, getHeatmapData } from "../../lib/db/queries/heatmap";
+import { getHeatmapData } from "../../lib/db/queries/heatmap";
+import { formatBeta } from "../../lib/format";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { METRICS, parseViewState, type SearchParams } from "../../lib/view-state/filters";
 import { tableCsv } from "../../lib/view-state/data-out";
-import { VIEW_TABLES } from "../../app/api/views/view-tables";
+import { VIEW_TABLES } from "../../lib/views/view-tables";
 import { cliArgs } from "../args";
 
 export const summary = "print the heatmap table (per-language metric per configuration), or a view's data twin (--view), as CSV or JSON";

@@ -3,23 +3,34 @@
  * Averages done both ways: macro (mean over languages) and micro (pooled predictions) for measured runs,
  * and the paper's Table 2 beside the mean of its per-language tables. Plain props from app/averages.
  */
-import type { AveragesData } from "@/lib/db/queries/averages";
+import type { AveragesData, MeasuredAverages } from "@/lib/db/queries/averages";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { f3, formatBeta } from "@/lib/format";
 
 export const AVERAGES_EXPLANATION =
-  "Macro = mean over languages (each language weighs the same); micro = the metric of all languages' predictions pooled (each prediction weighs the same). Binned errors of different languages cancel inside a pooled bin, so micro ECE/RMS are lower; the paper's Table 2 behaves like the pooled figure.";
+  "Macro = mean over languages (each language weighs the same); micro = the metric of all languages' predictions pooled (each prediction weighs the same). Binned errors of different languages cancel inside a pooled bin, so micro ECE/RMS are lower; the paper's Table 2 behaves like the pooled figure. Pooled equal-mass ECE/RMS: all languages' predictions sorted by confidence and cut into 15 bins of equal count.";
 
-const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? "—" : v.toFixed(d));
-const beta = (b: number | null) => (b === null ? "base" : Number.isInteger(b) ? b.toFixed(1) : String(b));
+
+const beta = (b: number | null) => (b === null ? "base" : formatBeta(b));
 const config = (r: { family: string; sft: string | null; smoothing: number | null }) => `${r.family} ${r.sft ?? "base"}${r.sft ? ` β=${beta(r.smoothing)}` : ""}`;
+
+/** Equal-mass ECE/RMS: macro = mean of the per-language values, micro = over the pooled predictions. */
+const equalMass = (r: MeasuredAverages, kind: "macro" | "micro", m: "ece" | "rms"): number | null =>
+  kind === "macro" ? (m === "ece" ? r.eceEqualMassMacro : r.rmsEqualMassMacro) : (r.microEqualMass?.[m] ?? null);
+const equalMassTitle = (r: MeasuredAverages, kind: "macro" | "micro") =>
+  kind === "macro"
+    ? "mean over languages of each language's equal-mass value"
+    : r.microEqualMass
+      ? `all ${r.microEqualMass.n} predictions pooled, sorted by confidence, ${r.microEqualMass.bins} bins of equal count`
+      : "no predictions stored for these runs";
 
 export function AveragesTable({ data }: { data: AveragesData }) {
   const csv = () => {
-    const lines = ["source,configuration,average,languages,n,accuracy,confidence,entropy_bits,ece_equal_width,rms_equal_width,rms_equal_mass,mce,brier,nll"];
+    const lines = ["source,configuration,average,languages,n,accuracy,confidence,entropy_bits,ece_equal_width,rms_equal_width,rms_equal_mass,mce,brier,nll,ece_equal_mass"];
     for (const r of data.measured)
       for (const [kind, a] of [["macro", r.macro], ["micro", r.micro]] as const)
         lines.push(
-          ["measured", `"${r.model}"`, kind, a.languages, a.n, a.accuracy, a.confidence, a.entropyBits, a.ece, a.rms, kind === "macro" ? r.rmsEqualMassMacro : "", a.mce, a.brier, a.nll]
+          ["measured", `"${r.model}"`, kind, a.languages, a.n, a.accuracy, a.confidence, a.entropyBits, a.ece, a.rms, equalMass(r, kind, "rms"), a.mce, a.brier, a.nll, equalMass(r, kind, "ece")]
             .map((v) => (v === null ? "" : String(v)))
             .join(","),
         );
@@ -40,7 +51,7 @@ export function AveragesTable({ data }: { data: AveragesData }) {
           <thead>
             <tr>
               <th>Model</th><th>Average</th><th>Languages</th><th>n</th><th>Accuracy</th><th>Entropy (bits)</th>
-              <th>ECE (eq-width)</th><th>RMS (eq-width)</th><th>RMS (eq-mass)</th><th>Brier</th><th>NLL</th>
+              <th>ECE (eq-width)</th><th>ECE (eq-mass)</th><th>RMS (eq-width)</th><th>RMS (eq-mass)</th><th>Brier</th><th>NLL</th>
             </tr>
           </thead>
           <tbody>
@@ -53,15 +64,14 @@ export function AveragesTable({ data }: { data: AveragesData }) {
                     <td>{kind === "macro" ? "macro (mean over languages)" : "micro (pooled)"}</td>
                     <td>{a.languages}</td>
                     <td>{a.n}</td>
-                    <td data-metric="accuracy">{f(a.accuracy)}</td>
-                    <td data-metric="entropy">{f(a.entropyBits)}</td>
-                    <td data-metric="ece">{f(a.ece)}</td>
-                    <td data-metric="rms">{f(a.rms)}</td>
-                    <td data-metric="rms_em" title={kind === "micro" ? "a pooled equal-mass binning needs the predictions; not precomputed" : undefined}>
-                      {kind === "macro" ? f(r.rmsEqualMassMacro) : "—"}
-                    </td>
-                    <td>{f(a.brier)}</td>
-                    <td>{f(a.nll)}</td>
+                    <td data-metric="accuracy">{f3(a.accuracy)}</td>
+                    <td data-metric="entropy">{f3(a.entropyBits)}</td>
+                    <td data-metric="ece">{f3(a.ece)}</td>
+                    <td data-metric="ece_em" title={equalMassTitle(r, kind)}>{f3(equalMass(r, kind, "ece"))}</td>
+                    <td data-metric="rms">{f3(a.rms)}</td>
+                    <td data-metric="rms_em" title={equalMassTitle(r, kind)}>{f3(equalMass(r, kind, "rms"))}</td>
+                    <td>{f3(a.brier)}</td>
+                    <td>{f3(a.nll)}</td>
                   </tr>
                 );
               }),
@@ -87,7 +97,7 @@ export function AveragesTable({ data }: { data: AveragesData }) {
                 <td>{p.languages}</td>
                 {(["accuracy", "entropy", "ece", "rms"] as const).map((k) => (
                   <td key={k} data-metric={k}>
-                    {f(p.macro[k])} / {p.table2 ? f(p.table2[k]) : "—"}
+                    {f3(p.macro[k])} / {p.table2 ? f3(p.table2[k]) : "—"}
                   </td>
                 ))}
               </tr>

@@ -12,11 +12,11 @@ import { useMemo, useRef, useState } from "react";
 import type { HeatmapData } from "@/lib/db/queries/heatmap";
 import { toCsv } from "@/lib/charts/export";
 import { textOn } from "@/lib/charts/contrast";
-import { formatValue } from "@/lib/charts/numbers";
+import { formatValue } from "@/lib/format";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { RESOURCE_CLASS_LABELS } from "@/lib/languages";
-import { buildMatrix, FEW_QUESTIONS, type HeatmapMode, type MatrixColumn, type RowSort } from "./heatmap-matrix";
+import { buildMatrix, FEW_QUESTIONS, type HeatmapMode, type MatrixColumn, type RowSort } from "@/lib/views/heatmap-matrix";
 import { heatmapScale, type Better } from "./heatmap-colors";
 import { CELL_H, headerLayout, ROW_LABEL_W, textWidth } from "./heatmap-layout";
 

@@ -9,7 +9,7 @@ import { useRef } from "react";
 import type { QuestionPrediction } from "@/lib/db/queries/questions";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
-import { OKABE_ITO } from "@/components/reliability/reliability-view";
+import { OKABE_ITO } from "@/lib/views/reliability-view";
 import { LETTERS } from "./letters";
 
 export function QuestionProbs({

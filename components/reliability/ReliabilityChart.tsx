@@ -16,17 +16,16 @@ import { ExportBar } from "@/components/ui/ExportBar";
 import { useIsClient } from "@/components/ui/use-is-client";
 import { markerPath } from "@/components/ui/marker-path";
 import { FEW_QUESTIONS } from "@/lib/view-state/config";
+import { f3, signed3 } from "@/lib/format";
 import {
   deltaPair,
-  f3,
   panelMetrics,
   type PanelMetrics,
   seriesStyle,
   type SeriesStyle,
-  signed3,
   sortPanels,
   unpackCurve,
-} from "./reliability-view";
+} from "@/lib/views/reliability-view";
 
 export interface ReliabilityChartProps {
   benchmark: string;

@@ -33,7 +33,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
 import { toCsv } from "@/lib/charts/export";
 import { ExportBar } from "@/components/ui/ExportBar";
-import type { ResultMetric, TextColumn } from "@/lib/db/queries/results";
+import type { ResultMetric, TextColumn } from "@/lib/db/queries/results-columns";
 import type { ViewState } from "@/lib/view-state/filters";
 import { toSearchParams } from "@/components/reliability/url-state";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ResultsData } from "@/lib/db/queries/results";
+import type { ResultsData } from "@/lib/db/queries/results-columns";
 import {
   sharedValue,
   formatExpanded,

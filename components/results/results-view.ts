@@ -1,4 +1,4 @@
-import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results";
+import type { ResultMetric, ResultsData, TextColumn } from "@/lib/db/queries/results-columns";
 
 /**
  * Pure helpers of the results table: URL encodings of sorting and column filters, the filter
@@ -115,9 +115,6 @@ export function tableKeysFromLocation(): { sortBy: string[]; group: string[]; cf
   return { sortBy: list("sortBy"), group: list("group"), cf: sp.get("cf") ?? "", open: sp.get("open") ?? "" };
 }
 
-/** Interval bounds travel with 6 significant digits (bootstrap percentiles; keeps the page small). */
-export const sig6 = (v: number | null | undefined): number | null =>
-  v === null || v === undefined ? null : Number(v.toPrecision(6));
 
 /**
  * ResultsData as sent to the browser: categorical columns dictionary-encoded ([distinct values, index per

@@ -3,33 +3,34 @@
  * Base → tuned, per language, for measured runs: Δ (tuned − base) of ECE, accuracy and entropy with its 95%
  * interval and p from the paired bootstrap over the questions both runs answered (GET /smoothing/significance,
  * runA = base, runB = tuned). Tested on request (a few seconds per pair); says plainly when there is nothing to
- * compare.
+ * compare. The p shown is Holm-adjusted across the languages of each base → tuned pair (lib/views/base-tuned-table.ts);
+ * the raw p is on hover and both are in the CSV.
  */
 import { useState } from "react";
 import type { BaseTunedPair } from "@/lib/db/queries/base-tuned";
-import { formatValue } from "@/lib/charts/numbers";
+import { formatValue } from "@/lib/format";
+import { deltaLabel } from "@/lib/calibration/registry";
+import { tableCsv } from "@/lib/view-state/data-out";
+import {
+  BASE_TUNED_COLUMNS,
+  BASE_TUNED_METRICS,
+  baseTunedCsvRows,
+  baseTunedRows,
+  pairKey as key,
+  type TestResult,
+} from "@/lib/views/base-tuned-table";
+import { ExportBar } from "@/components/ui/ExportBar";
 
-const METRICS = [
-  { m: "ece", label: "Δ ECE" },
-  { m: "accuracy", label: "Δ accuracy" },
-  { m: "entropy", label: "Δ entropy (bits)" },
-] as const;
-
-interface Metric {
-  difference: number;
-  interval: [number, number];
-  p: number;
-}
-type Result = { n: number; metrics: Partial<Record<string, Metric>> } | { error: string } | "running";
-
-const key = (p: BaseTunedPair) => `${p.runA}|${p.runB}|${p.language}`;
+const METRICS = BASE_TUNED_METRICS.map((m) => ({ m, label: deltaLabel(m) }));
+const ALPHA = 0.05;
+const p2 = (p: number) => p.toPrecision(2);
 
 export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPair[]; benchmark: string }) {
-  const [results, setResults] = useState<Record<string, Result>>({});
+  const [results, setResults] = useState<Record<string, TestResult>>({});
 
   const test = async (p: BaseTunedPair) => {
     setResults((r) => ({ ...r, [key(p)]: "running" }));
-    let out: Result;
+    let out: TestResult;
     try {
       const res = await fetch(`/smoothing/significance?runA=${p.runA}&runB=${p.runB}&language=${p.language}`);
       const body = await res.json();
@@ -49,11 +50,18 @@ export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPa
       </p>
     );
 
+  const rows = baseTunedRows(pairs, results);
   return (
     <div data-testid="base-tuned">
+      {/* Exported once something is tested: the CSV holds raw and Holm-adjusted p per language. */}
+      {Object.keys(results).length > 0 && (
+        <ExportBar name={`base-tuned-${benchmark}`} getCsv={() => tableCsv(BASE_TUNED_COLUMNS, baseTunedCsvRows(rows))} />
+      )}
       <p className="muted">
         Paired bootstrap over the questions both runs answered (200 resamples); Δ = tuned − base with its 95%
-        interval; p &lt; 0.05 marked *. {pairs.length} pair{pairs.length === 1 ? "" : "s"}.{" "}
+        interval. <span data-testid="base-tuned-holm-note">Holm p: Holm-adjusted across the languages of each
+        base → tuned pair (family-wise error rate), shown once all its languages are tested; raw p on hover.
+        Holm p &lt; 0.05 marked *.</span> {pairs.length} pair{pairs.length === 1 ? "" : "s"}.{" "}
         <button
           type="button"
           data-testid="base-tuned-all"
@@ -80,8 +88,7 @@ export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPa
           </tr>
         </thead>
         <tbody>
-          {pairs.map((p) => {
-            const r = results[key(p)];
+          {rows.map(({ pair: p, result: r, family, tested, metrics }) => {
             return (
               <tr key={key(p)} data-testid="base-tuned-row" data-language={p.language} data-tuned={p.tuned}>
                 <td>
@@ -93,11 +100,30 @@ export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPa
                   {p.nA} / {p.nB}
                 </td>
                 {METRICS.map(({ m }) => {
-                  const v = r && r !== "running" && !("error" in r) ? r.metrics[m] : undefined;
+                  const v = metrics[m];
+                  const ci = v
+                    ? `${formatValue(v.difference, { delta: true })} [${formatValue(v.interval[0], { delta: true })}, ${formatValue(v.interval[1], { delta: true })}]`
+                    : "";
                   return (
-                    <td key={m} className="num" data-testid={`base-tuned-${m}`} data-p={v?.p ?? ""}>
+                    <td
+                      key={m}
+                      className="num"
+                      data-testid={`base-tuned-${m}`}
+                      data-p={v?.p ?? ""}
+                      data-p-holm={v?.pHolm ?? ""}
+                      title={
+                        v
+                          ? `raw p = ${v.p} (paired bootstrap, this language alone)` +
+                            (v.pHolm === null
+                              ? `; Holm p once all ${family} languages of this pair are tested (${tested} so far)`
+                              : `; Holm-adjusted over ${family} language${family === 1 ? "" : "s"}: ${v.pHolm}`)
+                          : undefined
+                      }
+                    >
                       {v
-                        ? `${formatValue(v.difference, { delta: true })} [${formatValue(v.interval[0], { delta: true })}, ${formatValue(v.interval[1], { delta: true })}] p=${v.p.toPrecision(2)}${v.p < 0.05 ? " *" : ""}`
+                        ? v.pHolm === null
+                          ? `${ci} raw p=${p2(v.p)} (Holm: ${tested}/${family} tested)`
+                          : `${ci} Holm p=${p2(v.pHolm)}${v.pHolm < ALPHA ? " *" : ""}`
                         : ""}
                     </td>
                   );

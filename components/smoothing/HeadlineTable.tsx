@@ -4,19 +4,15 @@
  * × SFT dataset, the mean over languages at β = A and β = B, the better of the two in bold (lower ECE/RMS,
  * higher accuracy), * when a paired t-test across languages gives p < 0.05 (** p < 0.01).
  */
-import type { HeadlineRow, SmoothingMetric } from "@/lib/db/queries/smoothing";
+import type { HeadlineRow, SmoothingMetric } from "@/lib/db/queries/smoothing-aggregate";
 import { toCsv } from "@/lib/charts/export";
+import { f3 } from "@/lib/format";
+import { isBetter, metricSpec, PAPER_METRICS } from "@/lib/calibration/registry";
 import { ExportBar } from "@/components/ui/ExportBar";
 
-const METRICS: { m: SmoothingMetric; title: string; better: "lower" | "higher" | null }[] = [
-  { m: "ece", title: "ECE", better: "lower" },
-  { m: "rms", title: "RMS", better: "lower" },
-  { m: "accuracy", title: "Accuracy", better: "higher" },
-  { m: "entropy", title: "Entropy", better: null },
-];
+const METRICS = PAPER_METRICS.map((m) => ({ m, title: metricSpec(m).short }));
 
 const stars = (p: number | null) => (p === null ? "" : p < 0.01 ? "**" : p < 0.05 ? "*" : "");
-const f3 = (v: number | null) => (v === null ? "—" : v.toFixed(3));
 
 export function HeadlineTable({
   rows,
@@ -30,12 +26,10 @@ export function HeadlineTable({
   benchmark: string;
 }) {
   const better = (r: HeadlineRow, m: SmoothingMetric, which: "a" | "b") => {
-    const spec = METRICS.find((x) => x.m === m)!.better;
     const a = r.a[m];
     const b = r.b[m];
-    if (!spec || a === null || b === null || a === b) return false;
-    const aWins = spec === "lower" ? a < b : a > b;
-    return which === "a" ? aWins : !aWins;
+    if (a === null || b === null) return false;
+    return which === "a" ? isBetter(m, a, b) : isBetter(m, b, a);
   };
   const csv = () =>
     toCsv(

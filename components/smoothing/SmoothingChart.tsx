@@ -12,17 +12,19 @@ import type {
   SmoothingPanel,
   SmoothingPoint,
   SmoothingSeries,
-} from "@/lib/db/queries/smoothing";
+} from "@/lib/db/queries/smoothing-aggregate";
 import { toCsv } from "@/lib/charts/export";
+import { DEFAULT_BINS } from "@/lib/calibration/binning";
+import { PAPER_METRICS, reportedUnder, titleWithBins } from "@/lib/calibration/registry";
 import { ExportBar } from "@/components/ui/ExportBar";
 import { markerPath } from "@/components/ui/marker-path";
-import { DASHES, MARKERS, OKABE_ITO } from "@/components/reliability/reliability-view";
+import { DASHES, MARKERS, OKABE_ITO } from "@/lib/views/reliability-view";
 
-const SHOWN: { m: SmoothingMetric; title: string }[] = [
-  { m: "ece", title: "ECE (15 equal-width bins)" },
-  { m: "accuracy", title: "Accuracy" },
-  { m: "entropy", title: "Entropy (bits)" },
-];
+/** Per language, only the equal-width (or unbinned) metrics can be tested by the equal-width paired bootstrap. */
+const SHOWN: { m: SmoothingMetric; title: string }[] = reportedUnder(PAPER_METRICS, "equal-width").map((m) => ({
+  m,
+  title: titleWithBins(m, DEFAULT_BINS),
+}));
 const ALPHA = 0.05;
 const W = 390;
 const H = 210;

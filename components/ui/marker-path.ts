@@ -14,7 +14,7 @@ import {
   symbolWye,
   type SymbolType,
 } from "d3";
-import type { MarkerShape } from "@/components/reliability/reliability-view";
+import type { MarkerShape } from "@/lib/views/reliability-view";
 
 const SYMBOL: Record<MarkerShape, SymbolType> = {
   circle: symbolCircle,

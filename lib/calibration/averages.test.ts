@@ -1,6 +1,6 @@
 /** Macro vs micro averages: micro rebuilt from per-language bins equals the metrics of the pooled set. */
 import { describe, expect, it } from "vitest";
-import { type LanguageSummary, macroAverage, microAverage } from "./averages";
+import { type LanguageSummary, macroAverage, microAverage, microEqualMass } from "./averages";
 import { computeMetrics, type LabelledSet, labelledSet, Rng, subset } from "./index";
 
 function summary(set: LabelledSet): LanguageSummary {
@@ -59,5 +59,49 @@ describe("macro and micro averages", () => {
     const a = summary(labelledSet([[0.6, 0.4]], [0]));
     expect(macroAverage([a, { ...a, brier: null }]).brier).toBeNull();
     expect(microAverage([a, { ...a, brier: null }]).brier).toBeNull();
+  });
+});
+
+describe("pooled (micro) equal-mass errors", () => {
+  // Three languages (120, 77, 203 questions), confidences in hundredths with many ties (75 distinct values
+  // over 400 rows, so tied rows straddle group edges). The same data in NumPy (numpy 2, /usr/bin/python3):
+  //   pct = [25 + (75 * ((i * 7919 + s * 104729) % 1009)) // 1009 for i in range(n)]; conf = np.array(pct) / 100
+  //   corr = [1 if (i * 31 + s * 17) % 100 < pct[i] - 10 * s else 0 for i in range(n)]   # s = 0, 1, 2
+  //   c, y = concatenated; o = np.argsort(c, kind="stable"); groups = np.array_split(o, M)
+  //   ece = Σ len(g)/N·|mean y[g] − mean c[g]|; rms = sqrt(Σ len(g)/N·(…)²); mce = max |…|
+  const lang = (s: number, n: number) => {
+    const confidence: number[] = [];
+    const correct: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const pct = 25 + Math.floor((75 * ((i * 7919 + s * 104729) % 1009)) / 1009);
+      confidence.push(pct / 100);
+      correct.push((i * 31 + s * 17) % 100 < pct - 10 * s ? 1 : 0);
+    }
+    return { confidence, correct };
+  };
+  const langs = [lang(0, 120), lang(1, 77), lang(2, 203)];
+
+  it("matches NumPy (stable argsort + array_split) at 15 and 7 bins", () => {
+    const m15 = microEqualMass(langs, 15);
+    expect(m15.n).toBe(400);
+    expect(m15.ece).toBeCloseTo(0.13524999999999998, 12);
+    expect(m15.rms).toBeCloseTo(0.14905753779212094, 12);
+    expect(m15.mce).toBeCloseTo(0.2581481481481482, 12);
+    const m7 = microEqualMass(langs, 7);
+    expect(m7.ece).toBeCloseTo(0.1224, 12);
+    expect(m7.rms).toBeCloseTo(0.13746311142419207, 12);
+    expect(m7.mce).toBeCloseTo(0.1801754385964911, 12);
+  });
+
+  it("is the metric of the concatenated sample, not a mean of per-language values", () => {
+    const single = microEqualMass([{ confidence: langs.flatMap((l) => l.confidence), correct: langs.flatMap((l) => l.correct) }], 15);
+    expect(single.ece).toBe(microEqualMass(langs, 15).ece);
+    const meanEce = langs.reduce((s, l) => s + microEqualMass([l], 15).ece, 0) / langs.length;
+    expect(Math.abs(meanEce - single.ece)).toBeGreaterThan(1e-3);
+  });
+
+  it("rejects empty input and mismatched columns", () => {
+    expect(() => microEqualMass([], 15)).toThrow(RangeError);
+    expect(() => microEqualMass([{ confidence: [0.5], correct: [] }], 15)).toThrow(/differ in length/);
   });
 });

@@ -13,10 +13,11 @@
  * under-confident), which is why a pooled ECE is usually below the mean of per-language ECEs — the gap
  * between Huang et al.'s Table 2 and the mean of their per-language tables. Equal-mass bins are
  * defined by the pooled sort order, so a pooled equal-mass metric cannot be rebuilt from per-language
- * bins (not computed here).
+ * bins: microEqualMass takes the predictions themselves (confidence and correctness of every row).
  */
-import type { BinSums } from "./binning";
-import { binnedErrors } from "./binned-errors";
+import { type BinSums, DEFAULT_BINS, equalMassSums } from "./binning";
+import { type BinnedErrors, binnedErrors } from "./binned-errors";
+import { PER_BINNING_NAMES, type PerBinningName, ROW_MEAN_NAMES, type RowMeanName } from "./registry";
 
 /** One language's stored summary: n, per-row means and its equal-width reliability bins. */
 export interface LanguageSummary {
@@ -33,11 +34,12 @@ export interface LanguageSummary {
   bins: { count: number; accuracy: number | null; confidence: number | null }[];
 }
 
-export const AVERAGED_METRICS = ["accuracy", "confidence", "entropyBits", "brier", "nll", "ece", "rms", "mce"] as const;
-export type AveragedMetric = (typeof AVERAGED_METRICS)[number];
+/** The per-question means and the per-binning errors (lib/calibration/registry.ts), by their stat names. */
+export const AVERAGED_METRICS = [...ROW_MEAN_NAMES, ...PER_BINNING_NAMES] as const;
+export type AveragedMetric = RowMeanName | PerBinningName;
 export type Averages = Record<AveragedMetric, number | null> & { n: number; languages: number };
 
-const MEANS = ["accuracy", "confidence", "entropyBits", "brier", "nll"] as const;
+const MEANS = ROW_MEAN_NAMES;
 
 /** Mean over languages (null when any language lacks the metric). */
 export function macroAverage(langs: readonly LanguageSummary[]): Averages {
@@ -95,4 +97,32 @@ export function microAverage(langs: readonly LanguageSummary[]): Averages {
   out.rms = e.rms;
   out.mce = e.mce;
   return out;
+}
+
+/** One language's predictions: top-label confidence and correctness per question. */
+export interface LanguagePredictions {
+  confidence: ArrayLike<number>;
+  correct: ArrayLike<number | boolean>;
+}
+
+/**
+ * Pooled (micro) ECE, RMS and MCE over M equal-mass bins of all languages' predictions: the rows of every
+ * language concatenated in the order given (callers pass languages by code, questions by id), sorted by
+ * confidence ascending with ties in that order, cut into M groups whose sizes differ by at most one (larger
+ * first, numpy.array_split) — the library's equal-mass convention applied to the pooled sample.
+ */
+export function microEqualMass(langs: readonly LanguagePredictions[], bins = DEFAULT_BINS): BinnedErrors & { n: number; bins: number } {
+  const n = langs.reduce((s, l) => s + l.confidence.length, 0);
+  if (n === 0) throw new RangeError("no predictions to pool");
+  const confidence = new Float64Array(n);
+  const correct = new Uint8Array(n);
+  let k = 0;
+  for (const l of langs) {
+    if (l.correct.length !== l.confidence.length) throw new RangeError("confidence and correct differ in length");
+    for (let i = 0; i < l.confidence.length; i++, k++) {
+      confidence[k] = l.confidence[i];
+      correct[k] = l.correct[i] ? 1 : 0;
+    }
+  }
+  return { ...binnedErrors(equalMassSums(confidence, correct, bins)), n, bins };
 }

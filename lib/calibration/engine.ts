@@ -10,23 +10,10 @@ import type { CalibrationInput } from "./input";
 import { type RowSummary, summarizeRows } from "./rows";
 import { type GridPositions, gridNodes, gridPositions, SmoothEce } from "./smece";
 import { type BinnedErrors, binnedErrors } from "./binned-errors";
+import { METRIC_NAMES, type MetricName, PER_BINNING_NAMES } from "./registry";
 
-/** Every scalar metric, by the name used in interval objects and the database. */
-export const METRIC_NAMES = [
-  "accuracy",
-  "confidence",
-  "overconfidence",
-  "entropyBits",
-  "ece",
-  "rms",
-  "mce",
-  "smece",
-  "sce",
-  "ace",
-  "brier",
-  "nll",
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+/** Every scalar metric, by the name used in interval objects and the database (lib/calibration/registry.ts). */
+export { METRIC_NAMES, type MetricName };
 
 /** Metrics that do not depend on the binning of ece/rms/mce. */
 export interface CommonScalars {
@@ -47,14 +34,17 @@ export interface Scalars extends CommonScalars {
   binned: Partial<Record<Binning, BinnedErrors>>;
 }
 
+/** ece, rms, mce: computed under each requested binning (the registry's perBinning metrics). */
+const PER_BINNING = new Set<string>(PER_BINNING_NAMES);
+
 /** The value of one metric under one binning (null when unavailable). */
 export function metricValue(s: Scalars, name: MetricName, binning: Binning): number | null {
-  if (name === "ece" || name === "rms" || name === "mce") {
+  if (PER_BINNING.has(name)) {
     const b = s.binned[binning];
     if (!b) throw new Error(`metrics were not computed for ${binning} binning`);
-    return b[name];
+    return b[name as keyof BinnedErrors];
   }
-  return s[name];
+  return s[name as Exclude<MetricName, keyof BinnedErrors>];
 }
 
 export class MetricEngine {

@@ -80,6 +80,24 @@ export function metricsFromEngine(
 export { BINNINGS, type Binning, DEFAULT_BINS, equalWidthBin, groupSizes, equalWidthSums, equalMassSums, equalMassSumsSorted, sortSample, type SortedSample, type BinSums } from "./binning";
 export { MetricEngine, METRIC_NAMES, type MetricName, type CommonScalars, type Scalars, metricValue } from "./engine";
 export {
+  METRIC_SPECS,
+  METRIC_KEYS,
+  PAPER_METRICS,
+  RESULT_COLUMNS,
+  RESULT_METRICS,
+  metricSpec,
+  binningText,
+  titleWithBins,
+  deltaLabel,
+  isBetter,
+  type MetricSpec,
+  type MetricKey,
+  type PaperMetric,
+  type ResultMetric,
+  type ResultColumn,
+  type Better,
+} from "./registry";
+export {
   type CalibrationInput,
   type LabelledSet,
   type TopLabelSet,

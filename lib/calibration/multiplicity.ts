@@ -48,3 +48,24 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
 export function adjustPValues(p: ArrayLike<number>, method: Adjustment): Float64Array {
   return method === "holm" ? holm(p) : benjaminiHochberg(p);
 }
+
+/**
+ * Holm within families: `items[i]` belongs to `family` and has p-value `p` (null: not tested yet). Returns the
+ * Holm-adjusted p of each item over the items of its family, or null while any test of that family is missing
+ * (an adjusted p needs the whole family: with one test pending, no adjusted value is final).
+ */
+export function holmWithinFamilies(items: readonly { family: string; p: number | null }[]): (number | null)[] {
+  const members = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const list = members.get(it.family);
+    if (list) list.push(i);
+    else members.set(it.family, [i]);
+  });
+  const out: (number | null)[] = items.map(() => null);
+  for (const idx of members.values()) {
+    if (idx.some((i) => items[i].p === null)) continue;
+    const adjusted = holm(idx.map((i) => items[i].p as number));
+    idx.forEach((i, k) => (out[i] = adjusted[k]));
+  }
+  return out;
+}

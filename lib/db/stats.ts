@@ -316,3 +316,15 @@ async function insertStats(client: pg.ClientBase, runId: number, stats: { lang: 
   }
   await client.query(`INSERT INTO "RunLanguageStats" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`, values);
 }
+
+/**
+ * The calibration input of one run × language read exactly as recomputeRunStats reads it (same rows, same
+ * question-id order, same labelled / top-label choice), so that pooled metrics over several languages agree with
+ * the stored per-language ones. Null when the run has no prediction in that language.
+ */
+export async function runLanguageInput(client: pg.ClientBase, runId: number, language: string): Promise<CalibrationInput | null> {
+  const run = await client.query<{ topLabelOnly: boolean; benchmarkId: number }>(`SELECT "topLabelOnly", "benchmarkId" FROM "Run" WHERE "id" = $1`, [runId]);
+  if (run.rowCount === 0) throw new AtlasError("NOT_FOUND", `no run ${runId}`, { field: "runId" });
+  const rows = await readPredictions(client, runId, run.rows[0].benchmarkId, language);
+  return rows ? rows.toInput(run.rows[0].topLabelOnly) : null;
+}

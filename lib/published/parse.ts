@@ -4,8 +4,12 @@
  * first problem found is an error naming file, line and field.
  */
 import { badInput } from "../errors";
+import { metricSpec, PUBLISHED_METRICS, type PublishedMetric } from "../calibration/registry";
 
-export interface PublishedRow {
+/** A row, with each published metric (accuracy, entropy, ece, rms) as the exact decimal text of the file. */
+export type PublishedRow = PublishedRowBase & Record<PublishedMetric, string | null>;
+
+interface PublishedRowBase {
   line: number;
   benchmark: string;
   /** null for averages over languages (summary tables). */
@@ -13,16 +17,12 @@ export interface PublishedRow {
   model: string;
   sftDataset: string | null;
   smoothing: string | null;
-  /** Metric values as the exact decimal text of the file (stored as NUMERIC). */
-  accuracy: string | null;
-  entropy: string | null;
-  ece: string | null;
-  rms: string | null;
   sourceTable: string | null;
 }
 
-const REQUIRED = ["benchmark", "model", "sft_dataset", "smoothing", "accuracy", "entropy", "ece", "rms"] as const;
-const METRICS = ["accuracy", "entropy", "ece", "rms"] as const;
+/** The paper's metrics, one column each (lib/calibration/registry.ts: the `published` metrics). */
+const METRICS = PUBLISHED_METRICS;
+const REQUIRED = ["benchmark", "model", "sft_dataset", "smoothing", ...METRICS];
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** Splits one CSV record (RFC 4180 quoting; the published files have no embedded newlines). */
@@ -90,12 +90,12 @@ export function parsePublishedCsv(text: string, file: string): PublishedRow[] {
     if ((sft === null) !== (smoothing === null)) {
       throw badInput("sft_dataset and smoothing must both be empty (base model) or both set", { file, line, field: sft === null ? "sft_dataset" : "smoothing" });
     }
-    const metrics = {} as Record<(typeof METRICS)[number], string | null>;
+    const metrics = {} as Record<PublishedMetric, string | null>;
     for (const m of METRICS) {
       const v = get(m);
       if (v === "") metrics[m] = null;
       else if (!DECIMAL.test(v)) throw badInput(`invalid number "${v}"`, { file, line, field: m });
-      else if (Number(v) < 0 || (m !== "entropy" && Number(v) > 1)) {
+      else if (Number(v) < 0 || Number(v) > (metricSpec(m).upper ?? Infinity)) {
         throw badInput(`value ${v} out of range`, { file, line, field: m });
       } else metrics[m] = v;
     }

@@ -6,11 +6,7 @@
  * (server) and components (browser).
  */
 
-/** β as the views print it: "0.0", "0.1", "0.25"; "" for null. */
-export function formatBeta(b: number | null): string {
-  if (b === null) return "";
-  return Number.isInteger(b) ? b.toFixed(1) : String(b);
-}
+import { formatBeta } from "../format";
 
 export type BetaCategory = "base" | "no-beta" | "beta";
 

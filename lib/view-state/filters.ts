@@ -11,22 +11,14 @@ import { z } from "zod";
 z.config({ jitless: true });
 import { badInput } from "../errors";
 import { MAX_INT4 } from "../ids";
+import { type Better, byMetric, metricSpec, PAPER_METRICS, type PaperMetric } from "../calibration/registry";
 
-export const METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
-export type HeatmapMetric = (typeof METRICS)[number];
-export const METRIC_LABELS: Record<HeatmapMetric, string> = {
-  ece: "ECE",
-  rms: "RMS calibration error",
-  accuracy: "Accuracy",
-  entropy: "Entropy (bits)",
-};
+/** The heatmap's metrics: the paper's four, from the metric registry (lib/calibration/registry.ts). */
+export const METRICS = PAPER_METRICS;
+export type HeatmapMetric = PaperMetric;
+export const METRIC_LABELS: Record<HeatmapMetric, string> = byMetric(METRICS, (m) => metricSpec(m).label);
 /** Which way a metric improves: lower ECE/RMS, higher accuracy; entropy has no better direction. */
-export const METRIC_BETTER: Record<HeatmapMetric, "lower" | "higher" | null> = {
-  ece: "lower",
-  rms: "lower",
-  accuracy: "higher",
-  entropy: null,
-};
+export const METRIC_BETTER: Record<HeatmapMetric, Better> = byMetric(METRICS, (m) => metricSpec(m).better);
 
 export const BINNINGS = ["equal-width", "equal-mass"] as const;
 export type BinningScheme = (typeof BINNINGS)[number];

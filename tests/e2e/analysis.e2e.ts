@@ -48,6 +48,11 @@ describe("averages /averages", () => {
     expect(Number(await macro.textContent())).toBeCloseTo(ece.reduce((s, v) => s + v, 0) / ece.length, 3);
     const micro = Number(await page.locator(`[data-testid="averages-row"][data-model="${base().name}"][data-kind="micro"] [data-metric="ece"]`).textContent());
     expect(micro).toBeGreaterThan(0);
+    // Pooled equal-mass ECE and RMS beside the equal-width ones, labelled with their definition.
+    const em = page.locator(`[data-testid="averages-row"][data-model="${base().name}"][data-kind="micro"] [data-metric="ece_em"]`);
+    expect(Number(await em.textContent())).toBeGreaterThan(0);
+    expect(await em.getAttribute("title")).toMatch(/predictions pooled, sorted by confidence, 15 bins of equal count/);
+    expect(await page.textContent('[data-testid="averages-measured"] thead')).toContain("ECE (eq-mass)");
     const t2 = await client.query<{ ece: string }>(
       `SELECT p."ece"::text AS ece FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
        WHERE b."name" = 'GlobalMMLU' AND p."languageCode" IS NULL AND p."family" = 'Gemma2-2B' AND p."sftDataset" IS NULL`,

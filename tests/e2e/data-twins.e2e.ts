@@ -5,9 +5,9 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { RELIABILITY_COLUMNS } from "../../components/reliability/reliability-table";
-import { RUNS_COLUMNS } from "../../components/runs/runs-table";
-import { SMOOTHING_COLUMNS } from "../../components/smoothing/smoothing-table";
+import { RELIABILITY_COLUMNS } from "@/lib/views/reliability-table";
+import { RUNS_COLUMNS } from "@/lib/views/runs-table";
+import { SMOOTHING_COLUMNS } from "@/lib/views/smoothing-table";
 import { parseCsv, writeE2eFixture, type MeasuredFixture } from "../support/measured-fixture";
 
 const appUrl = inject("appUrl");

@@ -157,6 +157,58 @@ describe("smoothing /smoothing", () => {
     await screenshot(page, "smoothing-bootstrap");
   });
 
+  it("base → tuned per language: Holm-adjusted p across each pair's languages, raw p on hover and in the CSV", async () => {
+    await page.goto(appUrl + "/smoothing?benchmark=GlobalMMLU&source=measured&languages=de,sw");
+    const box = page.locator('[data-testid="base-tuned"]');
+    await box.waitFor();
+    expect(await page.locator('[data-testid="base-tuned-holm-note"]').textContent()).toContain("Holm-adjusted across the languages");
+    const rows = box.locator('[data-testid="base-tuned-row"]');
+    const count = await rows.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    // One language tested: its pair's family is incomplete, so the raw p shows, labelled, with what is pending.
+    const first = rows.first();
+    const tuned = await first.getAttribute("data-tuned");
+    const family = await box.locator(`[data-testid="base-tuned-row"][data-tuned="${tuned}"]`).count();
+    expect(family).toBe(2);
+    await first.locator('[data-testid="base-tuned-test"]').click();
+    const ece = first.locator('[data-testid="base-tuned-ece"]');
+    await expect.poll(() => ece.textContent(), { timeout: 60_000 }).toMatch(/raw p=.*\(Holm: 1\/2 tested\)$/);
+    expect(await ece.getAttribute("data-p-holm")).toBe("");
+    // Everything tested: each cell shows the Holm p over its pair's two languages, the raw p in its title.
+    await box.locator('[data-testid="base-tuned-all"]').click();
+    const cells = box.locator('[data-testid="base-tuned-ece"]');
+    await expect
+      .poll(async () => (await cells.evaluateAll((es) => es.map((e) => e.getAttribute("data-p-holm")))).every((v) => v !== ""), { timeout: 120_000 })
+      .toBe(true);
+    const got = await rows.evaluateAll((rs) =>
+      rs.map((r) => {
+        const c = r.querySelector('[data-testid="base-tuned-ece"]')!;
+        return { tuned: r.getAttribute("data-tuned")!, p: Number(c.getAttribute("data-p")), holm: Number(c.getAttribute("data-p-holm")), text: c.textContent!, title: c.getAttribute("title")! };
+      }),
+    );
+    for (const r of got) {
+      const mates = got.filter((x) => x.tuned === r.tuned);
+      expect(mates).toHaveLength(2);
+      // Holm with m = 2: the smaller p doubles, the larger is max(its p, the doubled smaller one); capped at 1.
+      const [lo, hi] = mates.map((x) => x.p).sort((a, b) => a - b);
+      const want = r.p === lo ? Math.min(1, 2 * lo) : Math.max(Math.min(1, 2 * lo), hi);
+      expect(r.holm).toBeCloseTo(want, 12);
+      expect(r.text).toContain(`Holm p=${r.holm.toPrecision(2)}`);
+      expect(r.text.endsWith(" *")).toBe(r.holm < 0.05);
+      expect(r.title).toContain(`raw p = ${r.p}`);
+      expect(r.title).toContain("Holm-adjusted over 2 languages");
+    }
+    const [download] = await Promise.all([page.waitForEvent("download"), box.locator('[data-testid="download-csv"]').click()]);
+    const [header, ...body] = parseCsv(readFileSync(await download.path(), "utf8"));
+    expect(body).toHaveLength(count);
+    const col = (n: string) => header.indexOf(n);
+    for (const [i, r] of got.entries()) {
+      expect(Number(body[i][col("ece_p_raw")])).toBe(r.p);
+      expect(Number(body[i][col("ece_p_holm")])).toBe(r.holm);
+      expect(body[i][col("holm_family")]).toBe("2");
+    }
+  });
+
   it("copy link reproduces the view; the CSV holds the plotted points", async () => {
     await page.goto(
       appUrl + "/smoothing?benchmark=GlobalMMLU&family=Gemma2-2B&languages=sw&source=published",

@@ -10,7 +10,7 @@ import type { ConsoleMessage, Page } from "playwright-core";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
 import { parseCsv, writeMeasuredFixture } from "../support/measured-fixture";
 import { contrastRatio, parseColor } from "../../lib/charts/contrast";
-import { decimalDifference } from "../../lib/charts/numbers";
+import { decimalDifference } from "@/lib/format";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");
@@ -177,7 +177,7 @@ describe("base → tuned significance per language", () => {
     expect(await rows.count()).toBe(3);
     const row = page.locator('[data-testid="base-tuned-row"][data-tuned="Yi-6B-Chat"]');
     await row.locator('[data-testid="base-tuned-test"]').click();
-    await expect.poll(() => row.locator('[data-testid="base-tuned-ece"]').textContent(), { timeout: 60_000 }).toMatch(/^[+-]?\d\.\d{3} \[.*\] p=/);
+    await expect.poll(() => row.locator('[data-testid="base-tuned-ece"]').textContent(), { timeout: 60_000 }).toMatch(/^[+-]?\d\.\d{3} \[.*\] (Holm|raw) p=/);
     const p = Number(await row.locator('[data-testid="base-tuned-ece"]').getAttribute("data-p"));
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).toBeLessThanOrEqual(1);

@@ -46,6 +46,14 @@ describe("analysis read models", () => {
     const stored = await poolFor(db.url).query<{ ece: number }>(`SELECT "ece" FROM "RunLanguageStats" WHERE "runId" = $1 AND "binning" = 'equal-width'`, [base.runId]);
     expect(row.macro.ece).toBeCloseTo(stored.rows.reduce((s, r) => s + r.ece, 0) / stored.rows.length, 12);
     expect(row.macro.languages).toBe(5);
+    // Pooled equal-mass: the library's equal-mass metrics of all predictions, languages in code order, questions by id.
+    const byLang = [...rows].sort((a, b) => (a.lang < b.lang ? -1 : a.lang > b.lang ? 1 : a.qid - b.qid));
+    const em = computeMetrics(labelledSet(byLang.map((r) => r.probs), byLang.map((r) => r.gold)), { bins: 15, binning: "equal-mass" });
+    expect(row.microEqualMass).toEqual({ ece: em.ece, rms: em.rms, n: rows.length, bins: 15 });
+    const storedEm = await poolFor(db.url).query<{ ece: number; rms: number }>(`SELECT "ece", "rms" FROM "RunLanguageStats" WHERE "runId" = $1 AND "binning" = 'equal-mass'`, [base.runId]);
+    expect(row.eceEqualMassMacro).toBeCloseTo(storedEm.rows.reduce((s, r) => s + r.ece, 0) / storedEm.rows.length, 12);
+    // Not a mean of per-language values: pooling changes the figure.
+    expect(Math.abs(row.microEqualMass!.ece - row.eceEqualMassMacro!)).toBeGreaterThan(1e-6);
   });
 
   it("shifts: flips and confident-and-wrong counts equal a direct count over both runs", async () => {

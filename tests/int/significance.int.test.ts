@@ -110,7 +110,7 @@ describe("GET /smoothing/significance", () => {
   });
 
   it("computes once for identical concurrent requests, and every waiter gets the result", async () => {
-    const { significanceComputations } = await import("../../lib/db/queries/smoothing");
+    const { significanceComputations } = await import("../../lib/db/queries/smoothing-significance");
     const before = significanceComputations.count;
     const answers = await Promise.all(Array.from({ length: 20 }, () => get(url("B", "C"))));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));

@@ -1,6 +1,6 @@
 /**
  * The shared GET handler of the views' data twins (/api/views/*): format, paging and the view state parsed from
- * the same parameters as the view, then one page of the view's tidy table (view-tables.ts) as CSV or JSON
+ * the same parameters as the view, then one page of the view's tidy table (lib/views/view-tables.ts) as CSV or JSON
  * (lib/view-state/data-out.ts).
  */
 import { errorResponse } from "@/app/api/auth";
@@ -8,7 +8,7 @@ import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
 import { dataResponse, parsePage } from "@/lib/view-state/data-out";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
-import { VIEW_TABLES, type ViewName } from "./view-tables";
+import { VIEW_TABLES, type ViewName } from "@/lib/views/view-tables";
 
 export function viewDataHandler(name: ViewName): (req: Request) => Promise<Response> {
   return async (req) => {

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db/server";
 import { AtlasError } from "@/lib/errors";
-import { pairedBootstrapSignificance } from "@/lib/db/queries/smoothing";
+import { pairedBootstrapSignificance } from "@/lib/db/queries/smoothing-significance";
 import { PoolBusy } from "@/lib/compute/thread-pool";
 import { errorResponse } from "@/app/api/auth";
 import { refuseCrossSite } from "@/app/api/same-origin";

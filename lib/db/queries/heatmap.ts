@@ -6,9 +6,11 @@ import "server-only";
  */
 import type pg from "pg";
 import type { HeatmapMetric } from "../../view-state/filters";
-import { formatBeta, passesBetaFilter } from "../../view-state/config";
+import { passesBetaFilter } from "../../view-state/config";
+import { formatBeta } from "../../format";
+import { metricSpec } from "../../calibration/registry";
+import { statsRow } from "./metric-columns";
 
-export { formatBeta };
 
 export type Source = "published" | "measured";
 
@@ -53,14 +55,6 @@ export interface HeatmapQuery {
   /** β values as text ("0.1"), or "base" for base models. */
   betas?: string[];
 }
-
-const METRIC_COLUMN: Record<HeatmapMetric, string> = { ece: "ece", rms: "rms", accuracy: "accuracy", entropy: "entropyBits" };
-const METRIC_BINNING: Record<HeatmapMetric, string> = {
-  ece: "equal-width",
-  rms: "equal-mass",
-  accuracy: "equal-width",
-  entropy: "equal-width",
-};
 
 function columnKey(source: Source, model: string, sft: string | null, smoothing: number | null) {
   return `${source}:${model}|${sft ?? ""}|${formatBeta(smoothing)}`;
@@ -111,7 +105,7 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
   };
 
   if (q.sources.includes("published")) {
-    const m = METRIC_COLUMN[q.metric] === "entropyBits" ? "entropy" : METRIC_COLUMN[q.metric];
+    const m = q.metric; // PublishedResult columns are named by the metric key
     const res = await pool.query<{ lang: string; family: string; sft: string | null; smoothing: number | null; v: string | null }>(
       `SELECT "languageCode" AS lang, "family", "sftDataset" AS sft, "smoothing", "${m}"::text AS v
        FROM "PublishedResult" WHERE "benchmarkId" = $1 AND "languageCode" IS NOT NULL`,
@@ -130,13 +124,13 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
     }>(
       `SELECT DISTINCT ON (m."id", s."languageCode")
               s."languageCode" AS lang, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing",
-              s."${METRIC_COLUMN[q.metric]}" AS v, r."id" AS run_id, s."n"
+              s."${metricSpec(q.metric).stat}" AS v, r."id" AS run_id, s."n"
        FROM "RunLanguageStats" s
        JOIN "Run" r ON r."id" = s."runId"
        JOIN "Model" m ON m."id" = r."modelId"
        WHERE r."benchmarkId" = $1 AND s."binning" = $2 AND r."status" IN ('completed', 'running')
        ORDER BY m."id", s."languageCode", r."createdAt" DESC, r."id" DESC`,
-      [benchmarkId, METRIC_BINNING[q.metric]],
+      [benchmarkId, statsRow(q.metric)],
     );
     for (const r of res.rows) {
       if (!keep(q, r.family, r.sft, r.smoothing)) continue;

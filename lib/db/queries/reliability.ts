@@ -6,7 +6,8 @@ import "server-only";
  */
 import type pg from "pg";
 import type { BinningScheme, ViewState } from "../../view-state/filters";
-import { FEW_QUESTIONS, formatBeta, passesBetaFilter } from "../../view-state/config";
+import { FEW_QUESTIONS, passesBetaFilter } from "../../view-state/config";
+import { formatBeta } from "../../format";
 import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
 
 export interface MeasuredModel {

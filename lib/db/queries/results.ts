@@ -4,111 +4,15 @@ import "server-only";
  * interval — published rows (PublishedResult, exact decimals; language "avg" = the paper's averages)
  * and measured rows (latest completed/running run per model × language, from RunLanguageStats of both
  * binnings). Sent column-wise and only for the columns the view shows, to keep the page small.
+ * Columns and the view-state → query mapping: results-columns.ts; filter options: results-facets.ts.
  */
 import type pg from "pg";
-import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
-import { badInput } from "../../errors";
-import type { ViewState } from "../../view-state/filters";
-
-const sig6 = (v: number | null | undefined): number | null =>
-  v === null || v === undefined ? null : Number(v.toPrecision(6));
-
-/** Metric columns. ece/mce use 15 equal-width bins and rms 15 equal-mass bins (the paper's conventions); the
- * `_em` / `_ew` variants are the other binning. Published results have accuracy, entropy, ece and rms. */
-export const RESULT_METRICS = [
-  "accuracy",
-  "confidence",
-  "overconfidence",
-  "entropy",
-  "ece",
-  "rms",
-  "mce",
-  "smece",
-  "sce",
-  "ace",
-  "brier",
-  "nll",
-  "ece_em",
-  "rms_ew",
-  "mce_em",
-] as const;
-export type ResultMetric = (typeof RESULT_METRICS)[number];
-
-export const METRIC_TITLES: Record<ResultMetric, string> = {
-  accuracy: "Accuracy",
-  confidence: "Confidence",
-  overconfidence: "Overconfidence",
-  entropy: "Entropy (bits)",
-  ece: "ECE (eq-width)",
-  rms: "RMS (eq-mass)",
-  mce: "MCE (eq-width)",
-  smece: "smECE",
-  sce: "SCE",
-  ace: "ACE",
-  brier: "Brier",
-  nll: "NLL",
-  ece_em: "ECE (eq-mass)",
-  rms_ew: "RMS (eq-width)",
-  mce_em: "MCE (eq-mass)",
-};
-
-export const TEXT_COLUMNS = [
-  "source",
-  "benchmark",
-  "language",
-  "languageName",
-  "resourceClass",
-  "family",
-  "model",
-  "sft",
-  "beta",
-  "n",
-  "runId",
-] as const;
-export type TextColumn = (typeof TEXT_COLUMNS)[number];
-
-export const DEFAULT_COLUMNS: string[] = [
-  "source",
-  "language",
-  "model",
-  "sft",
-  "beta",
-  "n",
-  "accuracy",
-  "entropy",
-  "ece",
-  "rms",
-  "smece",
-];
-
-/** Column-wise rows. Metric values are numbers; `text` holds the exact published digits; `lo`/`hi` the intervals. */
-export interface ResultsData {
-  count: number;
-  columns: string[];
-  /** Categorical columns: values per row (the shown ones and those every row needs; others are empty arrays). */
-  cat: Record<TextColumn, (string | number | null)[]>;
-  /** Metric columns that are shown: value per row. */
-  val: Partial<Record<ResultMetric, (number | null)[]>>;
-  /** Exact published text per row (null for measured rows). */
-  text: Partial<Record<ResultMetric, (string | null)[]>>;
-  lo: Partial<Record<ResultMetric, (number | null)[]>>;
-  hi: Partial<Record<ResultMetric, (number | null)[]>>;
-}
-
-export interface ResultsQuery {
-  /** A benchmark name, or "all". */
-  benchmark: string;
-  sources: ("published" | "measured")[];
-  families: string[];
-  sft: string[];
-  /** β as text, or "base". */
-  betas: string[];
-  languages: string[];
-  /** Metric columns to send. */
-  metrics: ResultMetric[];
-  /** Categorical columns to send besides those every row needs (source, benchmark, language, model, beta, runId). */
-  textColumns?: TextColumn[];
-}
+import { betaCell, passesBetaFilter } from "../../view-state/config";
+import { sig6 } from "../../format";
+import { RESULT_METRICS, type ResultMetric } from "../../calibration/registry";
+import { intervalSql, PUBLISHED_COLUMNS, publishedTextSql, valueSql } from "./metric-columns";
+import { TEXT_COLUMNS, type ResultsData, type ResultsQuery, type TextColumn } from "./results-columns";
+import { versionedCache } from "./versioned-cache";
 
 const ALWAYS_SENT: TextColumn[] = ["source", "benchmark", "language", "model", "beta", "runId"];
 
@@ -129,35 +33,6 @@ interface Raw {
   iv: Partial<Record<ResultMetric, [number, number] | null>>;
 }
 
-/**
- * Where each metric's bootstrap interval is stored: the equal-width (w) or equal-mass (e) row, and its key.
- * Extracted one key at a time (`->`): printing the whole intervals objects costs more than the query.
- */
-const INTERVAL_SOURCE: Record<ResultMetric, string> = {
-  accuracy: `w."intervals"->'accuracy'`,
-  confidence: `w."intervals"->'confidence'`,
-  overconfidence: `w."intervals"->'overconfidence'`,
-  entropy: `w."intervals"->'entropyBits'`,
-  ece: `w."intervals"->'ece'`,
-  rms: `e."intervals"->'rms'`,
-  mce: `w."intervals"->'mce'`,
-  smece: `w."intervals"->'smece'`,
-  sce: `w."intervals"->'sce'`,
-  ace: `w."intervals"->'ace'`,
-  brier: `w."intervals"->'brier'`,
-  nll: `w."intervals"->'nll'`,
-  ece_em: `e."intervals"->'ece'`,
-  rms_ew: `w."intervals"->'rms'`,
-  mce_em: `e."intervals"->'mce'`,
-};
-
-const PUBLISHED_COLUMNS: Partial<Record<ResultMetric, string>> = {
-  accuracy: "accuracy",
-  entropy: "entropy",
-  ece: "ece",
-  rms: "rms",
-};
-
 function keep(
   q: ResultsQuery,
   family: string,
@@ -170,39 +45,6 @@ function keep(
   if (!passesBetaFilter(q.betas, sft, smoothing)) return false;
   if (q.languages.length && !q.languages.includes(language)) return false;
   return true;
-}
-
-/**
- * A version of the tables the aggregate views read: row count and newest row version (xmin) of each.
- * Any insert, update or delete changes it, so results computed under one version can be reused until the
- * data changes (a few ms against a ~100 ms rebuild of the results or smoothing data).
- */
-export async function dataVersion(pool: pg.Pool): Promise<string> {
-  const r = await pool.query<{ v: string }>(
-    `SELECT concat_ws('|', ${["RunLanguageStats", "PublishedResult", "Run", "Model", "Language", "Benchmark"]
-      .map((t) => `(SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM "${t}")`)
-      .join(", ")}) AS v`,
-  );
-  return r.rows[0].v;
-}
-
-/** A small LRU of values computed under a data version. */
-export function versionedCache<T>(size = 32) {
-  const m = new Map<string, { version: string; value: Promise<T> }>();
-  return async (pool: pg.Pool, key: string, compute: () => Promise<T>): Promise<T> => {
-    const version = await dataVersion(pool);
-    const hit = m.get(key);
-    if (hit && hit.version === version) {
-      m.delete(key);
-      m.set(key, hit);
-      return hit.value;
-    }
-    const value = compute();
-    m.set(key, { version, value });
-    value.catch(() => m.delete(key));
-    while (m.size > size) m.delete(m.keys().next().value as string);
-    return value;
-  };
 }
 
 const resultsCache = versionedCache<ResultsData>();
@@ -227,14 +69,11 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
           family: string;
           sft: string | null;
           smoothing: number | null;
-          accuracy: string | null;
-          entropy: string | null;
-          ece: string | null;
-          rms: string | null;
+          [metric: string]: string | number | null;
         }>(
           `SELECT b."name" AS benchmark, p."languageCode" AS language, l."name" AS "languageName", l."resourceClass",
                   p."family", p."sftDataset" AS sft, p."smoothing",
-                  p."accuracy"::text, p."entropy"::text, p."ece"::text, p."rms"::text
+                  ${publishedTextSql()}
            FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
            LEFT JOIN "Language" l ON l."code" = p."languageCode"
            WHERE ($1 OR b."name" = $2)`,
@@ -242,25 +81,25 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
         )
         .then((r) => {
           for (const x of r.rows) {
-            const language = x.language ?? "avg";
-            if (!keep(q, x.family, x.sft, x.smoothing, language)) continue;
+            const language = (x.language as string | null) ?? "avg";
+            if (!keep(q, x.family as string, x.sft as string | null, x.smoothing as number | null, language)) continue;
             const v: Raw["v"] = {};
             const t: Raw["t"] = {};
-            for (const [m, col] of Object.entries(PUBLISHED_COLUMNS) as [ResultMetric, keyof typeof x][]) {
-              const s = x[col] as string | null;
+            for (const m of PUBLISHED_COLUMNS) {
+              const s = x[m] as string | null;
               t[m] = s;
               v[m] = s === null ? null : Number(s);
             }
             raws.push({
               source: "published",
-              benchmark: x.benchmark,
+              benchmark: x.benchmark as string,
               language,
-              languageName: x.languageName ?? "average over languages",
-              resourceClass: x.resourceClass,
-              family: x.family,
-              model: x.family,
-              sft: x.sft,
-              smoothing: x.smoothing,
+              languageName: (x.languageName as string | null) ?? "average over languages",
+              resourceClass: x.resourceClass as number | null,
+              family: x.family as string,
+              model: x.family as string,
+              sft: x.sft as string | null,
+              smoothing: x.smoothing as number | null,
               n: null,
               runId: null,
               v,
@@ -285,30 +124,14 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
           smoothing: number | null;
           runId: number;
           n: number;
-          accuracy: number;
-          confidence: number;
-          overconfidence: number;
-          entropyBits: number;
-          ece: number;
-          rms_ew: number;
-          mce: number;
-          smece: number;
-          sce: number | null;
-          ace: number | null;
-          brier: number | null;
-          nll: number | null;
-          ece_em: number | null;
-          rms: number | null;
-          mce_em: number | null;
+          [metric: `v${number}`]: number | null;
           [iv: `iv${number}`]: [number, number] | null;
         }>(
           `SELECT DISTINCT ON (r."modelId", w."languageCode")
                   b."name" AS benchmark, w."languageCode" AS language, l."name" AS "languageName", l."resourceClass",
                   m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId", w."n",
-                  w."accuracy", w."confidence", w."overconfidence", w."entropyBits", w."ece", w."rms" AS rms_ew, w."mce",
-                  w."smece", w."sce", w."ace", w."brier", w."nll",
-                  e."ece" AS ece_em, e."rms" AS rms, e."mce" AS mce_em,
-                  ${q.metrics.map((m, k) => `${INTERVAL_SOURCE[m]} AS "iv${k}"`).join(", ") || "NULL AS iv0"}
+                  ${RESULT_METRICS.map((m, k) => `${valueSql(m)} AS "v${k}"`).join(", ")},
+                  ${q.metrics.map((m, k) => `${intervalSql(m)} AS "iv${k}"`).join(", ") || "NULL AS iv0"}
            FROM "Run" r
            JOIN "Benchmark" b ON b."id" = r."benchmarkId"
            JOIN "Model" m ON m."id" = r."modelId"
@@ -338,23 +161,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
               smoothing: x.smoothing,
               n: x.n,
               runId: x.runId,
-              v: {
-                accuracy: x.accuracy,
-                confidence: x.confidence,
-                overconfidence: x.overconfidence,
-                entropy: x.entropyBits,
-                ece: x.ece,
-                rms: x.rms,
-                mce: x.mce,
-                smece: x.smece,
-                sce: x.sce,
-                ace: x.ace,
-                brier: x.brier,
-                nll: x.nll,
-                ece_em: x.ece_em,
-                rms_ew: x.rms_ew,
-                mce_em: x.mce_em,
-              },
+              v: Object.fromEntries(RESULT_METRICS.map((m, k) => [m, x[`v${k}`] ?? null])),
               t: {},
               iv,
             });
@@ -384,7 +191,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
     out.val[m] = [];
     out.lo[m] = [];
     out.hi[m] = [];
-    if (m in PUBLISHED_COLUMNS && q.sources.includes("published")) out.text[m] = [];
+    if ((PUBLISHED_COLUMNS as string[]).includes(m) && q.sources.includes("published")) out.text[m] = [];
   }
   const send = new Set<TextColumn>([...ALWAYS_SENT, ...(q.textColumns ?? TEXT_COLUMNS)]);
   const put = (c: TextColumn, v: string | number | null) => {
@@ -414,86 +221,3 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
   return out;
 }
 
-type Facets = {
-  families: string[];
-  sftDatasets: string[];
-  betas: string[];
-  languages: { code: string; name: string }[];
-};
-const facetsCache = versionedCache<Facets>();
-
-/** resultFacets through the versioned cache. */
-export function resultFacetsCached(pool: pg.Pool, benchmark: string): Promise<Facets> {
-  return facetsCache(pool, benchmark, () => resultFacets(pool, benchmark));
-}
-
-/** Filter options: families, SFT datasets, β values and languages present for a benchmark ("all": every benchmark). */
-export async function resultFacets(
-  pool: pg.Pool,
-  benchmark: string,
-): Promise<{
-  families: string[];
-  sftDatasets: string[];
-  betas: string[];
-  languages: { code: string; name: string }[];
-}> {
-  const all = benchmark === "all";
-  const r = await pool.query<{ family: string; sft: string | null; smoothing: number | null }>(
-    `SELECT DISTINCT p."family", p."sftDataset" AS sft, p."smoothing" FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId"
-     WHERE ($1 OR b."name" = $2)
-     UNION
-     SELECT DISTINCT m."family", m."sftDataset", m."smoothing" FROM "Model" m
-     WHERE EXISTS (SELECT 1 FROM "Run" r JOIN "Benchmark" b ON b."id" = r."benchmarkId" WHERE r."modelId" = m."id" AND ($1 OR b."name" = $2))`,
-    [all, benchmark],
-  );
-  const l = await pool.query<{ code: string; name: string }>(
-    `SELECT l."code", l."name" FROM "Language" l
-     WHERE EXISTS (SELECT 1 FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId" WHERE p."languageCode" = l."code" AND ($1 OR b."name" = $2))
-        OR EXISTS (SELECT 1 FROM "RunLanguageStats" s JOIN "Run" r ON r."id" = s."runId" JOIN "Benchmark" b ON b."id" = r."benchmarkId"
-                   WHERE s."languageCode" = l."code" AND ($1 OR b."name" = $2))
-     ORDER BY l."name"`,
-    [all, benchmark],
-  );
-  return {
-    families: [...new Set(r.rows.map((x) => x.family))].sort(),
-    sftDatasets: [...new Set(r.rows.flatMap((x) => (x.sft ? [x.sft] : [])))].sort(),
-    betas: [
-      ...new Set(
-        r.rows.flatMap((x) => (x.sft !== null && x.smoothing !== null ? [formatBeta(x.smoothing)] : [])),
-      ),
-    ].sort(),
-    languages: l.rows,
-  };
-}
-
-/**
- * The query and shown columns of a /results view state (the page and its data twin /api/views/results share it).
- * Throws a BAD_INPUT error naming the parameter for an unknown column.
- */
-export function resultsQueryForState(
-  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy">,
-): { query: ResultsQuery; shown: string[] } {
-  const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
-  const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find((c) => !known.has(c));
-  if (bad)
-    throw badInput(`unknown column "${bad}" (columns: ${[...known].join(", ")})`, {
-      field: state.cols.includes(bad) ? "cols" : state.group.includes(bad) ? "group" : "sortBy",
-    });
-  // Grouped and sorted columns are always shown.
-  const base = state.cols.length ? state.cols : DEFAULT_COLUMNS;
-  const shown = [...new Set([...base, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])])];
-  const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
-  return {
-    shown,
-    query: {
-      benchmark: state.benchmark,
-      sources: [...sources],
-      families: state.family,
-      sft: state.sft,
-      betas: state.beta,
-      languages: state.languages,
-      metrics: RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[],
-      textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
-    },
-  };
-}

@@ -1,115 +1,23 @@
 import "server-only";
 /**
- * Label smoothing (β) comparison: per language and on average over languages, ECE / RMS / accuracy /
- * entropy of each model family × SFT dataset against β, each β tested against β = 0:
- *  - average over languages: paired t-test across languages (lib/calibration pairedTTest);
- *  - one language, measured runs: paired bootstrap over the questions, on request only
- *    (pairedBootstrapSignificance below, behind /smoothing/significance — it reads the predictions of two runs);
- *  - one language, published figures: no test is possible (a single number per configuration).
- * Reads PublishedResult and RunLanguageStats; never predictions (except that explicit request).
+ * Label smoothing (β) comparison, the query: loads the per-language cells of the paper's metrics from
+ * PublishedResult and RunLanguageStats (never predictions); smoothing-aggregate.ts builds the panels and the
+ * headline table with their tests, smoothing-significance.ts the on-request per-language bootstrap.
  */
 import type pg from "pg";
+import type { ViewState } from "../../view-state/filters";
+import { byMetric } from "../../calibration/registry";
+import { publishedTextSql, valueSql } from "./metric-columns";
+import { versionedCache } from "./versioned-cache";
 import {
-  labelledSet,
-  pairedTTest,
-  topLabelSet,
-  type CalibrationInput,
-} from "../../calibration";
-import { badInput } from "../../errors";
-import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
-import { formatBeta } from "../../view-state/config";
-import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
-import { versionedCache } from "./results";
+  aggregateSmoothing,
+  type Cell,
+  SMOOTHING_METRICS,
+  type SmoothingData,
+  type SmoothingMetric,
+  type SmoothingQuery,
+} from "./smoothing-aggregate";
 
-export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
-export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
-/** Lower is better for these (bold in the headline table); accuracy: higher; entropy: neither. */
-export const BETTER: Record<SmoothingMetric, "lower" | "higher" | null> = METRIC_BETTER;
-export const ALPHA = 0.05;
-
-interface Cell {
-  source: "published" | "measured";
-  family: string;
-  model: string;
-  sft: string | null;
-  beta: number | null;
-  language: string;
-  runId: number | null;
-  values: Record<SmoothingMetric, number | null>;
-  /** Exact published text. */
-  text: Partial<Record<SmoothingMetric, string | null>>;
-}
-
-export interface SmoothingPoint {
-  beta: string;
-  /** Model name (published: the family). */
-  model: string;
-  runId: number | null;
-  value: Record<SmoothingMetric, number | null>;
-  text: Partial<Record<SmoothingMetric, string | null>>;
-  /** Languages behind an average. */
-  n: number;
-  /** Versus β = 0 (null for β = 0 itself, or when no test is possible). */
-  test: "t-test" | "bootstrap" | null;
-  p: Partial<Record<SmoothingMetric, number | null>>;
-}
-
-export interface SmoothingSeries {
-  key: string;
-  source: "published" | "measured";
-  family: string;
-  sft: string;
-  /** The base model's value (horizontal reference line). */
-  base: Record<SmoothingMetric, number | null>;
-  baseModel: string | null;
-  points: SmoothingPoint[];
-}
-
-export interface SmoothingPanel {
-  /** "avg" or a language code. */
-  language: string;
-  label: string;
-  series: SmoothingSeries[];
-}
-
-export interface HeadlineRow {
-  source: "published" | "measured";
-  family: string;
-  sft: string;
-  /** Languages paired in the test. */
-  n: number;
-  a: Record<SmoothingMetric, number | null>;
-  b: Record<SmoothingMetric, number | null>;
-  p: Record<SmoothingMetric, number | null>;
-  /** The paper's own averages (PublishedResult with no language), when present. */
-  paperA: Partial<Record<SmoothingMetric, string | null>>;
-  paperB: Partial<Record<SmoothingMetric, string | null>>;
-}
-
-export interface SmoothingData {
-  benchmark: string;
-  betas: string[];
-  panels: SmoothingPanel[];
-  headline: HeadlineRow[];
-  betaA: string;
-  betaB: string;
-  facets: {
-    families: string[];
-    sftDatasets: string[];
-    languages: { code: string; name: string }[];
-    sources: string[];
-  };
-}
-
-export interface SmoothingQuery {
-  benchmark: string;
-  sources: ("published" | "measured")[];
-  families: string[];
-  sft: string[];
-  languages: string[];
-  betaA: string;
-  betaB: string;
-}
 
 /** The query behind `/smoothing` and its data twin, from the view state (`source=both` reads both). */
 export function smoothingQueryForState(state: ViewState): SmoothingQuery {
@@ -124,8 +32,6 @@ export function smoothingQueryForState(state: ViewState): SmoothingQuery {
   };
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
-
 async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQuery["sources"]) {
   const cells: Cell[] = [];
   const paper: Cell[] = [];
@@ -138,20 +44,15 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
           family: string;
           sft: string | null;
           smoothing: number | null;
-          accuracy: string | null;
-          entropy: string | null;
-          ece: string | null;
-          rms: string | null;
-        }>(
+        } & Record<SmoothingMetric, string | null>>(
           `SELECT p."languageCode" AS language, p."family", p."sftDataset" AS sft, p."smoothing",
-                  p."accuracy"::text, p."entropy"::text, p."ece"::text, p."rms"::text
+                  ${publishedTextSql(SMOOTHING_METRICS)}
            FROM "PublishedResult" p JOIN "Benchmark" b ON b."id" = p."benchmarkId" WHERE b."name" = $1`,
           [benchmark],
         )
         .then((r) => {
           for (const x of r.rows) {
-            const text = { accuracy: x.accuracy, entropy: x.entropy, ece: x.ece, rms: x.rms };
-            const num = (s: string | null) => (s === null ? null : Number(s));
+            const text = byMetric(SMOOTHING_METRICS, (m) => x[m]);
             const c: Cell = {
               source: "published",
               family: x.family,
@@ -160,12 +61,7 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
               beta: x.smoothing,
               language: x.language ?? "avg",
               runId: null,
-              values: {
-                accuracy: num(x.accuracy),
-                entropy: num(x.entropy),
-                ece: num(x.ece),
-                rms: num(x.rms),
-              },
+              values: byMetric(SMOOTHING_METRICS, (m) => (x[m] === null ? null : Number(x[m]))),
               text,
             };
             (x.language === null ? paper : cells).push(c);
@@ -182,14 +78,10 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
           sft: string | null;
           smoothing: number | null;
           runId: number;
-          accuracy: number;
-          entropyBits: number;
-          ece: number;
-          rms: number | null;
-        }>(
+        } & Record<SmoothingMetric, number | null>>(
           `SELECT DISTINCT ON (r."modelId", w."languageCode")
                   w."languageCode" AS language, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId",
-                  w."accuracy", w."entropyBits", w."ece", e."rms"
+                  ${SMOOTHING_METRICS.map((m) => `${valueSql(m)} AS "${m}"`).join(", ")}
            FROM "Run" r JOIN "Benchmark" b ON b."id" = r."benchmarkId" JOIN "Model" m ON m."id" = r."modelId"
            JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
            LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
@@ -207,34 +99,13 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
               beta: x.smoothing,
               language: x.language,
               runId: x.runId,
-              values: { accuracy: x.accuracy, entropy: x.entropyBits, ece: x.ece, rms: x.rms },
+              values: byMetric(SMOOTHING_METRICS, (m) => x[m]),
               text: {},
             });
         }),
     );
   await Promise.all(tasks);
   return { cells, paper };
-}
-
-/** Paired t-test of metric(β) vs metric(β0) over the languages that have both; p-value or null. */
-function tTest(
-  byLangA: Map<string, Cell>,
-  byLangB: Map<string, Cell>,
-  m: SmoothingMetric,
-): { p: number | null; n: number } {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const [lang, ca] of byLangA) {
-    const cb = byLangB.get(lang);
-    const va = ca.values[m];
-    const vb = cb?.values[m];
-    if (va === null || vb === null || vb === undefined) continue;
-    a.push(va);
-    b.push(vb);
-  }
-  if (a.length < 2) return { p: null, n: a.length };
-  const r = pairedTTest(b, a);
-  return { p: Number.isNaN(r.pValue) ? null : r.pValue, n: a.length };
 }
 
 const smoothingCache = versionedCache<SmoothingData | null>();
@@ -248,37 +119,6 @@ export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promis
   const bench = await pool.query(`SELECT 1 FROM "Benchmark" WHERE "name" = $1`, [q.benchmark]);
   if (!bench.rowCount) return null;
   const { cells: all, paper } = await loadCells(pool, q.benchmark, q.sources);
-  const keepCfg = (c: Cell) =>
-    (!q.families.length || q.families.includes(c.family)) &&
-    (c.sft === null || !q.sft.length || q.sft.includes(c.sft));
-  const cells = all.filter(keepCfg);
-
-  // group: source|family|sft|β → language → cell
-  const groups = new Map<string, Map<string, Cell>>();
-  const gkey = (c: Pick<Cell, "source" | "family" | "sft" | "beta">) =>
-    `${c.source}|${c.family}|${c.sft ?? ""}|${c.sft === null ? "base" : formatBeta(c.beta)}`;
-  for (const c of cells) {
-    const k = gkey(c);
-    if (!groups.has(k)) groups.set(k, new Map());
-    groups.get(k)!.set(c.language, c);
-  }
-  const configs = new Map<
-    string,
-    { source: Cell["source"]; family: string; sft: string; betas: Set<string> }
-  >();
-  for (const c of cells) {
-    // Base models are the reference line; tuned models with no β recorded are not on the β axis at all.
-    if (c.sft === null || c.beta === null) continue;
-    const k = `${c.source}|${c.family}|${c.sft}`;
-    if (!configs.has(k)) configs.set(k, { source: c.source, family: c.family, sft: c.sft, betas: new Set() });
-    configs.get(k)!.betas.add(formatBeta(c.beta));
-  }
-  const betas = [...new Set([...configs.values()].flatMap((c) => [...c.betas]))].sort(
-    (a, b) => Number(a) - Number(b),
-  );
-  const zero = betas.includes("0.0") ? "0.0" : betas[0];
-  const ordered = [...configs.entries()].sort(([a], [b]) => a.localeCompare(b));
-
   const languageNames = new Map<string, string>();
   const langRows = await pool.query<{ code: string; name: string }>(
     `SELECT "code", "name" FROM "Language" WHERE "code" = ANY($1)`,
@@ -286,296 +126,5 @@ export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promis
   );
   for (const l of langRows.rows) languageNames.set(l.code, l.name);
 
-  const avgValue = (byLang: Map<string, Cell> | undefined, m: SmoothingMetric) =>
-    byLang
-      ? mean([...byLang.values()].flatMap((c) => (c.values[m] === null ? [] : [c.values[m] as number])))
-      : null;
-
-  const panels: SmoothingPanel[] = [];
-  for (const language of ["avg", ...q.languages]) {
-    const series: SmoothingSeries[] = [];
-    for (const [k, cfg] of ordered) {
-      const baseGroup = groups.get(`${cfg.source}|${cfg.family}||base`);
-      const ref = groups.get(`${k}|${zero}`);
-      const points: SmoothingPoint[] = [];
-      for (const beta of betas) {
-        const g = groups.get(`${k}|${beta}`);
-        if (!g) continue;
-        if (language === "avg") {
-          const value = {} as Record<SmoothingMetric, number | null>;
-          const p: SmoothingPoint["p"] = {};
-          let n = 0;
-          for (const m of SMOOTHING_METRICS) {
-            value[m] = avgValue(g, m);
-            if (beta !== zero && ref) {
-              const t = tTest(ref, g, m);
-              p[m] = t.p;
-              n = Math.max(n, t.n);
-            }
-          }
-          points.push({
-            beta,
-            model: [...g.values()][0].model,
-            runId: null,
-            value,
-            text: {},
-            n: beta === zero ? g.size : n,
-            test: beta === zero ? null : "t-test",
-            p,
-          });
-        } else {
-          const c = g.get(language);
-          if (!c) continue;
-          points.push({
-            beta,
-            model: c.model,
-            runId: c.runId,
-            value: c.values,
-            text: c.text,
-            n: 1,
-            test: null,
-            p: {},
-          });
-        }
-      }
-      if (!points.length) continue;
-      const baseCell = language === "avg" ? null : baseGroup?.get(language);
-      series.push({
-        key: k,
-        source: cfg.source,
-        family: cfg.family,
-        sft: cfg.sft,
-        base: Object.fromEntries(
-          SMOOTHING_METRICS.map((m) => [
-            m,
-            language === "avg" ? avgValue(baseGroup, m) : (baseCell?.values[m] ?? null),
-          ]),
-        ) as Record<SmoothingMetric, number | null>,
-        baseModel:
-          language === "avg"
-            ? baseGroup
-              ? [...baseGroup.values()][0].model
-              : null
-            : (baseCell?.model ?? null),
-        points,
-      });
-    }
-    panels.push({
-      language,
-      label:
-        language === "avg"
-          ? "Average over languages"
-          : `${languageNames.get(language) ?? language} (${language})`,
-      series,
-    });
-  }
-
-  // Headline (Table 1): per source × family × SFT dataset, β = betaA vs betaB averaged over languages, paired t-tests.
-  const headline: HeadlineRow[] = [];
-  for (const [k, cfg] of ordered) {
-    const ga = groups.get(`${k}|${q.betaA}`);
-    const gb = groups.get(`${k}|${q.betaB}`);
-    if (!ga || !gb) continue;
-    const row: HeadlineRow = {
-      source: cfg.source,
-      family: cfg.family,
-      sft: cfg.sft,
-      n: 0,
-      a: {} as HeadlineRow["a"],
-      b: {} as HeadlineRow["b"],
-      p: {} as HeadlineRow["p"],
-      paperA: {},
-      paperB: {},
-    };
-    for (const m of SMOOTHING_METRICS) {
-      // Means over the languages that have both, so that the columns compare like with like.
-      const pa: number[] = [];
-      const pb: number[] = [];
-      for (const [lang, ca] of ga) {
-        const vb = gb.get(lang)?.values[m];
-        if (ca.values[m] === null || vb === null || vb === undefined) continue;
-        pa.push(ca.values[m] as number);
-        pb.push(vb);
-      }
-      row.a[m] = mean(pa);
-      row.b[m] = mean(pb);
-      row.n = Math.max(row.n, pa.length);
-      row.p[m] = pa.length >= 2 ? pairedTTest(pb, pa).pValue : null;
-      if (row.p[m] !== null && Number.isNaN(row.p[m])) row.p[m] = null;
-    }
-    if (cfg.source === "published") {
-      const find = (beta: string) =>
-        paper.find((c) => c.family === cfg.family && c.sft === cfg.sft && formatBeta(c.beta) === beta);
-      row.paperA = find(q.betaA)?.text ?? {};
-      row.paperB = find(q.betaB)?.text ?? {};
-    }
-    headline.push(row);
-  }
-
-  const facetLangs = [...new Set(all.map((c) => c.language))].filter((l) => l !== "avg").sort();
-  return {
-    benchmark: q.benchmark,
-    betas,
-    panels,
-    headline,
-    betaA: q.betaA,
-    betaB: q.betaB,
-    facets: {
-      families: [...new Set(all.map((c) => c.family))].sort(),
-      sftDatasets: [...new Set(all.flatMap((c) => (c.sft ? [c.sft] : [])))].sort(),
-      languages: facetLangs.map((code) => ({ code, name: languageNames.get(code) ?? code })),
-      sources: [...new Set(all.map((c) => c.source))],
-    },
-  };
-}
-
-/** Largest language split the on-request paired bootstrap accepts (two runs × this many questions). */
-export const BOOTSTRAP_MAX_QUESTIONS = 20000;
-export const BOOTSTRAP_RESAMPLES = 200;
-
-export interface PairedSignificance {
-  runA: number;
-  runB: number;
-  language: string;
-  n: number;
-  resamples: number;
-  /** metric → { a, b, difference (b − a), interval, p } with a = run A (β = 0) and b = run B. */
-  metrics: Partial<
-    Record<
-      SmoothingMetric,
-      { a: number; b: number; difference: number; interval: [number, number]; p: number }
-    >
-  >;
-}
-
-const cache = new Map<string, PairedSignificance>();
-/** Computations in progress: identical requests arriving meanwhile wait for the same one (single flight). */
-const inflight = new Map<string, Promise<PairedSignificance>>();
-/** How many computations started (tests check that identical concurrent requests share one). */
-export const significanceComputations = { count: 0 };
-
-/**
- * Paired bootstrap (lib/calibration pairedBootstrap, seeded) of run B against run A over the questions of
- * one language that both runs answered. Reads the predictions of those two runs only; refuses splits
- * larger than BOOTSTRAP_MAX_QUESTIONS. Results are cached per (runs, language, stats time); concurrent identical
- * requests share one computation, and the resamples run on a compute thread (lib/compute), never on the event
- * loop. Throws PoolBusy (lib/compute/thread-pool.ts) when too many different computations are waiting.
- */
-export async function pairedBootstrapSignificance(
-  pool: pg.Pool,
-  runA: number,
-  runB: number,
-  language: string,
-): Promise<PairedSignificance> {
-  const runs = await pool.query<{ id: number; benchmarkId: number; computedAt: Date | null }>(
-    `SELECT r."id", r."benchmarkId", max(s."computedAt") AS "computedAt" FROM "Run" r
-     LEFT JOIN "RunLanguageStats" s ON s."runId" = r."id" AND s."languageCode" = $2
-     WHERE r."id" = ANY($1) GROUP BY r."id"`,
-    [[runA, runB], language],
-  );
-  if (runs.rows.length !== 2) throw badInput(`runs ${runA} and ${runB} must both exist`, { field: "runs" });
-  if (runs.rows[0].benchmarkId !== runs.rows[1].benchmarkId)
-    throw badInput("the two runs are on different benchmarks", { field: "runs" });
-  const key = `${runA}|${runB}|${language}|${runs.rows.map((r) => r.computedAt?.toISOString()).join("|")}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  let flight = inflight.get(key);
-  if (!flight) {
-    flight = computeSignificance(pool, runA, runB, language, runs.rows[0].benchmarkId).then((out) => {
-      if (cache.size > 500) cache.clear();
-      cache.set(key, out);
-      return out;
-    });
-    const settle = () => inflight.delete(key);
-    flight.then(settle, settle);
-    inflight.set(key, flight);
-  }
-  return flight;
-}
-
-async function computeSignificance(
-  pool: pg.Pool,
-  runA: number,
-  runB: number,
-  language: string,
-  benchmarkId: number,
-): Promise<PairedSignificance> {
-  significanceComputations.count++;
-  const count = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Question" q WHERE q."benchmarkId" = $1 AND q."languageCode" = $2`,
-    [benchmarkId, language],
-  );
-  if (count.rows[0].n > BOOTSTRAP_MAX_QUESTIONS)
-    throw badInput(
-      `${count.rows[0].n} questions in this split: the on-request bootstrap takes at most ${BOOTSTRAP_MAX_QUESTIONS}`,
-      { field: "language" },
-    );
-  const r = await pool.query<{
-    pa: number[];
-    pb: number[];
-    ca: number;
-    cb: number;
-    oka: boolean;
-    okb: boolean;
-    gold: number | null;
-  }>(
-    `SELECT a."probs" AS pa, b."probs" AS pb, a."confidence" AS ca, b."confidence" AS cb, a."correct" AS oka, b."correct" AS okb, q."gold"
-     FROM "Question" q
-     JOIN "Prediction" a ON a."questionId" = q."id" AND a."runId" = $1
-     JOIN "Prediction" b ON b."questionId" = q."id" AND b."runId" = $2
-     WHERE q."benchmarkId" = $3 AND q."languageCode" = $4
-     ORDER BY q."id"`,
-    [runA, runB, benchmarkId, language],
-  );
-  if (r.rows.length < 10)
-    throw badInput(`only ${r.rows.length} questions answered by both runs in ${language}`, {
-      field: "language",
-    });
-  const labelled = r.rows.every((x) => x.gold !== null && x.pa.length > 0 && x.pb.length > 0);
-  let a: CalibrationInput;
-  let b: CalibrationInput;
-  if (labelled) {
-    a = labelledSet(
-      r.rows.map((x) => x.pa),
-      r.rows.map((x) => x.gold as number),
-    );
-    b = labelledSet(
-      r.rows.map((x) => x.pb),
-      r.rows.map((x) => x.gold as number),
-    );
-  } else {
-    const probs = r.rows.every((x) => x.pa.length > 0 && x.pb.length > 0);
-    a = topLabelSet(
-      r.rows.map((x) => x.ca),
-      r.rows.map((x) => x.oka),
-      probs ? r.rows.map((x) => x.pa) : null,
-    );
-    b = topLabelSet(
-      r.rows.map((x) => x.cb),
-      r.rows.map((x) => x.okb),
-      probs ? r.rows.map((x) => x.pb) : null,
-    );
-  }
-  const out: PairedSignificance = {
-    runA,
-    runB,
-    language,
-    n: r.rows.length,
-    resamples: BOOTSTRAP_RESAMPLES,
-    metrics: {},
-  };
-  // pairedBootstrap reports a − b; we report b − a (β vs β = 0). ECE with 15 equal-width bins. One call per pair:
-  // each resample recomputes every metric (smECE included), about 2.5–5.5 s per pair at 200 resamples.
-  const ew = await pairedBootstrapOffThread(b, a, {
-    resamples: BOOTSTRAP_RESAMPLES,
-    seed: `smoothing/${runA}/${runB}/${language}`,
-    binning: "equal-width",
-  });
-  const put = (m: SmoothingMetric, d: (typeof ew)[keyof typeof ew] | undefined) => {
-    if (d) out.metrics[m] = { a: d.b, b: d.a, difference: d.difference, interval: d.interval, p: d.pValue };
-  };
-  put("ece", ew.ece);
-  put("accuracy", ew.accuracy);
-  put("entropy", ew.entropyBits);
-  return out;
+  return aggregateSmoothing(q, all, paper, languageNames);
 }

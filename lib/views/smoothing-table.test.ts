@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SmoothingData, SmoothingPoint } from "@/lib/db/queries/smoothing";
+import type { SmoothingData, SmoothingPoint } from "@/lib/db/queries/smoothing-aggregate";
 import { SMOOTHING_COLUMNS, smoothingRows } from "./smoothing-table";
 
 const nulls = { ece: null, rms: null, accuracy: null, entropy: null };

@@ -4,15 +4,16 @@
  * twin's CSV and the CLI's are the same table. Each reads the same query functions as its page. No file paths.
  */
 import type pg from "pg";
-import { buildMatrix } from "@/components/heatmap/heatmap-matrix";
-import { RELIABILITY_COLUMNS, reliabilityRows } from "@/components/reliability/reliability-table";
-import { resolveBins } from "@/components/reliability/reliability-view";
-import { RUNS_COLUMNS, runsRows } from "@/components/runs/runs-table";
-import { SMOOTHING_COLUMNS, smoothingRows } from "@/components/smoothing/smoothing-table";
-import { cleanFloat } from "@/lib/charts/numbers";
+import { buildMatrix } from "./heatmap-matrix";
+import { RELIABILITY_COLUMNS, reliabilityRows } from "./reliability-table";
+import { resolveBins } from "./reliability-view";
+import { RUNS_COLUMNS, runsRows } from "./runs-table";
+import { SMOOTHING_COLUMNS, smoothingRows } from "./smoothing-table";
+import { cleanFloat } from "@/lib/format";
 import { heatmapForState } from "@/lib/db/queries/heatmap";
 import { getReliabilityData, reliabilityQueryForState } from "@/lib/db/queries/reliability";
-import { getResultsCached, resultsQueryForState } from "@/lib/db/queries/results";
+import { getResultsCached } from "@/lib/db/queries/results";
+import { resultsQueryForState } from "@/lib/db/queries/results-columns";
 import { listRuns } from "@/lib/db/queries/runs";
 import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries/smoothing";
 import { badInput } from "@/lib/errors";

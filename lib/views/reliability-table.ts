@@ -5,8 +5,8 @@
  * (panelMetrics: stored, or merged exactly into a coarser equal-width count). Pure.
  */
 import type { ReliabilityData } from "@/lib/db/queries/reliability";
-import { cleanFloat } from "@/lib/charts/numbers";
-import { formatBeta } from "@/lib/view-state/config";
+import { cleanFloat, formatBeta } from "@/lib/format";
+import { METRIC_SPECS } from "@/lib/calibration/registry";
 import type { Row } from "@/lib/view-state/data-out";
 import { panelMetrics } from "./reliability-view";
 
@@ -16,7 +16,8 @@ export const RELIABILITY_COLUMNS = [
 ];
 /** Per-bin measures, in row order; acc_lo/acc_hi are the Wilson 95% interval of the bin's accuracy. */
 export const BIN_MEASURES = ["count", "confidence", "accuracy", "acc_lo", "acc_hi"] as const;
-export const PANEL_MEASURES = ["ece", "rms", "mce", "smece"] as const;
+/** The top-label calibration errors (lib/calibration/registry.ts): binned per binning, then smECE. */
+export const PANEL_MEASURES = METRIC_SPECS.filter((s) => s.perBinning || s.score === "kernel").map((s) => s.key);
 
 const num = (v: number | null) => (v === null ? null : cleanFloat(v));
 

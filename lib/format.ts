@@ -1,4 +1,5 @@
 /**
+ * Every number formatter of the project, in one place: metric values, Δs, interval bounds, β.
  * Numbers as the views print them. Published figures are exact decimals (text from Postgres NUMERIC): their
  * differences are computed in decimal, so a Δ of 0.152 − 0.130 reads 0.022, never 0.021999999999999992.
  * Measured values are floats: the UI shows them to MEASURED_DIGITS decimals, CSV keeps full precision.
@@ -37,4 +38,31 @@ export function formatValue(v: number, { delta = false, digits = MEASURED_DIGITS
   const s = v.toFixed(digits);
   if (Number(s) === 0) return (0).toFixed(digits);
   return delta && v > 0 ? "+" + s : s;
+}
+
+/** Fixed decimals, "—" for a missing value (tables and the CLI's text output). */
+export function fixed(v: number | null | undefined, digits = MEASURED_DIGITS): string {
+  return v === null || v === undefined ? "—" : v.toFixed(digits);
+}
+
+/** Three decimals, "—" for a missing value: how tables print a metric. */
+export const f3 = (v: number | null | undefined): string => fixed(v, 3);
+
+/** Three decimals with a typographic sign (+, −, ± for zero): a Δ in a chart label. */
+export const signed3 = (v: number): string => (v > 0 ? "+" : v < 0 ? "−" : "±") + Math.abs(v).toFixed(3);
+
+/**
+ * Rounded to `digits` significant digits, as a number (null stays null). Interval bounds travel with 6
+ * significant digits: bootstrap percentiles carry no more, and it halves the size of a results page.
+ */
+export function significant(v: number | null | undefined, digits: number): number | null {
+  return v === null || v === undefined ? null : Number(v.toPrecision(digits));
+}
+
+export const sig6 = (v: number | null | undefined): number | null => significant(v, 6);
+
+/** β as the views print it: "0.0", "0.1", "0.25"; "" for null. */
+export function formatBeta(b: number | null): string {
+  if (b === null) return "";
+  return Number.isInteger(b) ? b.toFixed(1) : String(b);
 }

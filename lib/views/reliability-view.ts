@@ -191,6 +191,3 @@ export function sortPanels(
   return out;
 }
 
-/** Format a probability-like number with 3 decimals and no leading zero loss ("0.071"). */
-export const f3 = (v: number | null | undefined) => (v === null || v === undefined ? "—" : v.toFixed(3));
-export const signed3 = (v: number) => (v > 0 ? "+" : v < 0 ? "−" : "±") + Math.abs(v).toFixed(3);

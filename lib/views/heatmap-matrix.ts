@@ -4,8 +4,8 @@
  * Pure and shared by the chart, its CSV export and tests.
  */
 import type { HeatmapColumn, HeatmapData, HeatmapLanguage } from "@/lib/db/queries/heatmap";
-import { configLabel, configShortLabel, FEW_QUESTIONS, formatBeta } from "@/lib/view-state/config";
-import { cleanFloat, decimalDifference } from "@/lib/charts/numbers";
+import { configLabel, configShortLabel, FEW_QUESTIONS } from "@/lib/view-state/config";
+import { cleanFloat, decimalDifference, formatBeta } from "@/lib/format";
 
 /** A measured cell resting on few questions is flagged (⚠) and kept out of the colour scale. */
 export { FEW_QUESTIONS };

@@ -5,9 +5,9 @@
  * (`n`), the test against β = 0 and its p-value; the base model's value as `beta=base` (the chart's reference
  * line). What the β chart draws. Pure.
  */
-import type { SmoothingData } from "@/lib/db/queries/smoothing";
+import type { SmoothingData } from "@/lib/db/queries/smoothing-aggregate";
 import { METRICS } from "@/lib/view-state/filters";
-import { cleanFloat } from "@/lib/charts/numbers";
+import { cleanFloat } from "@/lib/format";
 import type { Row } from "@/lib/view-state/data-out";
 
 export const SMOOTHING_COLUMNS = [
