@@ -4,8 +4,7 @@
  */
 import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
@@ -19,15 +18,9 @@ const BINNING_TEXT: Record<string, string> = {
   entropy: "entropy in bits (no binning)",
 };
 
-export default async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/", async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  try {
-    state = parseViewState(sp, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/" />;
-    throw e;
-  }
+  const state = parseViewState(sp, { strict: true });
   const pool = db();
   const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
 
@@ -90,4 +83,4 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
       )}
     </>
   );
-}
+});
