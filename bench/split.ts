@@ -6,7 +6,7 @@
  * total, the split's statistics cover every question. One JSON line:
  *   {"bench":"split","questions":…,"seconds":…,"questions_per_s":…,"done_at_kill":…,"resume_s":…,"predictions":…}
  *
- * A full split took 68 s on the 2-core VM (~200 questions/s, letter scoring, batch 8), so
+ * A full split takes 68 s on the 2-core development VM (~200 questions/s, letter scoring, batch 8), so
  * tests/int/split-full-size.int.test.ts runs this bench at full size in CI. `-- --questions 1000` is the smoke size.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -2,9 +2,9 @@
  * `npm run bench:stats`: the statistics of 1,000,000 predictions (10 languages × 100,000 questions, K = 4, as
  * bench:ingest imports), as recomputeRunStats computes them — per language, every metric for both binnings plus
  * the seeded 200-resample bootstrap — twice in one run, side by side: "old" walks every sorted entry for the
- * equal-mass and ACE groups (the procedure before blocks), "new" adds whole blocks (lib/calibration/resample.ts).
+ * equal-mass and ACE groups (the reference procedure), "new" adds whole blocks (lib/calibration/resample.ts).
  * Same seeds, so the same resamples: the intervals must agree to rounding (max_interval_diff) and the point metrics
- * exactly. The old pass runs first, the new second, so warm-up favours neither much. Last line: one JSON object.
+ * exactly. The reference pass runs first, the blocked one second, so warm-up favours neither much. Last line: one JSON object.
  *
  *   npm run bench:stats [-- --n 1000000 --languages 10 --resamples 200]
  */

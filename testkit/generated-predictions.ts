@@ -1,17 +1,11 @@
 /**
- * Generated per-question predictions and their statistics rows, shared by the test fixtures
- * (tests/support/measured-fixture.ts) and the benchmarks (bench/support/views-grid.ts). Each question has a
+ * Generated per-question predictions, shared by the test fixtures (tests/support/measured-fixture.ts, whose stats
+ * lib/db/stats.ts computes from them) and the benchmarks (bench/support/views-grid.ts, which writes its grid's stats
+ * rows with statsParams). Each question has a
  * difficulty, each (model, language) a skill, and a model's sharpness sets how confident it is — tuned models are
  * sharper (over-confident), label smoothing (β > 0) softens them again.
  */
-import {
-  bootstrapIntervals,
-  computeMetricsForBinnings,
-  labelledSet,
-  Rng,
-  type CalibrationMetrics,
-  type LabelledSet,
-} from "../lib/calibration";
+import { Rng, type CalibrationMetrics } from "../lib/calibration";
 
 export function modelName(family: string, sft: string | null, beta: number | null): string {
   return sft === null ? family : `${family}-${sft}-b${beta}`;
@@ -86,27 +80,6 @@ export function generateSplit(
     out.correct.push(arg === gold[i]);
   }
   return out;
-}
-
-/** The RunLanguageStats row of one split, from lib/calibration (both binnings, 15 bins). */
-export function statsFromSplit(
-  split: Pick<GeneratedSplit, "probs" | "labels">,
-  opts: { resamples: number; seed: string },
-): {
-  metrics: Record<"equal-width" | "equal-mass", CalibrationMetrics>;
-  intervals: Record<string, Record<string, [number, number]>>;
-} {
-  const set: LabelledSet = labelledSet(split.probs, split.labels);
-  const metrics = computeMetricsForBinnings(set, ["equal-width", "equal-mass"], { bins: 15 }) as Record<
-    "equal-width" | "equal-mass",
-    CalibrationMetrics
-  >;
-  const intervals = bootstrapIntervals(set, {
-    resamples: opts.resamples,
-    seed: opts.seed,
-    bins: 15,
-  }) as Record<string, Record<string, [number, number]>>;
-  return { metrics, intervals };
 }
 
 export const STATS_INSERT_SQL = `INSERT INTO "RunLanguageStats"

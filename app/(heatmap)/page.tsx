@@ -4,8 +4,7 @@
  */
 import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { heatmapForState, listBenchmarks } from "@/lib/db/queries/heatmap";
 import { formatBeta } from "@/lib/format";
 import { db } from "@/lib/db/server";
@@ -15,15 +14,9 @@ import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from 
 
 export const dynamic = "force-dynamic";
 
-export default async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/", async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  try {
-    state = parseViewState(sp, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/" />;
-    throw e;
-  }
+  const state = parseViewState(sp, { strict: true });
   const pool = db();
   const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
 
@@ -86,4 +79,4 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
       )}
     </>
   );
-}
+});

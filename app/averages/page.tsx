@@ -3,23 +3,16 @@
  * Table 2 beside the mean of its per-language tables. URL: ?benchmark=…
  */
 import { AveragesTable } from "@/components/analysis/AveragesTable";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { getAveragesCached } from "@/lib/db/queries/averages";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
-import { AtlasError } from "@/lib/errors";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function AveragesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  let state;
-  try {
-    state = parseViewState(await searchParams, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/averages" />;
-    throw e;
-  }
+export default withExpectedErrors("/averages", async function AveragesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const state = parseViewState(await searchParams, { strict: true });
   const pool = db();
   const [benchmarks, data] = await Promise.all([listBenchmarks(pool), getAveragesCached(pool, state.benchmark)]);
   return (
@@ -35,4 +28,4 @@ export default async function AveragesPage({ searchParams }: { searchParams: Pro
       <AveragesTable data={data} />
     </>
   );
-}
+});

@@ -9,24 +9,18 @@ import { RecalibrationPending } from "@/components/analysis/RecalibrationPending
 import { RecalibrationReliability } from "@/components/analysis/RecalibrationReliability";
 import { RecalibrationTable } from "@/components/analysis/RecalibrationTable";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { RECALIBRATION_RESAMPLES, recalibrationModels, recalibrationStatus } from "@/lib/db/queries/recalibration";
 import { db } from "@/lib/db/server";
-import { AtlasError } from "@/lib/errors";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
 const METHOD_LABELS = { temperature: "temperature scaling", histogram: "histogram binning (15 equal-mass bins)", isotonic: "isotonic regression (PAV)" } as const;
 
-export default async function RecalibrationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  let state;
-  try {
-    state = parseViewState(await searchParams, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/recalibration" />;
-    throw e;
-  }
+export default withExpectedErrors("/recalibration", async function RecalibrationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const state = parseViewState(await searchParams, { strict: true });
   const pool = db();
   const [benchmarks, models] = await Promise.all([listBenchmarks(pool), recalibrationModels(pool, state.benchmark)]);
   const model = state.models[0] ?? models[0] ?? null;
@@ -94,4 +88,4 @@ export default async function RecalibrationPage({ searchParams }: { searchParams
       )}
     </>
   );
-}
+});

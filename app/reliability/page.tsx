@@ -9,8 +9,8 @@ import { ReliabilityChart } from "@/components/reliability/ReliabilityChart";
 import { ReliabilityFilters } from "@/components/reliability/ReliabilityFilters";
 import { ReliabilityLoading } from "@/components/reliability/ReliabilityLoading";
 import { resolveBins } from "@/lib/views/reliability-view";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError, badInput } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
+import { badInput } from "@/lib/errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { formatBeta } from "@/lib/format";
 import { defaultComparison, getReliabilityData, reliabilityQueryForState, seriesLabel } from "@/lib/db/queries/reliability";
@@ -41,14 +41,9 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
   );
 }
 
-async function ReliabilityView({ sp }: { sp: SearchParams }) {
-  let state;
-  try {
-    state = parseViewState(sp, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/reliability" />;
-    throw e;
-  }
+/** Renders inside the page's Suspense boundary, so its expected errors are caught here, not around the page. */
+const ReliabilityView = withExpectedErrors("/reliability", async function ReliabilityView({ sp }: { sp: SearchParams }) {
+  const state = parseViewState(sp, { strict: true });
   const pool = db();
   const [benchmarks, data] = await Promise.all([
     listBenchmarks(pool),
@@ -71,10 +66,7 @@ async function ReliabilityView({ sp }: { sp: SearchParams }) {
   }
 
   const resolved = resolveBins(data.storedBins, state.binning, sp.bins === undefined ? undefined : state.bins);
-  if ("error" in resolved) {
-    const err = badInput(resolved.error, { field: "bins" });
-    return <ErrorPanel message={err.message} resetHref="/reliability" />;
-  }
+  if ("error" in resolved) throw badInput(resolved.error, { field: "bins" });
   const { bins, binCounts } = resolved;
 
   const tunedShown = data.series.filter((s) => s.base !== null).map((s) => s.model);
@@ -132,4 +124,4 @@ async function ReliabilityView({ sp }: { sp: SearchParams }) {
       <BaseTunedSignificance pairs={pairs} benchmark={state.benchmark} />
     </>
   );
-}
+});

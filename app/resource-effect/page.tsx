@@ -5,24 +5,17 @@
  */
 import { ResourceEffectChart } from "@/components/analysis/ResourceEffectChart";
 import { rhoText } from "@/components/analysis/rho-text";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { formatBeta } from "@/lib/format";
 import { getResourceEffect, RHO_RESAMPLES } from "@/lib/db/queries/resource-effect";
 import { db } from "@/lib/db/server";
-import { AtlasError } from "@/lib/errors";
 import { parseViewState, type SearchParams, toSearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function ResourceEffectPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  let state;
-  try {
-    state = parseViewState(await searchParams, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/resource-effect" />;
-    throw e;
-  }
+export default withExpectedErrors("/resource-effect", async function ResourceEffectPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const state = parseViewState(await searchParams, { strict: true });
   const pool = db();
   const sources = state.source === "both" ? (["published", "measured"] as const) : ([state.source] as const);
   const [benchmarks, data] = await Promise.all([
@@ -80,4 +73,4 @@ export default async function ResourceEffectPage({ searchParams }: { searchParam
       )}
     </>
   );
-}
+});

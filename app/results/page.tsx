@@ -5,8 +5,7 @@
 import { ResultsFilters } from "@/components/results/ResultsFilters";
 import { ResultsTable } from "@/components/results/ResultsTable";
 import { encodeResults } from "@/components/results/results-view";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getResultsCached } from "@/lib/db/queries/results";
 import { METRIC_TITLES, RESULT_METRICS, resultsQueryForState, TEXT_COLUMNS } from "@/lib/db/queries/results-columns";
@@ -30,17 +29,10 @@ const TEXT_TITLES: Record<string, string> = {
   runId: "Run",
 };
 
-export default async function ResultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/results", async function ResultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  let view;
-  try {
-    state = parseViewState(sp, { strict: true });
-    view = resultsQueryForState(state);
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/results" />;
-    throw e;
-  }
+  const state = parseViewState(sp, { strict: true });
+  const view = resultsQueryForState(state);
   const { shown, query } = view;
   const metrics = query.metrics;
   const pool = db();
@@ -89,4 +81,4 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
       )}
     </>
   );
-}
+});

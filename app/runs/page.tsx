@@ -3,8 +3,7 @@
  * creation time, status), the live progress of queued/running runs, and cancel/delete behind the API token.
  */
 import { RunsTable } from "@/components/runs/RunsTable";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { listRuns } from "@/lib/db/queries/runs";
 import { listImportJobItems } from "@/lib/db/queries/import-jobs";
 import { ImportJobsTable } from "@/components/runs/ImportJobsTable";
@@ -13,15 +12,9 @@ import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/runs", async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  try {
-    state = parseViewState(sp, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/runs" />;
-    throw e;
-  }
+  const state = parseViewState(sp, { strict: true });
   const [runs, imports] = await Promise.all([
     listRuns(db(), { families: state.family }),
     listImportJobItems(db()),
@@ -57,4 +50,4 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       )}
     </>
   );
-}
+});

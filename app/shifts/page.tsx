@@ -4,24 +4,17 @@
  * /questions/[id]. URL: ?benchmark=…&models=<tuned model>&languages=<code>&cw=0.9
  */
 import { type ShiftPoint, ShiftsScatter } from "@/components/analysis/ShiftsScatter";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { shiftCounts, shiftKind } from "@/lib/calibration/shifts";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getShifts, shiftOptions } from "@/lib/db/queries/shifts";
 import { db } from "@/lib/db/server";
-import { AtlasError } from "@/lib/errors";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function ShiftsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  let state;
-  try {
-    state = parseViewState(await searchParams, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/shifts" />;
-    throw e;
-  }
+export default withExpectedErrors("/shifts", async function ShiftsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const state = parseViewState(await searchParams, { strict: true });
   const pool = db();
   const benchmarks = await listBenchmarks(pool);
   const first = await shiftOptions(pool, state.benchmark, null);
@@ -85,4 +78,4 @@ export default async function ShiftsPage({ searchParams }: { searchParams: Promi
       )}
     </>
   );
-}
+});

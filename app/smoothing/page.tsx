@@ -6,8 +6,7 @@
 import { HeadlineTable } from "@/components/smoothing/HeadlineTable";
 import { SmoothingChart } from "@/components/smoothing/SmoothingChart";
 import { SmoothingFilters } from "@/components/smoothing/SmoothingFilters";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
 import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries/smoothing";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
@@ -17,15 +16,9 @@ import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function SmoothingPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/smoothing", async function SmoothingPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  try {
-    state = parseViewState(sp, { strict: true });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/smoothing" />;
-    throw e;
-  }
+  const state = parseViewState(sp, { strict: true });
   const pool = db();
   const [benchmarks, data, pairs] = await Promise.all([
     listBenchmarks(pool),
@@ -98,4 +91,4 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
       )}
     </>
   );
-}
+});

@@ -16,6 +16,7 @@ import { badInput } from "../../lib/errors";
 import { endPools, poolFor } from "../../lib/db/pool";
 import { getHeatmapData } from "../../lib/db/queries/heatmap";
 import { formatBeta } from "../../lib/format";
+import { withDefaultSelection } from "../../lib/db/queries/reliability-default";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { METRICS, parseViewState, type SearchParams } from "../../lib/view-state/filters";
 import { tableCsv } from "../../lib/view-state/data-out";
@@ -93,9 +94,10 @@ function viewParams(argv: string[], opts: z.infer<typeof flags>): URLSearchParam
 async function printView(view: Exclude<(typeof VIEWS)[number], "heatmap">, format: "csv" | "json", params: URLSearchParams): Promise<number> {
   const sp: SearchParams = {};
   for (const k of new Set(params.keys())) sp[k] = params.getAll(k);
-  const state = parseViewState(sp, { strict: true });
+  parseViewState(sp, { strict: true }); // bad parameters fail before any connection is made
   const pool = poolFor(await resolveDatabaseUrl());
   try {
+    const state = parseViewState(await withDefaultSelection(pool, view, sp), { strict: true });
     const { columns, rows } = await VIEW_TABLES[view](pool, state, params);
     if (format === "json") process.stdout.write(JSON.stringify({ columns, rows, total: rows.length }) + "\n");
     else process.stdout.write(tableCsv(columns, rows));

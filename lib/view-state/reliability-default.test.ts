@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseViewState } from "./filters";
-import { hasReliabilitySelection, reliabilityDefaultHref, RELIABILITY_SELECTION_PARAMS } from "./reliability-default";
+import { hasReliabilitySelection, reliabilityDefaultHref, RELIABILITY_SELECTION_PARAMS, withReliabilityChoice } from "./reliability-default";
 
 describe("the /reliability default redirect", () => {
   it("only a URL without any selection parameter is redirected", () => {
@@ -21,5 +21,14 @@ describe("the /reliability default redirect", () => {
     expect(state.models).toEqual(["Yi-6B", "Yi-6B-Chat"]);
     expect(state.binning).toBe("equal-mass");
     expect(state.smooth).toBe("on");
+  });
+
+  it("the data twins' parameters name the same comparison and keep paging and format", () => {
+    const sp = withReliabilityChoice(
+      { format: ["csv"], limit: ["10"], bins: ["5"] },
+      { benchmark: "ARC-Challenge", base: "Yi-6B", variants: ["Yi-6B-Chat", "Yi-6B-Alpaca"] },
+    );
+    expect(sp).toEqual({ format: ["csv"], limit: ["10"], bins: ["5"], benchmark: "ARC-Challenge", models: "Yi-6B,Yi-6B-Chat,Yi-6B-Alpaca" });
+    expect(hasReliabilitySelection(sp)).toBe(true);
   });
 });

@@ -12,17 +12,23 @@ export function hasReliabilitySelection(sp: SearchParams): boolean {
   return RELIABILITY_SELECTION_PARAMS.some((k) => sp[k] !== undefined);
 }
 
-/** The URL of the chosen comparison, keeping the display parameters (binning, bins, smooth, …) already given. */
-export function reliabilityDefaultHref(
-  sp: SearchParams,
-  choice: { benchmark: string; base: string; variants: string[] },
-): string {
+export interface ReliabilityChoice {
+  benchmark: string;
+  base: string;
+  variants: string[];
+}
+
+/** The parameters naming the chosen comparison, with the display parameters (binning, bins, smooth, …) given. */
+export function withReliabilityChoice(sp: SearchParams, choice: ReliabilityChoice): SearchParams {
+  return { ...sp, benchmark: choice.benchmark, models: [choice.base, ...choice.variants].join(",") };
+}
+
+/** The URL of the chosen comparison, keeping the display parameters already given. */
+export function reliabilityDefaultHref(sp: SearchParams, choice: ReliabilityChoice): string {
   const out = new URLSearchParams();
-  for (const [k, v] of Object.entries(sp)) {
+  for (const [k, v] of Object.entries(withReliabilityChoice(sp, choice))) {
     if (v === undefined) continue;
     out.set(k, Array.isArray(v) ? v.join(",") : v);
   }
-  out.set("benchmark", choice.benchmark);
-  out.set("models", [choice.base, ...choice.variants].join(","));
   return `/reliability?${out}`;
 }

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
-import { writeMeasuredFixture } from "../support/measured-fixture";
+import { parseCsv, writeMeasuredFixture } from "../support/measured-fixture";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");
@@ -66,5 +66,29 @@ describe("/reliability without a selection", () => {
     expect(res.status).toBe(200);
     const tiny = await fetch(`${appUrl}/reliability?benchmark=${TINY_BENCHMARK}&family=Tiny-variants`, { redirect: "manual" });
     expect(tiny.status).toBe(200);
+  });
+
+  it("its data (format=csv|json) without a selection is the data of the comparison the page redirects to", async () => {
+    const res = await fetch(appUrl + "/reliability?bins=5", { redirect: "manual" });
+    const named = new URL(res.headers.get("location") ?? "", appUrl);
+    for (const format of ["csv", "json"]) {
+      const bare = await fetch(`${appUrl}/reliability?bins=5&format=${format}`);
+      named.searchParams.set("format", format);
+      const chosen = await fetch(named);
+      expect(bare.status).toBe(200);
+      expect(chosen.status).toBe(200);
+      const text = await bare.text();
+      expect(text).toBe(await chosen.text());
+      expect(bare.headers.get("x-total-count")).toBe(chosen.headers.get("x-total-count"));
+      if (format === "csv") {
+        const [header, ...rows] = parseCsv(text);
+        const col = (name: string) => header.indexOf(name);
+        // The chosen comparison, at the display parameters given: base and variants, 5 bins, every language.
+        expect(new Set(rows.map((r) => r[col("model")]))).toEqual(new Set(["Synth-1B", "Synth-1B-Alpaca-b0", "Synth-1B-OpenHermes-b0"]));
+        expect(new Set(rows.map((r) => r[col("benchmark")]))).toEqual(new Set(["GlobalMMLU"]));
+        expect(new Set(rows.map((r) => r[col("bins")]))).toEqual(new Set(["5"]));
+        expect(new Set(rows.map((r) => r[col("language")])).size).toBe(42);
+      }
+    }
   });
 });

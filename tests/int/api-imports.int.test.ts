@@ -1,7 +1,7 @@
 /**
  * POST /api/imports and GET /api/imports/<job> against a real Postgres with a queue worker running in this process:
- * the route only checks, stores and enqueues (202 + status URL); the worker imports; `Prefer: wait` answers like
- * the old synchronous route. Upload limits, field order, temp files and the sweep are covered here too.
+ * the route only checks, stores and enqueues (202 + status URL); the worker imports; `Prefer: wait` waits for the job
+ * and answers with its run. Upload limits, field order, temp files and the sweep are covered here too.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";

@@ -4,7 +4,7 @@
  * (SQLSTATE 53100), not a mock. `calib import` fails with one clear message and nothing of it is stored.
  * Needs root and mount(8) (as in CI's container); skipped with the reason elsewhere. Own cluster.
  */
-import { execFileSync, execSync, spawn } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -12,6 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withDatabase, embeddedUrl } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { calibSpawned } from "../support/calib";
 import { faultCluster, scoresCsv, type FaultCluster } from "../support/fault-cluster";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -77,14 +78,7 @@ afterAll(async () => {
 describe("disk full during an import", () => {
   it("fails with a clear message and stores nothing", async (ctx) => {
     if (!mounted) return ctx.skip(`needs a size-limited filesystem: ${why}`);
-    const child = spawn(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "import", path.join(files, "big.csv"), "--model", "Full-Model", "--benchmark", "Full-MC", "--options", "4"],
-      { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    const { code, stderr } = await calibSpawned(url, ["import", path.join(files, "big.csv"), "--model", "Full-Model", "--benchmark", "Full-MC", "--options", "4"]);
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(/calib: out of disk space during calib import \(.*No space left on device.*\)\. The transaction in progress was rolled back, so nothing is half-written; free some space/);
     expect(stderr).not.toMatch(/\n\s+at /);

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCalib } from "../support/calib";
 import { faultCluster, scoresCsv, until, type FaultCluster } from "../support/fault-cluster";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -58,20 +59,13 @@ async function copyRunning(): Promise<boolean> {
 
 describe("Postgres stopped during an import", () => {
   it("fails with a clear message, stores nothing, and the next start recovers without a manual step", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "import", path.join(dir, "big.csv"), "--model", "Crash-Model", "--benchmark", "Crash-MC", "--options", "4"],
-      { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", r));
+    const { out, exited } = startCalib(url, ["import", path.join(dir, "big.csv"), "--model", "Crash-Model", "--benchmark", "Crash-MC", "--options", "4"]);
     await until(copyRunning, 60_000, "the import's COPY");
     cluster.crash();
     const code = await exited;
     expect(code).toBe(1);
-    expect(stderr).toMatch(/calib: the database became unavailable during calib import \(.+\)\. The transaction in progress was rolled back, so nothing is half-written; run it again/);
-    expect(stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    expect(out.stderr).toMatch(/calib: the database became unavailable during calib import \(.+\)\. The transaction in progress was rolled back, so nothing is half-written; run it again/);
+    expect(out.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
 
     // A stale postmaster.pid naming a live process of the server's own user that is not this cluster's server
     // (Postgres itself skips PIDs of other users and of its parent and grandparent; a same-user PID stops it).

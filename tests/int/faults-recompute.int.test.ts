@@ -4,14 +4,12 @@
  * rows, the run in progress keeps its previous ones (one transaction per run) — and after the next start a
  * recompute runs to the end. Own cluster.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCalib } from "../support/calib";
 import { faultCluster, until, type FaultCluster } from "../support/fault-cluster";
 import { writeMeasuredFixture, type MeasuredFixture } from "../support/measured-fixture";
 
-const root = path.resolve(import.meta.dirname, "../..");
 let cluster: FaultCluster;
 let url: string;
 let fx: MeasuredFixture;
@@ -25,18 +23,7 @@ beforeAll(async () => {
 
 afterAll(() => cluster?.stop());
 
-function calib(args: string[]) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out = { stdout: "", stderr: "" };
-  child.stdout.on("data", (d) => (out.stdout += d));
-  child.stderr.on("data", (d) => (out.stderr += d));
-  const exited = new Promise<number | null>((r) => child.on("exit", r));
-  return { out, exited };
-}
+const calib = (args: string[]) => startCalib(url, args);
 
 async function statsByRun(): Promise<Map<number, { rows: number; newest: number; oldest: number }>> {
   const c = new pg.Client({ connectionString: url });

@@ -1,8 +1,8 @@
 /**
  * Planning whole benchmarks at their published size: GlobalMMLU (42 × 14,042 questions, 589,764) and MMLU-ProX
  * (29 × 11,829, 343,041, up to 10 options), generated in the real layouts (Parquet, JSONL and CSV; see
- * testkit/full-size-datasets.ts). Planning used to spread every question into Math.max(…) and copy each
- * language's list on every append: minutes, then a stack overflow. Asserts counts, not time (the time is reported
+ * testkit/full-size-datasets.ts): at this size, spreading every question into Math.max(…) overflows the stack and
+ * copying a language's list on every append takes minutes. Asserts counts, not time (the time is reported
  * by `npm run bench:plan`).
  */
 import path from "node:path";

@@ -2,17 +2,15 @@
  * Published results end to end on a real Postgres: import (idempotent, all-or-nothing) and the
  * `calib report` CSV contract, which must print exactly the source CSV's values.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolFor } from "../../lib/db/pool";
 import { importPublishedFile } from "../../lib/published/import";
+import { calibSpawned } from "../support/calib";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
-const run = promisify(execFile);
 const root = path.resolve(__dirname, "../..");
 const PER_LANGUAGE = path.join(root, "data/published/published-per-language.csv");
 const SUMMARY = path.join(root, "data/published/published-summary.csv");
@@ -25,12 +23,11 @@ async function snapshot() {
   return r.rows[0] as { n: number; h: string };
 }
 
-async function calib(...args: string[]) {
-  return run(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: db.url },
-    maxBuffer: 64 << 20,
-  });
+/** `calib ARGS`: its output, or a failed test naming its exit code and stderr. */
+async function calibOk(...args: string[]) {
+  const r = await calibSpawned(db.url, args);
+  expect(r.code, r.stderr).toBe(0);
+  return r;
 }
 
 beforeAll(async () => {
@@ -63,16 +60,16 @@ describe("import-published", () => {
     writeFileSync(bad, lines.join("\n") + "\n");
     await expect(importPublishedFile(poolFor(db.url), bad)).rejects.toThrow(`bad.csv:${lines.length}, field "ece": invalid number "NaN"`);
     expect(await snapshot()).toEqual(before);
-    const cli = await calib("import-published", bad).catch((e: { code: number; stderr: string }) => e);
-    expect(cli).toMatchObject({ code: 2 });
-    expect((cli as { stderr: string }).stderr).toContain(`bad.csv:${lines.length}`);
+    const cli = await calibSpawned(db.url, ["import-published", bad]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(`bad.csv:${lines.length}`);
   });
 
   it("calib report prints exactly the CSV's values for every benchmark and metric", async () => {
     const source = readFileSync(PER_LANGUAGE, "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
     for (const benchmark of ["GlobalMMLU", "MMLU-ProX"]) {
       for (const [metric, col] of [["ece", 7], ["rms", 8], ["accuracy", 5], ["entropy", 6]] as const) {
-        const { stdout } = await calib("report", "--benchmark", benchmark, "--metric", metric, "--source", "published", "--format", "csv");
+        const { stdout } = await calibOk("report", "--benchmark", benchmark, "--metric", metric, "--source", "published", "--format", "csv");
         const lines = stdout.trimEnd().split("\n");
         expect(lines[0]).toBe("language,model,sft_dataset,smoothing,value");
         const expected = source
@@ -85,8 +82,8 @@ describe("import-published", () => {
   });
 
   it("report rejects an unknown metric with exit code 2 naming the flag", async () => {
-    const e = await calib("report", "--metric", "brier").catch((x: { code: number; stderr: string }) => x);
-    expect(e).toMatchObject({ code: 2 });
-    expect((e as { stderr: string }).stderr).toContain("--metric");
+    const e = await calibSpawned(db.url, ["report", "--metric", "brier"]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain("--metric");
   });
 });

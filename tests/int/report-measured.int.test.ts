@@ -3,18 +3,15 @@
  * (model = the name given at import; sft_dataset and smoothing from the import flags), with values
  * equal to the stored per-language stats (ECE: equal-width bins, RMS: equal-mass bins).
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolFor } from "../../lib/db/pool";
 import { importFiles } from "../../lib/import/import-files";
+import { calibSpawned } from "../support/calib";
 import { freshDatabase, type TestDatabase } from "../support/db";
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, "../..");
 let db: TestDatabase;
 
 function scoresFile(dir: string, name: string, seed: number): string {
@@ -50,11 +47,8 @@ describe("calib report --source measured", () => {
   it.each([["ece", "ece", "equal-width"], ["rms", "rms", "equal-mass"], ["accuracy", "accuracy", "equal-width"], ["entropy", "entropyBits", "equal-width"]])(
     "%s: one row per (language, model) with the stored value",
     async (metric, column, binning) => {
-      const { stdout } = await run(
-        process.execPath,
-        ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "report", "--benchmark", "GlobalMMLU", "--metric", metric, "--source", "measured", "--format", "csv"],
-        { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
-      );
+      const { code, stdout, stderr } = await calibSpawned(db.url, ["report", "--benchmark", "GlobalMMLU", "--metric", metric, "--source", "measured", "--format", "csv"]);
+      expect(code, stderr).toBe(0);
       const lines = stdout.trimEnd().split("\n");
       expect(lines[0]).toBe("language,model,sft_dataset,smoothing,value");
       const stored = await poolFor(db.url).query<{ language: string; model: string; sft: string | null; beta: number | null; v: number }>(

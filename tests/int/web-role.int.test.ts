@@ -4,8 +4,7 @@
  * The embedded cluster has random passwords in 0600 files, scram-only logins, and rotates the legacy
  * atlas/atlas password of an older cluster on its next start.
  */
-import { execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,6 +18,7 @@ import { getHeatmapData, listBenchmarks } from "../../lib/db/queries/heatmap";
 import { getResults } from "../../lib/db/queries/results";
 import { getSmoothingData } from "../../lib/db/queries/smoothing";
 import { endPools, poolFor } from "../../lib/db/pool";
+import { calibSpawned } from "../support/calib";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { withDatabase } from "../support/global-db";
 import { writeMeasuredFixture, type MeasuredFixture } from "../support/measured-fixture";
@@ -191,11 +191,8 @@ describe("calib db-roles (external PostgreSQL)", () => {
   });
 
   it("creates the role with a random password, grants it, and prints ATLAS_WEB_DATABASE_URL", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", "db-roles"],
-      { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
-    );
+    const { code, stdout, stderr } = await calibSpawned(db.url, ["db-roles"]);
+    expect(code, stderr).toBe(0);
     const m = /^ATLAS_WEB_DATABASE_URL=(\S+)$/m.exec(stdout);
     expect(m).not.toBeNull();
     const url = new URL(m![1]);

@@ -1,5 +1,6 @@
 /** Running `calib` from tests: as a child process (real exit codes), or in-process through its own dispatcher. */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
 import { vi } from "vitest";
 import { runCalib } from "../../cli/main";
 
@@ -9,19 +10,41 @@ export interface CalibResult {
   stderr: string;
 }
 
-/** `node cli/calib.ts ARGS` with DATABASE_URL = url. */
-export function calibSpawned(url: string, args: string[]): Promise<CalibResult> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
-      env: { ...process.env, DATABASE_URL: url },
-    });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
+const root = path.resolve(__dirname, "../..");
+
+/** A `calib` child process: its output so far, and its exit code once it has exited. */
+export interface CalibChild {
+  child: ChildProcess;
+  out: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `node cli/calib.ts ARGS` from the repository root with DATABASE_URL = url, as `npm run calib` runs it (the
+ * react-server condition, tsx). The one way tests spawn the CLI: for a test that acts while it runs (kills its
+ * database mid-import), or, through calibSpawned, one that waits for it.
+ */
+export function startCalib(url: string, args: string[]): CalibChild {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  const out = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (d) => (out.stdout += d));
+  child.stderr?.on("data", (d) => (out.stderr += d));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code));
+  });
+  return { child, out, exited };
+}
+
+/** `calib ARGS` to the end: its exit code (real, not thrown) and its whole output. */
+export async function calibSpawned(url: string, args: string[]): Promise<CalibResult> {
+  const { out, exited } = startCalib(url, args);
+  const code = await exited;
+  return { code, ...out };
 }
 
 /** The same command in this process (DATABASE_URL must be set), with stderr captured and stdout discarded. */

@@ -4,9 +4,8 @@
  * direction, right-to-left included), per-question probabilities, and the precomputed RunLanguageStats
  * rows that every view reads.
  *
- * Stats come from lib/db/stats.ts (recomputeRunStats) when that module exists; otherwise they are
- * computed here with lib/calibration (the same metrics, 15 bins, both binnings, seeded bootstrap
- * intervals). Rows enter the metrics in questionId order either way.
+ * Stats are written by lib/db/stats.ts (recomputeRunStats) from the written predictions, exactly as an import
+ * writes them: one source of truth for every stored number the views show.
  *
  * The generator is realistic enough for calibration plots: each question has a difficulty, each
  * (model, language) a skill, and a model's sharpness sets how confident it is — tuned models are
@@ -14,19 +13,10 @@
  */
 import pg from "pg";
 import { Rng } from "../../lib/calibration";
-import {
-  generateSplit,
-  modelName,
-  normal,
-  sharpnessOf,
-  skillOf,
-  statsFromSplit,
-  STATS_INSERT_SQL,
-  statsParams,
-  type GeneratedSplit,
-} from "../../testkit/generated-predictions";
+import { recomputeRunStats } from "../../lib/db/stats";
+import { generateSplit, modelName, normal, sharpnessOf, skillOf, type GeneratedSplit } from "../../testkit/generated-predictions";
 
-export { generateSplit, modelName, sharpnessOf, skillOf, statsFromSplit, STATS_INSERT_SQL, statsParams, type GeneratedSplit };
+export { generateSplit, modelName, sharpnessOf, skillOf, type GeneratedSplit };
 
 export interface TunedSpec {
   sftDataset: string;
@@ -44,10 +34,6 @@ export interface MeasuredFixtureOptions {
   seed?: string;
   /** Bootstrap resamples for the stats intervals (default 40: fast, tests only). */
   resamples?: number;
-  /** Write Prediction rows (default true). With false, only questions, runs and stats are written. */
-  predictions?: boolean;
-  /** Use lib/db/stats.ts when present (default true). */
-  useStatsModule?: boolean;
   /** Also write a running run with RunSplit progress (for the runs page). */
   runningRun?: boolean;
   /** Return the existing fixture when one with the same options is already in the database (default true). */
@@ -72,7 +58,6 @@ export interface MeasuredFixture {
   /** questionIds[language] in externalId order. */
   questionIds: Record<string, number[]>;
   runningRunId: number | null;
-  statsSource: "lib/db/stats" | "fixture";
 }
 
 /** Question texts per language (any script; Arabic and Hebrew are right-to-left). */
@@ -87,22 +72,6 @@ const TEXTS: Record<string, { q: string; opts: string[] }> = {
   en: { q: "What is the capital of France?", opts: ["Paris", "London", "Berlin", "Madrid"] },
 };
 
-
-type RecomputeRunStats = (
-  client: pg.ClientBase,
-  runId: number,
-  opts?: Record<string, unknown>,
-) => Promise<void>;
-
-async function loadStatsModule(): Promise<RecomputeRunStats | null> {
-  const spec = "../../lib/db/stats";
-  try {
-    const m = (await import(/* @vite-ignore */ spec)) as { recomputeRunStats?: RecomputeRunStats };
-    return m.recomputeRunStats ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export const DEFAULT_TUNED: TunedSpec[] = [
   { sftDataset: "Alpaca", betas: [0, 0.1] },
@@ -155,7 +124,6 @@ async function readFixture(
     })),
     questionIds,
     runningRunId: running?.runId ?? null,
-    statsSource: "fixture",
   };
 }
 
@@ -184,7 +152,7 @@ export async function writeMeasuredFixture(
     const k = Math.min(bench.rows[0].optionCount, 4);
 
     const fingerprint = JSON.stringify({
-      v: 1,
+      v: 2,
       benchmark,
       family,
       languages,
@@ -192,7 +160,6 @@ export async function writeMeasuredFixture(
       tuned,
       seed,
       resamples,
-      p: opts.predictions !== false,
       r: !!opts.runningRun,
     });
     if (opts.reuse !== false) {
@@ -239,7 +206,6 @@ export async function writeMeasuredFixture(
       { sft: null, beta: null },
       ...tuned.flatMap((t) => t.betas.map((b) => ({ sft: t.sftDataset, beta: b }))),
     ];
-    const recompute = opts.useStatsModule === false ? null : await loadStatsModule();
     const models: FixtureModel[] = [];
     let baseId: number | null = null;
     const langSkill = Object.fromEntries(languages.map((l, i) => [l, skillOf(i)]));
@@ -288,31 +254,21 @@ export async function writeMeasuredFixture(
           `INSERT INTO "RunSplit" ("runId", "languageCode", "status", "done", "total") VALUES ($1, $2, 'completed', $3, $3)`,
           [runId, lang, nq],
         );
-        if (opts.predictions !== false) {
-          await client.query(
-            `INSERT INTO "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct")
-             SELECT $1, q, p::float8[], '{}', pr, c, ok
-             FROM unnest($2::int[], $3::text[], $4::int[], $5::float8[], $6::bool[]) AS u(q, p, pr, c, ok)`,
-            [
-              runId,
-              questionIds[lang],
-              split.probs.map((p) => `{${p.map((x) => x.toPrecision(17)).join(",")}}`),
-              split.predicted,
-              split.confidence,
-              split.correct,
-            ],
-          );
-        }
-        if (!recompute) {
-          const { metrics, intervals } = statsFromSplit(split, {
-            resamples,
-            seed: `${seed}/${name}/${lang}`,
-          });
-          for (const b of ["equal-width", "equal-mass"] as const)
-            await client.query(STATS_INSERT_SQL, statsParams(runId, lang, b, metrics[b], intervals[b] ?? {}));
-        }
+        await client.query(
+          `INSERT INTO "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct")
+           SELECT $1, q, p::float8[], '{}', pr, c, ok
+           FROM unnest($2::int[], $3::text[], $4::int[], $5::float8[], $6::bool[]) AS u(q, p, pr, c, ok)`,
+          [
+            runId,
+            questionIds[lang],
+            split.probs.map((p) => `{${p.map((x) => x.toPrecision(17)).join(",")}}`),
+            split.predicted,
+            split.confidence,
+            split.correct,
+          ],
+        );
       }
-      if (recompute) await recompute(client, runId, { bootstrap: resamples });
+      await recomputeRunStats(client, runId, { bootstrap: resamples, languages });
     }
 
     let runningRunId: number | null = null;
@@ -348,7 +304,6 @@ export async function writeMeasuredFixture(
       models,
       questionIds,
       runningRunId,
-      statsSource: recompute ? "lib/db/stats" : "fixture",
     };
   } finally {
     await client.end();

@@ -1,10 +1,11 @@
 /**
  * The shared GET handler of the views' data twins (/api/views/*): format, paging and the view state parsed from
- * the same parameters as the view, then one page of the view's tidy table (lib/views/view-tables.ts) as CSV or JSON
+ * the same parameters as the view (with the page's default selection where the page redirects to one), then one page of the view's tidy table (lib/views/view-tables.ts) as CSV or JSON
  * (lib/view-state/data-out.ts).
  */
 import { errorResponse } from "@/app/api/auth";
 import { db } from "@/lib/db/server";
+import { withDefaultSelection } from "@/lib/db/queries/reliability-default";
 import { AtlasError } from "@/lib/errors";
 import { dataResponse, parsePage } from "@/lib/view-state/data-out";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
@@ -21,7 +22,9 @@ export function viewDataHandler(name: ViewName): (req: Request) => Promise<Respo
     const sp: SearchParams = {};
     for (const k of new Set(url.searchParams.keys())) sp[k] = url.searchParams.getAll(k);
     try {
-      const out = await VIEW_TABLES[name](db(), parseViewState(sp, { strict: true }), url.searchParams);
+      const pool = db();
+      const state = parseViewState(await withDefaultSelection(pool, name, sp), { strict: true });
+      const out = await VIEW_TABLES[name](pool, state, url.searchParams);
       return dataResponse(req.url, format, out.columns, out.rows, page, out.file);
     } catch (e) {
       if (e instanceof AtlasError) return errorResponse(e.status, e.code, e.message, { ...e.where });

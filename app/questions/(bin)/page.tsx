@@ -4,47 +4,40 @@
  */
 import Link from "next/link";
 import { BinQuestionsTable } from "@/components/questions/BinQuestionsTable";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
-import { AtlasError, badInput } from "@/lib/errors";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
+import { badInput } from "@/lib/errors";
 import { getBinQuestions } from "@/lib/db/queries/questions";
 import { db } from "@/lib/db/server";
 import { parseViewState, toSearchParams, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-export default async function BinQuestionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default withExpectedErrors("/reliability", async function BinQuestionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
-  let state;
-  let data;
-  try {
-    state = parseViewState(sp, { strict: true });
-    if (state.run === undefined || state.bin === undefined || state.languages.length !== 1) {
-      return (
-        <>
-          <h1>Questions</h1>
-          <div className="empty" data-testid="empty">
-            Pick a bin: click a point of a reliability diagram on{" "}
-            <Link href="/reliability">/reliability</Link> to list the questions in it, or open one question at{" "}
-            <code>/questions/ID</code>. (This page needs <code>run</code>, one language in{" "}
-            <code>languages</code>, and <code>bin</code>.)
-          </div>
-        </>
-      );
-    }
-    if (state.binning === "equal-mass" && state.bins !== 15 && sp.bins !== undefined)
-      throw badInput("equal-mass bins exist only for the stored count", { field: "bins" });
-    data = await getBinQuestions(db(), {
-      runId: state.run,
-      language: state.languages[0],
-      binning: state.binning,
-      bins: state.bins,
-      bin: state.bin,
-      page: state.page,
-    });
-  } catch (e) {
-    if (e instanceof AtlasError) return <ErrorPanel message={e.message} resetHref="/reliability" />;
-    throw e;
+  const state = parseViewState(sp, { strict: true });
+  if (state.run === undefined || state.bin === undefined || state.languages.length !== 1) {
+    return (
+      <>
+        <h1>Questions</h1>
+        <div className="empty" data-testid="empty">
+          Pick a bin: click a point of a reliability diagram on{" "}
+          <Link href="/reliability">/reliability</Link> to list the questions in it, or open one question at{" "}
+          <code>/questions/ID</code>. (This page needs <code>run</code>, one language in{" "}
+          <code>languages</code>, and <code>bin</code>.)
+        </div>
+      </>
+    );
   }
+  if (state.binning === "equal-mass" && state.bins !== 15 && sp.bins !== undefined)
+    throw badInput("equal-mass bins exist only for the stored count", { field: "bins" });
+  const data = await getBinQuestions(db(), {
+    runId: state.run,
+    language: state.languages[0],
+    binning: state.binning,
+    bins: state.bins,
+    bin: state.bin,
+    page: state.page,
+  });
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   // Back to the same diagram: every model it drew (the tuned one with its base), smoothing, binning and bins.
   const back = toSearchParams({
@@ -95,4 +88,4 @@ export default async function BinQuestionsPage({ searchParams }: { searchParams:
       )}
     </>
   );
-}
+});

@@ -8,7 +8,8 @@ import { notFound } from "next/navigation";
 import { LETTERS } from "@/components/questions/letters";
 import { goldOf } from "@/components/questions/gold";
 import { QuestionProbs } from "@/components/questions/QuestionProbs";
-import { ErrorPanel } from "@/components/ui/ErrorPanel";
+import { withExpectedErrors } from "@/components/ui/expected-errors";
+import { badInput } from "@/lib/errors";
 import { getQuestion } from "@/lib/db/queries/questions";
 import { db } from "@/lib/db/server";
 import { parseId } from "@/lib/ids";
@@ -16,16 +17,10 @@ import { configFromCells } from "@/lib/view-state/config";
 
 export const dynamic = "force-dynamic";
 
-export default async function QuestionPage({ params }: { params: Promise<{ id: string }> }) {
+export default withExpectedErrors("/reliability", async function QuestionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const questionId = parseId(id);
-  if (questionId === null)
-    return (
-      <ErrorPanel
-        message={`field "id": invalid value "${id}": a question id is a positive integer`}
-        resetHref="/reliability"
-      />
-    );
+  if (questionId === null) throw badInput(`invalid value "${id}": a question id is a positive integer`, { field: "id" });
   const q = await getQuestion(db(), questionId);
   if (!q) notFound();
   const { gold, inferredFrom } = goldOf(q.gold, q.predictions);
@@ -141,4 +136,4 @@ export default async function QuestionPage({ params }: { params: Promise<{ id: s
       )}
     </>
   );
-}
+});

@@ -1,8 +1,8 @@
 /**
  * Format detection from the file name and the first non-blank line. Bounded in time whatever the input: it reads
  * at most DETECT_PREFIX_BYTES of the file (a longer first line is judged on its start), and every regex here runs in
- * linear time (eslint's regexp and redos rules check that in CI). The old CSV-header regex
- * `(,"?[\w .-]*"?)+` backtracked exponentially: an 82-byte first line froze the process for hours.
+ * linear time (eslint's regexp and redos rules check that in CI). A CSV-header regex with
+ * optional quotes, `(,"?[\w .-]*"?)+`, backtracks exponentially: an 82-byte first line freezes the process for hours.
  */
 import { open } from "node:fs/promises";
 import path from "node:path";

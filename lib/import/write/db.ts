@@ -23,3 +23,9 @@ export async function withClient<T>(db: Db, fn: (client: pg.ClientBase) => Promi
     throw e;
   }
 }
+
+/** A unique-constraint violation of `constraint` (SQLSTATE 23505): a duplicate in the input, or a concurrent writer. */
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  const pe = e as { code?: string; constraint?: string };
+  return pe?.code === "23505" && pe.constraint === constraint;
+}

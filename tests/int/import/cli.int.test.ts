@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calibSpawned } from "../../support/calib";
 import { freshDatabase, type TestDatabase } from "../../support/db";
 import { fixture, tempFile } from "../../support/import-helpers";
 
@@ -13,23 +13,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function calib(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "cli/calib.ts", ...args],
-      {
-        env: { ...process.env, DATABASE_URL: db.url },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const calib = (...args: string[]) => calibSpawned(db.url, args);
 
 describe("calib import / recompute", () => {
   it("imports, reports the run, and is a no-op the second time (exit 0 both times)", async () => {

@@ -1,0 +1,192 @@
+/**
+ * Writing one import inside its transaction (import-files.ts opens and ends it). Two paths:
+ *   staging — COPY every row into a TEMP staging table (streamed, validated row by row) → languages → clashes with
+ *             stored questions → INSERT questions → INSERT predictions (duplicate ids caught here) → Run completed;
+ *   direct  — predictions COPY'd straight into "Prediction", question ids looked up in memory (write/direct-path.ts),
+ *             for large imports over a benchmark whose questions are stored;
+ * both then recompute the run's statistics (lib/db/stats.ts).
+ */
+import type pg from "pg";
+import { recomputeRunStats } from "../db/stats";
+import { type ImportOptions, type ImportResult, reportProgress } from "./import-options";
+import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
+import type { ParseOptions } from "./read/record";
+import { insertRun, scoringMethodOf } from "./run-record";
+import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, type BenchmarkRow } from "./write/catalog";
+import { copyRows } from "./write/copy-writer";
+import { isUniqueViolation } from "./write/db";
+import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
+import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./write/fk-fast-path";
+import {
+  createStage,
+  findDuplicate,
+  findQuestionClash,
+  insertNewQuestions,
+  insertQuestionsTolerant,
+  insertStagedPredictions,
+  STAGE,
+  STAGE_COPY_SQL,
+} from "./write/stage";
+import { clashError, duplicateError } from "./write/stored-question-errors";
+
+/** One import's inputs, checked and hashed, as both write paths take them. */
+export interface ImportJob {
+  opts: ImportOptions;
+  parse: ParseOptions;
+  files: PlannedFile[];
+  key: string;
+  started: Date;
+  maxLineBytes: number;
+}
+
+/**
+ * Model, benchmark and run rows, questions and predictions, then statistics, in the caller's transaction: over a
+ * benchmark whose questions are stored, large imports try the direct path first (it rolls back to a savepoint when
+ * a question is new); otherwise, or then, the staging path.
+ */
+export async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promise<ImportResult> {
+  const { opts, parse, files, key, started, maxLineBytes } = job;
+
+  const modelId = await ensureModel(client, {
+    name: opts.model,
+    base: opts.base,
+    sft: opts.sft,
+    beta: opts.beta,
+    family: opts.family,
+  });
+  let benchmark: BenchmarkRow | null = await findBenchmark(client, opts.benchmark, opts.options);
+  const knownCount = benchmark?.optionCount ?? opts.options ?? KNOWN_OPTION_COUNTS[opts.benchmark];
+
+  const read: ReadOptions = {
+    parse,
+    maxLineBytes,
+    optionCount: knownCount,
+    benchmark: opts.benchmark,
+    onBatch: (t) => reportProgress(opts, "reading", t),
+  };
+  const bytes = files.reduce((a, f) => a + f.bytes, 0);
+  if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
+    await client.query("SAVEPOINT direct_path");
+    try {
+      const result = await importOverStoredQuestions(client, job, modelId, benchmark, read);
+      await client.query("RELEASE SAVEPOINT direct_path");
+      return result;
+    } catch (e) {
+      if (!(e instanceof NotAllStored)) throw e;
+      await client.query("ROLLBACK TO SAVEPOINT direct_path");
+    }
+  }
+
+  await createStage(client);
+  const tally = newTally(files);
+  await copyRows(client, STAGE_COPY_SQL, stagedChunks(files, read, tally));
+  reportProgress(opts, "writing", tally);
+  // Planner statistics for the joins below (temp tables are never auto-analysed).
+  await client.query(`ANALYZE ${STAGE} (lang, ext_id)`);
+
+  benchmark ??= await createBenchmark(client, opts.benchmark, knownCount ?? tally.maxOptions);
+  const newLanguages = await ensureLanguages(client, tally.languages.keys());
+
+  const clash = await findQuestionClash(client, benchmark.id);
+  if (clash) {
+    throw clashError(
+      { ...clash, file: files[clash.fileIdx].name },
+      { optionCount: clash.storedOptionCount, gold: clash.storedGold },
+    );
+  }
+  const scoringMethod = scoringMethodOf(tally);
+  const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod, key, files, parse, tally, started });
+
+  let bulk = await enterBulkMode(client);
+  if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE, tally.rows);
+  let questionsCreated: number;
+  await client.query("SAVEPOINT questions");
+  try {
+    questionsCreated = await insertNewQuestions(client, benchmark.id);
+  } catch (e) {
+    if (!isUniqueViolation(e, "Question_benchmarkId_languageCode_externalId_key")) throw e;
+    // Duplicate ids in the input, or questions just created by a concurrent transaction: take the
+    // tolerant path, with the ordinary FK triggers (so rows we did not lock get their locks).
+    await client.query("ROLLBACK TO SAVEPOINT questions");
+    if (bulk) await leaveBulkMode(client);
+    bulk = false;
+    questionsCreated = await insertQuestionsTolerant(client, benchmark.id);
+  }
+
+  // A savepoint so that a duplicate-key failure can still be explained from the staging table.
+  await client.query("SAVEPOINT predictions");
+  let predictions: number;
+  try {
+    predictions = await insertStagedPredictions(client, runId, benchmark.id, "error");
+  } catch (e) {
+    if (!isUniqueViolation(e, "Prediction_pkey")) throw e;
+    await client.query("ROLLBACK TO SAVEPOINT predictions");
+    const d = await findDuplicate(client);
+    if (!d) throw e;
+    throw duplicateError({ ...d, file: files[d.fileIdx].name }, { file: files[d.firstFileIdx].name, line: d.firstLine });
+  }
+  if (bulk) await leaveBulkMode(client);
+  await client.query(
+    `UPDATE "Run" SET "status" = 'completed', "progressDone" = $2, "finishedAt" = now() WHERE "id" = $1`,
+    [runId, predictions],
+  );
+
+  return finishImport(client, opts, runId, files, tally, {
+    predictions,
+    questionsCreated,
+    newLanguages: newLanguages.sort(),
+    scoringMethod,
+    writePath: "staging",
+  });
+}
+
+/** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
+async function importOverStoredQuestions(
+  client: pg.ClientBase,
+  { opts, parse, files, key, started }: ImportJob,
+  modelId: number,
+  benchmark: BenchmarkRow,
+  read: ReadOptions,
+): Promise<ImportResult> {
+  const tally = newTally(files);
+  // Scoring method, top-label flag and row count are known once the files are read: set again below.
+  const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
+  const predictions = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  const scoringMethod = scoringMethodOf(tally);
+  reportProgress(opts, "writing", tally);
+  await client.query(
+    `UPDATE "Run" SET "status" = 'completed', "scoringMethod" = $2, "topLabelOnly" = $3, "progressTotal" = $4,
+            "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
+    [runId, scoringMethod, tally.topLabelOnly, predictions],
+  );
+  return finishImport(client, opts, runId, files, tally, {
+    predictions,
+    questionsCreated: 0,
+    newLanguages: [],
+    scoringMethod,
+    writePath: "direct",
+  });
+}
+
+/** Both write paths end alike: the run's statistics (unless skipped), then the result. */
+async function finishImport(
+  client: pg.ClientBase,
+  opts: ImportOptions,
+  runId: number,
+  files: PlannedFile[],
+  tally: ReadTally,
+  written: Pick<ImportResult, "predictions" | "questionsCreated" | "newLanguages" | "scoringMethod" | "writePath">,
+): Promise<ImportResult> {
+  if (opts.stats !== false) {
+    reportProgress(opts, "stats", tally);
+    await recomputeRunStats(client, runId);
+  }
+  return {
+    runId,
+    alreadyImported: false,
+    ...written,
+    languages: [...tally.languages.keys()].sort(),
+    files: files.map((f) => f.source),
+    topLabelOnly: tally.topLabelOnly,
+  };
+}
