@@ -4,13 +4,14 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { readEnv } from "../env";
 
 const clients = new Map<string, PrismaClient>();
 
 export function prismaFor(url: string): PrismaClient {
   let c = clients.get(url);
   if (!c) {
-    c = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.ATLAS_PG_POOL ?? 8) }) });
+    c = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: readEnv("ATLAS_PG_POOL") }) });
     clients.set(url, c);
   }
   return c;

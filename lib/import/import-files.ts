@@ -46,6 +46,7 @@ import {
 import { recomputeRunStats } from "../db/stats";
 import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
 import { clashError, duplicateError } from "./write/stored-question-errors";
+import { readEnv } from "../env";
 
 export interface ImportOptions {
   /** Database: URL, pool, or a connected client (inside a transaction, the import uses a savepoint). */
@@ -147,7 +148,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       // The staging joins hash up to every row of the import: keep them in memory rather than in
       // batches spilled to disk (default work_mem is 4 MB). Transaction-local.
       await client.query(`SELECT set_config('work_mem', $1, true)`, [
-        process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB",
+        readEnv("ATLAS_IMPORT_WORK_MEM"),
       ]);
       const result = await importInTransaction(client, { opts, parse, files: planned, key, started, maxLineBytes: limits.maxLineBytes });
       // The direct path creates no staging table.

@@ -22,6 +22,7 @@ import { endPools, poolFor } from "../../lib/db/pool";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { withDatabase } from "../support/global-db";
 import { writeMeasuredFixture, type MeasuredFixture } from "../support/measured-fixture";
+import { readEnv } from "../../lib/env";
 
 const root = path.resolve(__dirname, "../..");
 let db: TestDatabase;
@@ -32,8 +33,8 @@ let fixture: MeasuredFixture;
 async function webRoleUrl(): Promise<string> {
   if (!process.env.TEST_DATABASE_ADMIN_URL) {
     const opts = embeddedOptionsFromEnv({
-      ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
-      ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+      ATLAS_DATA_DIR: path.resolve(root, readEnv("ATLAS_TEST_DATA_DIR")),
+      ATLAS_PG_PORT: String(readEnv("ATLAS_TEST_PG_PORT")),
       ATLAS_PG_DATABASE: db.name,
     });
     return embeddedWebUrl(opts);
@@ -264,7 +265,7 @@ function withPassword(url: string, user: string, password: string): string {
 }
 
 describe("the embedded cluster's credentials", () => {
-  const port = String(Number(process.env.ATLAS_TEST_PG_PORT ?? 54339) + 37);
+  const port = String(readEnv("ATLAS_TEST_PG_PORT") + 37);
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "atlas-secrets-"));
