@@ -13,7 +13,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedOptionsFromEnv, embeddedWebUrl } from "../../lib/db/embedded";
 import { applyWebGrants, ensureWebRole, WEB_ROLE } from "../../lib/db/roles";
-import { cancelRun } from "../../lib/db/runs";
+import { cancelRun, deleteRun } from "../../lib/db/runs";
 import { listRuns } from "../../lib/db/queries/runs";
 import { getHeatmapData, listBenchmarks } from "../../lib/db/queries/heatmap";
 import { getResults } from "../../lib/db/queries/results";
@@ -120,10 +120,11 @@ describe("the web role", () => {
        ON CONFLICT ("runId", "languageCode") DO UPDATE SET "status" = 'running'`,
       [id],
     );
-    await asWeb((c) => cancelRun(c, id));
+    // Through the Prisma client on the web server's pool: the same role as the app's routes.
+    await cancelRun(poolFor(webUrl), id);
     const after = await owner.query(`SELECT "status"::text AS s FROM "Run" WHERE "id" = $1`, [id]);
     expect(after.rows[0].s).toBe("cancelled");
-    await asWeb((c) => c.query(`DELETE FROM "Run" WHERE "id" = $1`, [id]));
+    await expect(deleteRun(poolFor(webUrl), id)).resolves.toBeUndefined();
     const left = await owner.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [id]);
     expect(left.rows[0].n).toBe(0);
     await owner.end();
