@@ -90,8 +90,10 @@ export class ProgressBar {
   private readonly bar: Bar<ProgressState>;
 
   constructor(stream: NodeJS.WritableStream = process.stderr) {
-    const columns = () => (stream as NodeJS.WriteStream).columns ?? 80;
-    this.bar = new Bar((s) => progressLine(s, Math.max(10, Math.min(40, columns() - 60))), {
+    const tty = stream as NodeJS.WriteStream;
+    // On a terminal the bar fits its width; in logs it keeps progressLine's default.
+    const width = () => (tty.isTTY ? Math.max(10, Math.min(40, (tty.columns ?? 80) - 60)) : undefined);
+    this.bar = new Bar((s) => progressLine(s, width()), {
       stream,
       ttyOnly: false,
       clearOnComplete: false,
