@@ -34,12 +34,34 @@ const boundaries = [
   layer(["testkit/**"], ["tests", "bench", "app", "components"]),
 ];
 
+// ATLAS_* variables are read only through lib/env.ts (validated, defaults and docs in one table): a direct read
+// elsewhere fails lint. Writing one (a test or bench setting it for itself or a child process) stays allowed.
+const ENV_READ = "[object.type='MemberExpression'][object.object.name='process'][object.property.name='env']";
+const NOT_WRITTEN = ":not(AssignmentExpression[operator='='] > MemberExpression.left):not(UnaryExpression[operator='delete'] > MemberExpression)";
+const ENV_MESSAGE = "read ATLAS_* variables through readEnv() in lib/env.ts (validated, documented in .env.example)";
+const envReads = {
+  files: ["**/*.ts", "**/*.tsx", "**/*.mjs", "**/*.js"],
+  ignores: ["lib/env.ts"],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      { selector: `MemberExpression${ENV_READ}[property.name=/^ATLAS_/]${NOT_WRITTEN}`, message: ENV_MESSAGE },
+      { selector: `MemberExpression${ENV_READ}[property.value=/^ATLAS_/]${NOT_WRITTEN}`, message: ENV_MESSAGE },
+      {
+        selector: "VariableDeclarator[init.object.name='process'][init.property.name='env'] > ObjectPattern > Property[key.name=/^ATLAS_/]",
+        message: ENV_MESSAGE,
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [".next/**", "node_modules/**", "lib/db/generated/**", ".atlas/**", ".atlas-test/**", "test-results/**", "bench/out/**", "next-env.d.ts", "tests/fixtures/**", "**/*.py"],
   },
   ...tseslint.configs.recommended,
   ...boundaries,
+  envReads,
   // Every regex is checked for catastrophic backtracking (an 82-byte CSV header once froze the server for hours:
   // docs/import-limits.md). Two analysers, because neither catches everything: regexp's no-super-linear-backtracking
   // (static, fast) missed that header regex, which recheck (redos/no-vulnerable, an attack-string search) finds.

@@ -26,6 +26,7 @@ import { importFiles } from "../lib/import/import-files";
 import { ensureBuild, startServer, stopServer } from "./support/next-server";
 import { prng, writeScoresFile } from "./support/scores-file";
 import { benchDatabase } from "./support/temp-database";
+import { readEnv } from "../lib/env";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SIZE = Number(process.env.BENCH_SIZE ?? 1_000_000);
@@ -168,7 +169,7 @@ function postFile(base: string, file: string): Promise<Answer> {
 
 async function main() {
   // Under the (git-ignored) data dir, so nothing of the bench can end up in a commit.
-  const dataDir = path.resolve(process.env.ATLAS_DATA_DIR ?? ".atlas", `bench-load-${process.pid}`);
+  const dataDir = path.resolve(readEnv("ATLAS_DATA_DIR"), `bench-load-${process.pid}`);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const db = await benchDatabase("load");
   let server: { base: string; proc: ChildProcess } | null = null;

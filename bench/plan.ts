@@ -19,13 +19,14 @@ import { planEvaluation } from "../workers/evaluation/plan";
 import { evaluationRequestSchema } from "../workers/evaluation/request";
 import { stopBosses } from "../workers/queue/boss";
 import { FULL_SIZE, fullSizeDataset, type FullSizeBenchmark } from "../testkit/full-size-datasets";
+import { isEnvSet } from "../lib/env";
 
 const log = (msg: string) => process.stderr.write(`[bench:plan] ${msg}\n`);
 const NAMES: Record<FullSizeBenchmark, string> = { globalmmlu: "GlobalMMLU", mmluprox: "MMLU-ProX" };
 
 async function main() {
   const { values } = parseArgs({ options: { questions: { type: "string" }, languages: { type: "string" } } });
-  process.env.ATLAS_MODELS_DIR ??= path.resolve(import.meta.dirname, "../tests/fixtures/models");
+  if (!isEnvSet("ATLAS_MODELS_DIR")) process.env.ATLAS_MODELS_DIR = path.resolve(import.meta.dirname, "../tests/fixtures/models");
   const { url, drop } = await benchDatabase("plan");
   const pool = poolFor(url);
   let peak = process.memoryUsage().rss;

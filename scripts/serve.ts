@@ -12,6 +12,7 @@ import { sweepUploads, uploadsRoot } from "../lib/import/upload/upload-dir";
 import { seedDemo } from "../cli/seed";
 import { buildIsStale } from "./build-freshness";
 import { SCORING_V8_FLAGS } from "../workers/v8-flags";
+import { readEnv } from "../lib/env";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
@@ -26,9 +27,9 @@ async function main() {
   const url = await resolveDatabaseUrl();
   // The web server connects as the least-privilege role; the worker (and this launcher) as the owner.
   const webUrl = await webDatabaseUrl();
-  console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + (process.env.ATLAS_PG_PORT ?? "54329")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
-  const worker = process.env.ATLAS_WORKER !== "0";
-  if (process.env.ATLAS_SEED !== "0") await seedDemo(url, { evaluate: worker });
+  console.error(`database: ${process.env.DATABASE_URL === url && !url.includes("127.0.0.1:" + readEnv("ATLAS_PG_PORT")) ? "DATABASE_URL" : "embedded (.atlas/)"}`);
+  const worker = readEnv("ATLAS_WORKER");
+  if (readEnv("ATLAS_SEED")) await seedDemo(url, { evaluate: worker });
   // Uploads cut short by a SIGKILL (or whose job's clean-up never ran) are removed before the server takes new ones.
   const gone = await sweepUploads(poolFor(url)).catch((e: Error) => {
     console.error(`uploads: sweep failed: ${e.message}`);
@@ -49,7 +50,7 @@ async function main() {
   children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: webUrl }));
   if (worker) {
     // The demo's fixture model scores a question in milliseconds: slow it so progress can be watched.
-    const throttle = process.env.ATLAS_WORKER_THROTTLE_MS ?? (process.env.ATLAS_SEED !== "0" ? "1000" : "0");
+    const throttle = String(readEnv("ATLAS_WORKER_THROTTLE_MS") ?? (readEnv("ATLAS_SEED") ? 1000 : 0));
     children.push(
       run(process.execPath, [...SCORING_V8_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"], { DATABASE_URL: url, ATLAS_WORKER_THROTTLE_MS: throttle }),
     );

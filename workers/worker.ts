@@ -13,6 +13,7 @@ import { startReaper } from "./jobs/reaper";
 import type { JobContext } from "./jobs/define";
 import { isDatabaseUnavailable } from "../lib/db/unavailable";
 import { waitForDatabase } from "./queue/wait-for-database";
+import { readEnv } from "../lib/env";
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -30,7 +31,7 @@ export async function startWorker(databaseUrl: string, opts: WorkerOptions = {})
   const bar = opts.quiet ? null : new ProgressBar();
   const ids: string[] = [];
   let stopped = false;
-  const concurrency = opts.concurrency ?? Number(process.env.ATLAS_WORKER_CONCURRENCY ?? 1);
+  const concurrency = opts.concurrency ?? readEnv("ATLAS_WORKER_CONCURRENCY");
   // pg-boss 10 runs one handler at a time per work() subscription: subscribe once per slot.
   for (const def of Object.values(JOBS)) for (let slot = 0; slot < (def.concurrency?.() ?? concurrency); slot++) {
     const id = await boss.work<Record<string, unknown>>(

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { parseId } from "@/lib/ids";
+import { readEnv } from "@/lib/env";
 
 export function errorResponse(
   status: number,
@@ -31,7 +32,7 @@ const RUNS_DISABLED: DisabledAnswer = {
 
 /** Whether the request carries the right bearer token (false when no token is configured). */
 export function hasToken(req: Request): boolean {
-  return !!process.env.ATLAS_API_TOKEN && checkToken(req) === null;
+  return !!readEnv("ATLAS_API_TOKEN") && checkToken(req) === null;
 }
 /** POST /api/imports and GET /api/imports/<job> without ATLAS_API_TOKEN. */
 export const IMPORTS_DISABLED: DisabledAnswer = {
@@ -40,7 +41,7 @@ export const IMPORTS_DISABLED: DisabledAnswer = {
 };
 
 export function checkToken(req: Request, disabled: DisabledAnswer = RUNS_DISABLED): Response | null {
-  const token = process.env.ATLAS_API_TOKEN;
+  const token = readEnv("ATLAS_API_TOKEN");
   if (!token) return errorResponse(503, disabled.code, disabled.message);
   const m = /^Bearer\s(.*)$/i.exec(req.headers.get("authorization") ?? "");
   const a = Buffer.from(m ? m[1].trim() : "");

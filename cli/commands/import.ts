@@ -7,7 +7,7 @@ import { badInput } from "../../lib/errors";
 import { endPools } from "../../lib/db/pool";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { importFiles, type ImportResult } from "../../lib/import/import-files";
-import { progressBar } from "../../lib/import/progress";
+import { importProgressBar } from "../../lib/progress";
 import { FORMATS, NORMALIZATIONS, type Format, type Normalize } from "../../lib/import/read/record";
 import { cliArgs } from "../args";
 
@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) {
     throw badInput(`--format must be one of ${FORMATS.join(", ")}`, { field: "format" });
   }
-  const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
+  const bar = importProgressBar(process.stderr); // draws on a terminal only
   const url = await resolveDatabaseUrl();
   let r: ImportResult;
   try {
@@ -73,10 +73,10 @@ export async function run(argv: string[]): Promise<number> {
       normalize: v.normalize as Normalize | undefined,
       renormalize: v.renormalize,
       stats: v["no-stats"] ? false : undefined,
-      onProgress: bar?.update,
+      onProgress: bar.update,
     });
   } finally {
-    bar?.done();
+    bar.done();
     await endPools();
   }
   if (r.alreadyImported) {

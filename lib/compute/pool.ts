@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { computeQueue, computeThreads, ThreadPool } from "./thread-pool";
+import { readEnv } from "../env";
 
 let pool: ThreadPool | null = null;
 
@@ -14,7 +15,7 @@ let pool: ThreadPool | null = null;
  */
 export function computePool(): ThreadPool {
   pool ??= new ThreadPool(
-    path.resolve(process.env.ATLAS_ROOT ?? process.cwd(), "lib/compute/compute-thread.mjs"),
+    path.resolve(readEnv("ATLAS_ROOT") ?? process.cwd(), "lib/compute/compute-thread.mjs"),
     computeThreads(),
     computeQueue(),
   );

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { readEnv, type EnvSource } from "../env";
 
 export class PoolBusy extends Error {
   constructor(readonly retryAfterS: number) {
@@ -28,14 +29,12 @@ interface Slot {
   task: (Task & { id: number; started: number }) | null;
 }
 
-export function computeThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ATLAS_COMPUTE_THREADS ?? Math.max(1, availableParallelism() - 1));
-  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+export function computeThreads(env: EnvSource = process.env): number {
+  return readEnv("ATLAS_COMPUTE_THREADS", env) ?? Math.max(1, availableParallelism() - 1);
 }
 
-export function computeQueue(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ATLAS_COMPUTE_QUEUE ?? 16);
-  return Number.isSafeInteger(n) && n >= 0 ? n : 16;
+export function computeQueue(env: EnvSource = process.env): number {
+  return readEnv("ATLAS_COMPUTE_QUEUE", env);
 }
 
 export class ThreadPool {

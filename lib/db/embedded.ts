@@ -19,6 +19,7 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureWebRole, setRolePassword, WEB_ROLE } from "./roles";
+import { readEnv } from "../env";
 
 export interface EmbeddedOptions {
   dir: string;
@@ -77,9 +78,9 @@ function password(opts: EmbeddedOptions, which: Secret): string {
 
 export function embeddedOptionsFromEnv(env: Record<string, string | undefined> = process.env): EmbeddedOptions {
   return {
-    dir: path.resolve(env.ATLAS_DATA_DIR ?? ".atlas"),
-    port: Number(env.ATLAS_PG_PORT ?? 54329),
-    database: env.ATLAS_PG_DATABASE ?? "atlas",
+    dir: path.resolve(readEnv("ATLAS_DATA_DIR", env)),
+    port: readEnv("ATLAS_PG_PORT", env),
+    database: readEnv("ATLAS_PG_DATABASE", env),
   };
 }
 
@@ -359,7 +360,7 @@ async function ownerClient(opts: EmbeddedOptions, socketDir?: string): Promise<p
 /** Deregisters this process; the last live client stops the server. Synchronous: runs on 'exit'. */
 function releaseEmbedded(bin: string, opts: EmbeddedOptions, ids: { uid?: number; gid?: number }) {
   rmSync(path.join(opts.dir, "clients", String(process.pid)), { force: true });
-  if (process.env.ATLAS_PG_KEEP === "1") return;
+  if (readEnv("ATLAS_PG_KEEP")) return;
   if (liveClients(opts.dir).length > 0) return;
   try {
     execFileSync(path.join(bin, "pg_ctl"), ["stop", "-m", "fast", "-w", "-D", path.join(opts.dir, "pg")], {

@@ -9,11 +9,12 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { applyQueueGrants, applyWebGrants, WEB_ROLE } from "./roles";
+import { readEnv } from "../env";
 
 const LOCK_KEY = 727_274_001; // arbitrary, constant: "atlas migrations"
 
 export function migrationsDir(): string {
-  return path.resolve(process.env.ATLAS_MIGRATIONS_DIR ?? "prisma/migrations");
+  return path.resolve(readEnv("ATLAS_MIGRATIONS_DIR"));
 }
 
 export interface Migration {

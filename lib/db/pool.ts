@@ -1,5 +1,6 @@
 /** A node-postgres pool per URL, for raw SQL (COPY, unnest bulk writes, reports) beside Prisma. */
 import pg from "pg";
+import { readEnv } from "../env";
 
 // NUMERIC (published figures) stays a string: exact digits, as printed in the paper.
 const pools = new Map<string, pg.Pool>();
@@ -7,7 +8,7 @@ const pools = new Map<string, pg.Pool>();
 export function poolFor(url: string): pg.Pool {
   let p = pools.get(url);
   if (!p) {
-    p = new pg.Pool({ connectionString: url, max: Number(process.env.ATLAS_PG_POOL ?? 8) });
+    p = new pg.Pool({ connectionString: url, max: readEnv("ATLAS_PG_POOL") });
     // An idle connection dropped by the server (restart, admin termination) must not crash the process:
     // the pool discards it and the next query opens a new one.
     p.on("error", (e) => console.error(`[db] idle connection error: ${e.message}`));

@@ -1,19 +1,29 @@
 /**
  * The Prisma client over node-postgres (Prisma 7 query compiler + driver adapter; no engine binary).
- * One client per process and URL. Entry points resolve the URL first (lib/db/url.ts).
+ * One client per pg pool, built on that pool (lib/db/pool.ts): the client connects with the pool's role — the web
+ * server's least-privilege atlas_web (lib/db/roles.ts) in the app — and shares its connections (ATLAS_PG_POOL).
+ * Entry points resolve the URL first (lib/db/url.ts). Which module uses the client and which raw SQL:
+ * docs/database.md, "Prisma client or raw SQL".
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "./generated/client";
+import { poolFor } from "./pool";
 
-const clients = new Map<string, PrismaClient>();
+const clients = new Map<pg.Pool, PrismaClient>();
 
-export function prismaFor(url: string): PrismaClient {
-  let c = clients.get(url);
+/** The client that runs its queries on `pool` (the adapter never ends a pool it was given). */
+export function prismaOn(pool: pg.Pool): PrismaClient {
+  let c = clients.get(pool);
   if (!c) {
-    c = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.ATLAS_PG_POOL ?? 8) }) });
-    clients.set(url, c);
+    c = new PrismaClient({ adapter: new PrismaPg(pool) });
+    clients.set(pool, c);
   }
   return c;
+}
+
+export function prismaFor(url: string): PrismaClient {
+  return prismaOn(poolFor(url));
 }
 
 /** The client for DATABASE_URL (set by the launcher for the web app, by resolveDatabaseUrl elsewhere). */
@@ -23,6 +33,7 @@ export function prisma(): PrismaClient {
   return prismaFor(url);
 }
 
+/** Disconnects every client (their pools stay: endPools() ends those). */
 export async function disconnectAll(): Promise<void> {
   await Promise.all([...clients.values()].map((c) => c.$disconnect()));
   clients.clear();

@@ -5,6 +5,7 @@
  */
 import { embeddedOptionsFromEnv, embeddedWebUrl, ensureEmbedded } from "./embedded";
 import { migrate } from "./migrate";
+import { readEnv } from "../env";
 
 let resolved: Promise<string> | null = null;
 let embedded = false;
@@ -29,7 +30,8 @@ export function resolveDatabaseUrl(): Promise<string> {
 export async function webDatabaseUrl(warn: (m: string) => void = console.error): Promise<string> {
   const url = await resolveDatabaseUrl();
   if (embedded) return embeddedWebUrl(embeddedOptionsFromEnv());
-  if (process.env.ATLAS_WEB_DATABASE_URL) return process.env.ATLAS_WEB_DATABASE_URL;
+  const web = readEnv("ATLAS_WEB_DATABASE_URL");
+  if (web) return web;
   warn(
     "warning: the web server connects with DATABASE_URL's role; create a least-privilege one with " +
       "`npm run calib -- db-roles` and set ATLAS_WEB_DATABASE_URL (SECURITY.md)",

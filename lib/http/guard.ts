@@ -3,6 +3,7 @@
  * headers every response carries. Pure functions, unit-tested beside this file.
  */
 import securityHeaders from "./security-headers.json";
+import { readEnv } from "../env";
 
 /** Names every local install answers to, on any port. */
 export const DEFAULT_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -12,7 +13,7 @@ export const DEFAULT_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
  * to the local names; "*" turns the check off (a server behind a reverse proxy that checks Host itself).
  */
 export function allowedHosts(env: Record<string, string | undefined> = process.env): string[] | "*" {
-  const extra = (env.ATLAS_ALLOWED_HOSTS ?? "")
+  const extra = readEnv("ATLAS_ALLOWED_HOSTS", env)
     .split(",")
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);

@@ -18,6 +18,7 @@ import { importInTransaction } from "./write-import";
 import { isUniqueViolation, withClient } from "./write/db";
 import { enlargeTempBuffers, STAGE } from "./write/stage";
 import { verifyModel } from "./write/catalog";
+import { readEnv } from "../env";
 
 export type { ImportOptions, ImportProgress, ImportResult } from "./import-options";
 
@@ -43,7 +44,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       // The staging joins hash up to every row of the import: keep them in memory rather than in
       // batches spilled to disk (default work_mem is 4 MB). Transaction-local.
       await client.query(`SELECT set_config('work_mem', $1, true)`, [
-        process.env.ATLAS_IMPORT_WORK_MEM ?? "256MB",
+        readEnv("ATLAS_IMPORT_WORK_MEM"),
       ]);
       const result = await importInTransaction(client, { opts, parse, files: planned, key, started, maxLineBytes: limits.maxLineBytes });
       // The direct path creates no staging table.

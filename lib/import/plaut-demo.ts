@@ -6,6 +6,7 @@
 import path from "node:path";
 import type { Db } from "./write/db";
 import { importFiles, type ImportResult } from "./import-files";
+import { readEnv } from "../env";
 
 export interface PlautModel {
   file: string;
@@ -27,7 +28,7 @@ export const PLAUT_MODELS: readonly PlautModel[] = [
 
 /** Default: <repo>/data/plaut2024 (the process is expected to run from the repository root). */
 export function plautDataDir(): string {
-  return path.resolve(process.env.ATLAS_PLAUT_DIR ?? "data/plaut2024");
+  return path.resolve(readEnv("ATLAS_PLAUT_DIR"));
 }
 
 export async function importPlautDemo(db: Db, dir = plautDataDir()): Promise<ImportResult[]> {

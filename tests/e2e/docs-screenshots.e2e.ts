@@ -7,9 +7,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import { openE2eSession, type E2eSession } from "../support/e2e-session";
+import { readEnv } from "../../lib/env";
 
-const dir = process.env.ATLAS_SCREENSHOTS_DIR;
-const prefix = process.env.ATLAS_SCREENSHOTS_PREFIX ?? "";
+const dir = readEnv("ATLAS_SCREENSHOTS_DIR");
+const prefix = readEnv("ATLAS_SCREENSHOTS_PREFIX");
 let s: E2eSession;
 
 describe.skipIf(!dir)("documentation screenshots", () => {

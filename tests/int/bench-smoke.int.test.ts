@@ -57,6 +57,12 @@ const SMOKE: Record<string, Smoke> = {
     timeoutMs: 900_000,
     check: (l) => expect(l.predictions).toBe(30 * (42 + 29) * 20),
   },
+  "bench:libraries": {
+    args: ["--csv-mb", "1", "--reps", "1", "--fft-reps", "20"],
+    bench: "libraries",
+    keys: ["comparison", "input", "ours_per_s", "library_per_s", "ratio", "same"],
+    check: (l) => expect(l.same).toBe(true),
+  },
   "bench:load": {
     env: { BENCH_QUESTIONS: "20", BENCH_LOAD_SECONDS: "2", BENCH_LOAD_CONNECTIONS: "4" },
     bench: "load",

@@ -17,6 +17,7 @@ import {
 } from "../../lib/calibration/index";
 import { AtlasError } from "../../lib/errors";
 import { recomputeRunStats } from "../../lib/db/stats";
+import { readEnv } from "../../lib/env";
 
 let db: TestDatabase;
 let client: pg.Client;
@@ -206,7 +207,7 @@ describe("recomputeRunStats", () => {
 
 // Opt-in timing on a million predictions (40 languages × 25,000 questions, K = 4):
 //   ATLAS_STATS_PERF=1 npx vitest run --project int lib/db/stats
-describe.skipIf(!process.env.ATLAS_STATS_PERF)("recomputeRunStats on 1M predictions", () => {
+describe.skipIf(!readEnv("ATLAS_STATS_PERF"))("recomputeRunStats on 1M predictions", () => {
   it("times the recompute without and with the bootstrap", { timeout: 1_800_000 }, async () => {
     const bench = (await client.query<{ id: number }>(`INSERT INTO "Benchmark" ("name", "optionCount") VALUES ('PERF', 4) RETURNING "id"`)).rows[0].id;
     const run = await insertRun(modelId, bench, false);

@@ -12,7 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedOptionsFromEnv, embeddedWebUrl } from "../../lib/db/embedded";
 import { applyWebGrants, ensureWebRole, WEB_ROLE } from "../../lib/db/roles";
-import { cancelRun } from "../../lib/db/runs";
+import { cancelRun, deleteRun } from "../../lib/db/runs";
 import { listRuns } from "../../lib/db/queries/runs";
 import { getHeatmapData, listBenchmarks } from "../../lib/db/queries/heatmap";
 import { getResults } from "../../lib/db/queries/results";
@@ -22,6 +22,7 @@ import { calibSpawned } from "../support/calib";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { withDatabase } from "../support/global-db";
 import { writeMeasuredFixture, type MeasuredFixture } from "../support/measured-fixture";
+import { readEnv } from "../../lib/env";
 
 const root = path.resolve(__dirname, "../..");
 let db: TestDatabase;
@@ -32,8 +33,8 @@ let fixture: MeasuredFixture;
 async function webRoleUrl(): Promise<string> {
   if (!process.env.TEST_DATABASE_ADMIN_URL) {
     const opts = embeddedOptionsFromEnv({
-      ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
-      ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+      ATLAS_DATA_DIR: path.resolve(root, readEnv("ATLAS_TEST_DATA_DIR")),
+      ATLAS_PG_PORT: String(readEnv("ATLAS_TEST_PG_PORT")),
       ATLAS_PG_DATABASE: db.name,
     });
     return embeddedWebUrl(opts);
@@ -119,10 +120,11 @@ describe("the web role", () => {
        ON CONFLICT ("runId", "languageCode") DO UPDATE SET "status" = 'running'`,
       [id],
     );
-    await asWeb((c) => cancelRun(c, id));
+    // Through the Prisma client on the web server's pool: the same role as the app's routes.
+    await cancelRun(poolFor(webUrl), id);
     const after = await owner.query(`SELECT "status"::text AS s FROM "Run" WHERE "id" = $1`, [id]);
     expect(after.rows[0].s).toBe("cancelled");
-    await asWeb((c) => c.query(`DELETE FROM "Run" WHERE "id" = $1`, [id]));
+    await expect(deleteRun(poolFor(webUrl), id)).resolves.toBeUndefined();
     const left = await owner.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [id]);
     expect(left.rows[0].n).toBe(0);
     await owner.end();
@@ -261,7 +263,7 @@ function withPassword(url: string, user: string, password: string): string {
 }
 
 describe("the embedded cluster's credentials", () => {
-  const port = String(Number(process.env.ATLAS_TEST_PG_PORT ?? 54339) + 37);
+  const port = String(readEnv("ATLAS_TEST_PG_PORT") + 37);
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "atlas-secrets-"));

@@ -11,6 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { ensureEmbedded, embeddedOptionsFromEnv, embeddedUrl, withDatabase, type EmbeddedOptions } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { readEnv } from "../../lib/env";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -36,10 +37,10 @@ async function pgCtl(): Promise<string> {
 }
 
 export async function faultCluster(n: number): Promise<FaultCluster> {
-  const base = process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test");
+  const base = path.resolve(root, readEnv("ATLAS_TEST_DATA_DIR"));
   const opts = embeddedOptionsFromEnv({
     ATLAS_DATA_DIR: path.join(path.resolve(base), `faults-${n}`),
-    ATLAS_PG_PORT: String(Number(process.env.ATLAS_TEST_PG_PORT ?? 54339) + 1000 + n),
+    ATLAS_PG_PORT: String(readEnv("ATLAS_TEST_PG_PORT") + 1000 + n),
     ATLAS_PG_DATABASE: "postgres",
   });
   mkdirSync(opts.dir, { recursive: true });

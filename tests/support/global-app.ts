@@ -12,6 +12,7 @@ import { migrate } from "../../lib/db/migrate";
 import { endPools } from "../../lib/db/pool";
 import { seedDemo } from "../../cli/seed";
 import { withDatabase } from "./global-db";
+import { readEnv } from "../../lib/env";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -22,8 +23,8 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   let webUrl = process.env.TEST_WEB_DATABASE_URL;
   if (!adminUrl) {
     const opts = embeddedOptionsFromEnv({
-      ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? path.join(root, ".atlas-test"),
-      ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+      ATLAS_DATA_DIR: path.resolve(root, readEnv("ATLAS_TEST_DATA_DIR")),
+      ATLAS_PG_PORT: String(readEnv("ATLAS_TEST_PG_PORT")),
       ATLAS_PG_DATABASE: "postgres",
     });
     adminUrl = await ensureEmbedded(opts);

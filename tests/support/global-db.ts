@@ -6,6 +6,7 @@
 import pg from "pg";
 import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
+import { readEnv } from "../../lib/env";
 
 export const TEMPLATE = "atlas_template";
 
@@ -13,8 +14,8 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
     const opts = embeddedOptionsFromEnv({
-      ATLAS_DATA_DIR: process.env.ATLAS_TEST_DATA_DIR ?? ".atlas-test",
-      ATLAS_PG_PORT: process.env.ATLAS_TEST_PG_PORT ?? "54339",
+      ATLAS_DATA_DIR: readEnv("ATLAS_TEST_DATA_DIR"),
+      ATLAS_PG_PORT: String(readEnv("ATLAS_TEST_PG_PORT")),
       ATLAS_PG_DATABASE: "postgres",
     });
     adminUrl = await ensureEmbedded(opts);

@@ -16,6 +16,7 @@ import { formatForRun, type RunChat } from "../evaluation/chat";
 import { questionKey } from "../evaluation/questions";
 import { mapInOrder } from "./map-in-order";
 import { claimSplit, startHeartbeat } from "./split-liveness";
+import { readEnv } from "../../lib/env";
 
 /** Continuation questions scored at once with a session in its own thread (see map-in-order.ts): two keep it busy. */
 const CONTINUATION_IN_FLIGHT = 2;
@@ -38,9 +39,7 @@ export interface SplitTimings {
   tokens: number;
 }
 
-const THROTTLE_MS = Number(process.env.ATLAS_WORKER_THROTTLE_MS ?? 0);
 const FLUSH_ROWS = 256;
-const FLUSH_MS = Number(process.env.ATLAS_WORKER_FLUSH_MS ?? 2000);
 
 /** Exposed for the benchmark: where the wall time of the last split went. */
 export let lastTimings: SplitTimings | null = null;
@@ -141,6 +140,9 @@ export default async function evaluateSplitJob(
     // crash loses at most one group, which the retry scores again.
     let pending: PredictionRow[] = [];
     let pendingTruncated = 0; // prompts of `pending` cut to fit --max-length (counted into Run.config.truncatedPrompts)
+    // Read per split (not at module load), like every ATLAS_* setting.
+    const THROTTLE_MS = readEnv("ATLAS_WORKER_THROTTLE_MS") ?? 0;
+    const FLUSH_MS = readEnv("ATLAS_WORKER_FLUSH_MS");
     let lastFlush = performance.now();
     const flush = async (): Promise<boolean> => {
       const rows = pending;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IMPORT_QUEUE, importConcurrency, importJobPayload, importQueuePolicy } from "../../lib/import/upload/api-job";
 import { defineJob } from "./define";
+import { readEnv } from "../../lib/env";
 
 /** Score one language split of one run (model × benchmark × method × prompt × shots) in batches. */
 export const evaluateSplit = defineJob({
@@ -14,7 +15,7 @@ export const evaluateSplit = defineJob({
   // stored prediction, so retries are safe. Override with ATLAS_JOB_EXPIRE_S (tests use a few seconds).
   // A job still running at expiry is failed and retried too; the two writers cannot duplicate rows
   // (ON CONFLICT on run + question), so expiry only bounds how long a dead worker's split waits.
-  queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: Number(process.env.ATLAS_JOB_EXPIRE_S ?? 4 * 3600) },
+  queue: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: readEnv("ATLAS_JOB_EXPIRE_S") },
   handler: () => import("./evaluate-split"),
 });
 

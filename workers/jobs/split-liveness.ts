@@ -12,15 +12,15 @@
  */
 import type pg from "pg";
 import type PgBoss from "pg-boss";
+import { readEnv, type EnvSource } from "../../lib/env";
 
 /** Seconds without a heartbeat after which a running split counts as abandoned. */
-export function splitStaleSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ATLAS_SPLIT_STALE_S ?? 60);
-  return Number.isFinite(n) && n > 0 ? n : 60;
+export function splitStaleSeconds(env: EnvSource = process.env): number {
+  return readEnv("ATLAS_SPLIT_STALE_S", env);
 }
 
 /** Heartbeat period: every 10 s, or a third of the stale window when that is shorter (tests use a few seconds). */
-export function heartbeatMs(env: NodeJS.ProcessEnv = process.env): number {
+export function heartbeatMs(env: EnvSource = process.env): number {
   return Math.min(10_000, (splitStaleSeconds(env) * 1000) / 3);
 }
 

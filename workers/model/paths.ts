@@ -7,13 +7,14 @@ import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { badInput } from "../../lib/errors";
+import { readEnv } from "../../lib/env";
 
 /** The repository root: two levels above this file (workers/model/). */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** ATLAS_MODELS_DIR, default `<repo>/models`. Relative values are taken from the repository root. */
 export function modelsDirFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const raw = env.ATLAS_MODELS_DIR;
+  const raw = readEnv("ATLAS_MODELS_DIR", env);
   return raw ? path.resolve(REPO_ROOT, raw) : path.join(REPO_ROOT, "models");
 }
 

@@ -11,9 +11,10 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { AtlasError, badInput } from "../../lib/errors";
+import { AtlasError } from "../../lib/errors";
 import { inThread, type SessionLike } from "./session";
 import { createThreadedSession } from "./threaded-session";
+import { isEnvSet, readEnv } from "../../lib/env";
 
 export type ExecutionProviderName = "cpu" | "cuda";
 export type ExecutionProviderRequest = "auto" | ExecutionProviderName;
@@ -58,8 +59,8 @@ export const defaultRuntime: ProviderRuntime = {
  * "Worker speed"). ATLAS_ORT_THREAD=1 or 0 forces the choice (e.g. 1 on a many-core CPU machine).
  */
 export function sessionInOwnThread(options: ort.InferenceSession.SessionOptions, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  if (env.ATLAS_ORT_THREAD === "1") return true;
-  if (env.ATLAS_ORT_THREAD === "0") return false;
+  const forced = readEnv("ATLAS_ORT_THREAD", env);
+  if (forced !== undefined) return forced;
   return (options.executionProviders ?? []).some((ep) => (typeof ep === "string" ? ep : ep.name) === "cuda");
 }
 
@@ -69,18 +70,11 @@ export interface CreatedSession {
 }
 
 export function providerOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ProviderOptions {
-  const ep = env.ATLAS_EP?.trim().toLowerCase() || undefined;
-  if (ep !== undefined && ep !== "auto" && ep !== "cpu" && ep !== "cuda") {
-    throw badInput(`ATLAS_EP must be auto, cpu or cuda (got "${env.ATLAS_EP}")`, { field: "ATLAS_EP" });
-  }
-  return { ep, cudaDevice: nonNegativeInt(env.ATLAS_CUDA_DEVICE, "ATLAS_CUDA_DEVICE"), threads: nonNegativeInt(env.ATLAS_ORT_THREADS, "ATLAS_ORT_THREADS") };
-}
-
-function nonNegativeInt(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw badInput(`${name} must be a non-negative integer (got "${raw}")`, { field: name });
-  return n;
+  return {
+    ep: isEnvSet("ATLAS_EP", env) ? readEnv("ATLAS_EP", env) : undefined,
+    cudaDevice: readEnv("ATLAS_CUDA_DEVICE", env),
+    threads: readEnv("ATLAS_ORT_THREADS", env),
+  };
 }
 
 /** Why CUDA cannot even be tried here, or null when it is worth trying. */

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadDataset } from "../../lib/datasets";
 import { loadModel, type LoadedModel } from ".";
 import { scoreContinuation, scoreLetter, type ScoringItem } from "../scoring";
@@ -16,13 +16,11 @@ const MODELS_DIR = path.resolve(__dirname, "../../tests/fixtures/models");
 const DATA = path.resolve(__dirname, "../../tests/fixtures/datasets/globalmmlu/jsonl");
 
 async function load(fixture: string, thread: "0" | "1"): Promise<LoadedModel> {
-  const before = process.env.ATLAS_ORT_THREAD;
-  process.env.ATLAS_ORT_THREAD = thread;
+  vi.stubEnv("ATLAS_ORT_THREAD", thread);
   try {
     return await loadModel(fixture, { modelsDir: MODELS_DIR, log: () => {} });
   } finally {
-    if (before === undefined) delete process.env.ATLAS_ORT_THREAD;
-    else process.env.ATLAS_ORT_THREAD = before;
+    vi.unstubAllEnvs();
   }
 }
 

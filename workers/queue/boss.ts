@@ -7,6 +7,7 @@
 import PgBoss from "pg-boss";
 import { grantQueueToWebRole } from "../../lib/db/migrate";
 import { JOBS } from "../jobs/registry";
+import { readEnv } from "../../lib/env";
 
 const bosses = new Map<string, Promise<PgBoss>>();
 
@@ -19,7 +20,7 @@ export function bossFor(url: string): Promise<PgBoss> {
         schema: "pgboss",
         max: 4,
         // Maintenance is what expires jobs whose worker died, so it bounds how soon they are retried.
-        maintenanceIntervalSeconds: Number(process.env.ATLAS_QUEUE_MAINTENANCE_S ?? 60),
+        maintenanceIntervalSeconds: readEnv("ATLAS_QUEUE_MAINTENANCE_S"),
       });
       boss.on("error", (e: Error) => console.error(`[queue] ${e.message}`));
       await boss.start();

@@ -15,6 +15,7 @@ import { loadDataset } from "../../lib/datasets";
 import { loadModel, type KvCache, type LoadedModel } from "../model";
 import { continuationPrompt, letterPrompt, letterTokenIds, scoreContinuation, scoreLetter, type ScoringItem } from ".";
 import { referenceContinuation, referenceLetter, referenceSoftmax } from "../../tests/support/scoring-reference";
+import { readEnv } from "../../lib/env";
 
 const ROOT = path.resolve(__dirname, "../..");
 const generatorHash = createHash("sha256")
@@ -22,7 +23,7 @@ const generatorHash = createHash("sha256")
   .update(readFileSync(path.join(ROOT, "scripts/tiny_decoders.py")))
   .digest("hex")
   .slice(0, 12);
-const CACHE = path.resolve(ROOT, process.env.ATLAS_TEST_DATA_DIR ?? ".atlas-test", "models");
+const CACHE = path.resolve(ROOT, readEnv("ATLAS_TEST_DATA_DIR"), "models");
 const hasTorch = spawnSync("/usr/bin/python3", ["-c", "import torch, onnx, regex"]).status === 0;
 if (!hasTorch) console.warn("real-vocab tests skipped: Debian's python3-torch, python3-onnx and python3-regex are needed to generate the models");
 

@@ -6,6 +6,7 @@ import "server-only";
 import type pg from "pg";
 import { baseName, errorSummary, redactPaths } from "../../redact";
 import { betaCell } from "../../view-state/config";
+import { prismaOn } from "../prisma";
 
 /** A run's source file as views see it: base names only (lib/redact.ts), never the stored absolute path. */
 export interface RunFile {
@@ -69,59 +70,73 @@ export interface RunsQuery {
   fullErrors?: boolean;
 }
 
+/**
+ * Through the Prisma client on the caller's pool (the web server's atlas_web role): the runs with their model and
+ * benchmark, the splits of the active ones, and the per-run stats summary (a groupBy: count and Σ n).
+ */
 export async function listRuns(pool: pg.Pool, q: RunsQuery): Promise<RunListItem[]> {
-  const r = await pool.query<
-    Omit<RunListItem, "beta" | "splits" | "createdAt" | "startedAt" | "finishedAt"> & {
-      smoothing: number | null;
-      createdAt: Date;
-      startedAt: Date | null;
-      finishedAt: Date | null;
-    }
-  >(
-    `SELECT r."id", m."name" AS model, m."family", m."sftDataset" AS sft, m."smoothing", b."name" AS benchmark,
-            r."scoringMethod", r."prompt", r."shots", r."status"::text AS status, r."provenance"::text AS provenance, r."importKey",
-            r."importerVersion", r."sourceFiles", r."config", r."topLabelOnly", r."progressDone", r."progressTotal", r."error",
-            r."createdAt", r."startedAt", r."finishedAt",
-            coalesce(st.langs, 0)::int AS "statsLanguages", coalesce(st.questions, 0)::int AS "statsQuestions"
-     FROM "Run" r JOIN "Model" m ON m."id" = r."modelId" JOIN "Benchmark" b ON b."id" = r."benchmarkId"
-     LEFT JOIN LATERAL (SELECT count(*) AS langs, sum(s."n") AS questions FROM "RunLanguageStats" s
-                        WHERE s."runId" = r."id" AND s."binning" = 'equal-width') st ON true
-     WHERE (cardinality($1::text[]) = 0 OR m."family" = ANY($1::text[]))
-       AND (NOT $2 OR r."status" IN ('queued', 'running'))
-       AND ($3::int[] IS NULL OR r."id" = ANY($3::int[]))
-     ORDER BY r."createdAt" DESC, r."id" DESC
-     LIMIT $4 OFFSET $5`,
-    [q.families, !!q.active, q.ids ?? null, q.limit ?? null, q.offset ?? 0],
-  );
-  // Splits of queued/running runs only: the page shows progress, finished runs need none.
-  const ids = r.rows.filter((x) => x.status === "queued" || x.status === "running").map((x) => x.id);
-  const splits = ids.length
-    ? await pool.query<SplitItem & { runId: number; updatedAt: Date }>(
-        `SELECT "runId", "languageCode" AS language, "status"::text AS status, "done", "total", "questionsPerS", "etaSeconds", "error", "updatedAt"
-         FROM "RunSplit" WHERE "runId" = ANY($1::int[]) ORDER BY "runId", "languageCode"`,
-        [ids],
-      )
-    : { rows: [] };
-  const byRun = new Map<number, SplitItem[]>();
-  for (const s of splits.rows) {
-    const list = byRun.get(s.runId) ?? [];
-    list.push({ ...s, runId: undefined, updatedAt: s.updatedAt.toISOString() } as unknown as SplitItem);
-    byRun.set(s.runId, list);
-  }
+  const db = prismaOn(pool);
+  const runs = await db.run.findMany({
+    where: {
+      ...(q.families.length ? { model: { family: { in: q.families } } } : {}),
+      ...(q.active ? { status: { in: ["queued", "running"] } } : {}),
+      ...(q.ids ? { id: { in: q.ids } } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    ...(q.limit !== undefined ? { take: q.limit } : {}),
+    skip: q.offset ?? 0,
+    include: {
+      model: { select: { name: true, family: true, sftDataset: true, smoothing: true } },
+      benchmark: { select: { name: true } },
+      // Splits of queued/running runs only: the page shows progress, finished runs need none.
+      splits: { where: { run: { status: { in: ["queued", "running"] } } }, orderBy: { languageCode: "asc" } },
+    },
+  });
+  const stats = runs.length
+    ? await db.runLanguageStats.groupBy({
+        by: ["runId"],
+        where: { runId: { in: runs.map((r) => r.id) }, binning: "equal-width" },
+        _count: { _all: true },
+        _sum: { n: true },
+      })
+    : [];
+  const statsOf = new Map(stats.map((s) => [s.runId, { languages: s._count._all, questions: s._sum.n ?? 0 }]));
   const err = (e: string | null) => (q.fullErrors ? e : errorSummary(e));
-  return r.rows.map(({ smoothing, createdAt, startedAt, finishedAt, ...x }) => ({
-    ...x,
-    beta: betaCell(x.sft, smoothing),
-    sourceFiles: Array.isArray(x.sourceFiles) ? x.sourceFiles.map(viewFile) : [],
-    config: redactPaths(x.config ?? {}) as Record<string, unknown>,
-    error: err(x.error),
-    createdAt: createdAt.toISOString(),
-    startedAt: startedAt?.toISOString() ?? null,
-    finishedAt: finishedAt?.toISOString() ?? null,
-    splits: (byRun.get(x.id) ?? []).map(({ ...s }) => {
-      delete (s as { runId?: number }).runId;
-      return { ...s, error: err(s.error) };
-    }),
+  return runs.map((r) => ({
+    id: r.id,
+    model: r.model.name,
+    family: r.model.family,
+    sft: r.model.sftDataset,
+    beta: betaCell(r.model.sftDataset, r.model.smoothing),
+    benchmark: r.benchmark.name,
+    scoringMethod: r.scoringMethod,
+    prompt: r.prompt,
+    shots: r.shots,
+    status: r.status,
+    provenance: r.provenance,
+    importKey: r.importKey,
+    importerVersion: r.importerVersion,
+    sourceFiles: Array.isArray(r.sourceFiles) ? (r.sourceFiles as RunFile[]).map(viewFile) : [],
+    config: redactPaths(r.config ?? {}) as Record<string, unknown>,
+    topLabelOnly: r.topLabelOnly,
+    progressDone: r.progressDone,
+    progressTotal: r.progressTotal,
+    error: err(r.error),
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    statsLanguages: statsOf.get(r.id)?.languages ?? 0,
+    statsQuestions: statsOf.get(r.id)?.questions ?? 0,
+    splits: r.splits.map((s) => ({
+      language: s.languageCode,
+      status: s.status,
+      done: s.done,
+      total: s.total,
+      questionsPerS: s.questionsPerS,
+      etaSeconds: s.etaSeconds,
+      error: err(s.error),
+      updatedAt: s.updatedAt.toISOString(),
+    })),
   }));
 }
 

@@ -6,7 +6,6 @@ import { CsvReader } from "./csv";
 import { detectFormat } from "./detect";
 import { readLineBatches } from "./lines";
 import { parseTaskName, taskFromFileName } from "./formats/task-name";
-import { progressBar } from "../progress";
 import { tempFile } from "../../../tests/support/import-helpers";
 
 async function lines(
@@ -123,17 +122,5 @@ describe("COPY text encoding", () => {
     expect(copyText(null)).toBe("\\N");
     expect(copyFloatArray([0.1, 1e-7, 0.9999999])).toBe("{0.1,1e-7,0.9999999}");
     expect(copyFloatArray(null)).toBe("\\N");
-  });
-});
-
-describe("progressBar", () => {
-  it("draws bytes, rows and rows/s on one line and clears it when done", () => {
-    let out = "";
-    const stream = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
-    const bar = progressBar(stream);
-    bar.update({ phase: "reading", bytesRead: 5e6, bytesTotal: 1e7, rows: 1234 });
-    expect(out).toMatch(/reading \[#{12}\.{12}\] {2}50% {2}5\.0\/10\.0 MB {2}1,234 rows {2}[\d,]+ rows\/s/);
-    bar.done();
-    expect(out.endsWith("\r\x1b[K")).toBe(true);
   });
 });

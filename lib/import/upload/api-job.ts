@@ -12,6 +12,7 @@ import { queueSender, type QueuePolicy } from "../../queue/sender";
 import type { ImportFieldValues } from "./api-schema";
 import type { ImportProgress, ImportResult } from "../import-files";
 import type { UploadedFile } from "./upload";
+import { readEnv, type EnvSource } from "../../env";
 
 export const IMPORT_QUEUE = "import";
 
@@ -25,13 +26,12 @@ export const importJobPayload = z.object({ importId: z.uuid() });
 export const importQueuePolicy = (): QueuePolicy => ({
   retryLimit: 2,
   retryDelay: 5,
-  expireInSeconds: Number(process.env.ATLAS_IMPORT_EXPIRE_S ?? 2 * 3600),
+  expireInSeconds: readEnv("ATLAS_IMPORT_EXPIRE_S"),
 });
 
 /** Import jobs one worker runs at once: ATLAS_IMPORT_CONCURRENCY, default 1 (0: this worker runs none). */
-export function importConcurrency(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.ATLAS_IMPORT_CONCURRENCY ?? 1);
-  return Number.isSafeInteger(n) && n >= 0 ? n : 1;
+export function importConcurrency(env: EnvSource = process.env): number {
+  return readEnv("ATLAS_IMPORT_CONCURRENCY", env);
 }
 
 export type ImportJobStatus = "queued" | "running" | "succeeded" | "failed";

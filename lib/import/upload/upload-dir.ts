@@ -9,9 +9,10 @@ import path from "node:path";
 import type pg from "pg";
 import { AtlasError } from "../../errors";
 import { LIMIT_VARIABLES } from "./upload-limits";
+import { readEnv } from "../../env";
 
 export function uploadsRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.ATLAS_DATA_DIR ?? ".atlas", "uploads");
+  return path.resolve(readEnv("ATLAS_DATA_DIR", env), "uploads");
 }
 
 /** Created world-readable (0755): the embedded cluster runs as another user, and nothing here is secret to it. */

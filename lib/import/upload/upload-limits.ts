@@ -3,9 +3,7 @@
  * tests change them without a restart. Each is refused with 413 (507 for free space) before more is written.
  */
 import { importLimits } from "../limits";
-import { AtlasError } from "../../errors";
-
-const GIB = 1024 ** 3;
+import { readEnv, type EnvSource } from "../../env";
 
 export interface UploadLimits {
   /** Largest file: ATLAS_UPLOAD_MAX_FILE_BYTES, default 2 GiB (never above ATLAS_IMPORT_MAX_BYTES). */
@@ -18,25 +16,13 @@ export interface UploadLimits {
   minFreeBytes: number;
 }
 
-export function uploadLimits(env: Record<string, string | undefined> = process.env): UploadLimits {
+export function uploadLimits(env: EnvSource = process.env): UploadLimits {
   return {
-    maxFileBytes: Math.min(
-      read(env, "ATLAS_UPLOAD_MAX_FILE_BYTES", 2 * GIB, 1),
-      importLimits(env as NodeJS.ProcessEnv).maxFileBytes,
-    ),
-    maxFiles: read(env, "ATLAS_UPLOAD_MAX_FILES", 64, 1),
-    maxTotalBytes: read(env, "ATLAS_UPLOAD_MAX_TOTAL_BYTES", 4 * GIB, 1),
-    minFreeBytes: read(env, "ATLAS_UPLOAD_MIN_FREE_BYTES", GIB, 0),
+    maxFileBytes: Math.min(readEnv("ATLAS_UPLOAD_MAX_FILE_BYTES", env), importLimits(env).maxFileBytes),
+    maxFiles: readEnv("ATLAS_UPLOAD_MAX_FILES", env),
+    maxTotalBytes: readEnv("ATLAS_UPLOAD_MAX_TOTAL_BYTES", env),
+    minFreeBytes: readEnv("ATLAS_UPLOAD_MIN_FREE_BYTES", env),
   };
-}
-
-function read(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new AtlasError("INTERNAL", `${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
 }
 
 /** The name of the variable behind a limit, for messages. */

@@ -18,12 +18,12 @@
 import type pg from "pg";
 import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "./copy-binary";
 import { copyRows } from "./copy-writer";
-import { thresholdFromEnv } from "../limits";
 import { enterBulkMode, leaveBulkMode } from "./fk-fast-path";
 import { recordBatches, type PlannedFile, type ReadOptions, type ReadTally } from "../read/read-records";
 import type { ImportRecord } from "../read/record";
 import { clashError, duplicateError } from "./stored-question-errors";
 import { loadStoredQuestions, type StoredQuestions } from "./stored-questions";
+import { readEnv } from "../../env";
 
 /** The import needs questions that are not stored: take the staging path. */
 export class NotAllStored extends Error {
@@ -34,7 +34,7 @@ export class NotAllStored extends Error {
 
 /** Input size from which the direct path is tried (ATLAS_IMPORT_DIRECT_BYTES; default 8 MiB, ~100k score rows). */
 export function directPathBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  return thresholdFromEnv(env.ATLAS_IMPORT_DIRECT_BYTES, 8 * 1024 * 1024);
+  return readEnv("ATLAS_IMPORT_DIRECT_BYTES", env);
 }
 
 /** Whether the benchmark stores any question (the direct path cannot apply otherwise). */

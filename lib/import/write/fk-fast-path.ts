@@ -15,11 +15,11 @@
  * every import), so no one else's trigger is ever skipped. Otherwise the ordinary triggers run.
  */
 import type pg from "pg";
-import { thresholdFromEnv } from "../limits";
+import { readEnv } from "../../env";
 
 /** Turns FK triggers off for the rest of the transaction if allowed and safe; returns whether it did. */
 export async function enterBulkMode(client: pg.ClientBase): Promise<boolean> {
-  if (process.env.ATLAS_IMPORT_FK_TRIGGERS === "1") return false; // escape hatch: always use the triggers
+  if (readEnv("ATLAS_IMPORT_FK_TRIGGERS")) return false; // escape hatch: always use the triggers
   const user = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid IN ('"Question"'::regclass, '"Prediction"'::regclass) AND NOT tgisinternal`,
   );
@@ -49,7 +49,7 @@ export async function leaveBulkMode(client: pg.ClientBase): Promise<void> {
  * go on. ATLAS_IMPORT_TABLE_LOCK_ROWS changes the threshold.
  */
 export function tableLockRows(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  return thresholdFromEnv(env.ATLAS_IMPORT_TABLE_LOCK_ROWS, 50_000);
+  return readEnv("ATLAS_IMPORT_TABLE_LOCK_ROWS", env);
 }
 
 /** The locks the FK triggers would have taken on rows that other transactions can see. */

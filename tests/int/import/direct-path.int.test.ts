@@ -3,7 +3,7 @@
  * Every test here forces it on small files (ATLAS_IMPORT_DIRECT_BYTES=0) and compares with the staging path.
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../support/db";
 import { importFiles, type ImportOptions } from "../../../lib/import/import-files";
 import { snapshot } from "../../support/db-snapshot";
@@ -12,7 +12,6 @@ import { loadStoredQuestions } from "../../../lib/import/write/stored-questions"
 
 let db: TestDatabase;
 let client: pg.Client;
-const savedEnv = process.env.ATLAS_IMPORT_DIRECT_BYTES;
 
 beforeAll(async () => {
   db = await freshDatabase("direct");
@@ -21,15 +20,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (savedEnv === undefined) delete process.env.ATLAS_IMPORT_DIRECT_BYTES;
-  else process.env.ATLAS_IMPORT_DIRECT_BYTES = savedEnv;
+  vi.unstubAllEnvs();
   await client?.end();
   await db?.drop();
 });
 
 /** Imports with the direct path allowed from any size (direct: true) or never (false). */
 function imp(o: Omit<ImportOptions, "db">, direct = true) {
-  process.env.ATLAS_IMPORT_DIRECT_BYTES = direct ? "0" : String(Number.MAX_SAFE_INTEGER);
+  vi.stubEnv("ATLAS_IMPORT_DIRECT_BYTES", direct ? "0" : String(Number.MAX_SAFE_INTEGER));
   return importFiles({ db: client, ...o });
 }
 

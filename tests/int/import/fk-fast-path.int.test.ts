@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../support/db";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "../../../lib/import/write/fk-fast-path";
 import { importFiles } from "../../../lib/import/import-files";
@@ -97,8 +97,7 @@ describe("FK triggers vs the bulk fast path", () => {
 
   it("a large import locks the question table instead: deletes, others' inserts and large imports wait; FK checks and reads do not", async () => {
     const q = await beginBulkImport();
-    const before = process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS;
-    process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS = "1";
+    vi.stubEnv("ATLAS_IMPORT_TABLE_LOCK_ROWS", "1");
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
     try {
@@ -118,8 +117,7 @@ describe("FK triggers vs the bulk fast path", () => {
       await other.query("ROLLBACK");
       expect((await other.query(`SELECT count(*) FROM "Question"`)).rowCount).toBe(1);
     } finally {
-      if (before === undefined) delete process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS;
-      else process.env.ATLAS_IMPORT_TABLE_LOCK_ROWS = before;
+      vi.unstubAllEnvs();
       await other.end();
       await leaveBulkMode(admin);
       await admin.query("ROLLBACK");
