@@ -4,10 +4,12 @@
  */
 import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
 import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -29,7 +31,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const pool = db();
-  const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
+  const [benchmarks, { all, data }, slices] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state), sliceBarData(pool, state)]);
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),
@@ -68,6 +70,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
         its exact value{hasMeasured ? "; click a measured cell for its reliability diagrams" : ""}.
       </p>
       <HeatmapFilters state={state} facets={facets} />
+      <SliceBar state={state} data={slices} />
       {!data || data.columns.length === 0 ? (
         <div className="empty" data-testid="empty">
           No results for {state.benchmark} yet. Load the paper&apos;s figures with{" "}

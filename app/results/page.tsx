@@ -17,6 +17,8 @@ import {
   resultFacetsCached,
 } from "@/lib/db/queries/results";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -49,10 +51,11 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
   const { shown, query } = view;
   const metrics = query.metrics;
   const pool = db();
-  const [benchmarks, facets, data] = await Promise.all([
+  const [benchmarks, facets, data, slices] = await Promise.all([
     listBenchmarks(pool),
     resultFacetsCached(pool, state.benchmark),
     getResultsCached(pool, query),
+    sliceBarData(pool, state),
   ]);
   const titles: Record<string, string> = { ...TEXT_TITLES, ...METRIC_TITLES };
   const allColumns = [...TEXT_COLUMNS, ...RESULT_METRICS].map((id) => ({ id, title: titles[id] }));
@@ -76,6 +79,7 @@ export default async function ResultsPage({ searchParams }: { searchParams: Prom
         shown={shown}
         facets={{ benchmarks: benchmarks.map((b) => b.name), ...facets, columns: allColumns }}
       />
+      <SliceBar state={state} data={slices} />
       {data.count === 0 ? (
         <div className="empty" data-testid="empty">
           No results for this selection. Load the paper&apos;s figures with{" "}

@@ -13,6 +13,8 @@ import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -27,12 +29,13 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
     throw e;
   }
   const pool = db();
-  const [benchmarks, data, pairs] = await Promise.all([
+  const [benchmarks, data, pairs, slices] = await Promise.all([
     listBenchmarks(pool),
     getSmoothingDataCached(pool, smoothingQueryForState(state)),
     state.source === "published"
       ? Promise.resolve([])
       : baseTunedPairs(pool, { benchmark: state.benchmark, families: state.family, sft: state.sft, languages: state.languages }),
+    sliceBarData(pool, state),
   ]);
   const empty = !data || data.panels.every((p) => p.series.length === 0);
   return (
@@ -57,6 +60,7 @@ export default async function SmoothingPage({ searchParams }: { searchParams: Pr
           }}
         />
       )}
+      <SliceBar state={state} data={slices} />
       {empty || !data ? (
         <div className="empty" data-testid="empty">
           No β variants for {state.benchmark} yet. Load the paper&apos;s figures with{" "}

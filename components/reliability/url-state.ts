@@ -24,6 +24,7 @@ export const VIEW_DEFAULTS: Partial<ViewState> = {
   // analysis views (issue 14)
   cw: 0.9,
   method: "temperature",
+  slice: "all",
 };
 
 export function toSearchParams(state: Partial<ViewState>): URLSearchParams {

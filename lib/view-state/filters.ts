@@ -11,6 +11,7 @@ import { z } from "zod";
 z.config({ jitless: true });
 import { badInput } from "../errors";
 import { MAX_INT4 } from "../ids";
+import { parseSlice, SLICE_ALL } from "../slices/slice";
 
 export const METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type HeatmapMetric = (typeof METRICS)[number];
@@ -79,6 +80,15 @@ export const viewStateSchema = z.object({
   beta: betaList,
   languages: list,
   sort: z.enum(["language", "resource", "value"]).default("language"),
+  /**
+   * Slice of each language's questions (issue 14; lib/slices/slice.ts): `all`, `CS`, `CA` or `category:<name>`.
+   * The heatmap, /reliability, /results and /smoothing read its stored statistics (RunSliceStats).
+   */
+  slice: z
+    .string()
+    .max(MAX_LIST_ITEM_CHARS + 9)
+    .refine((s) => parseSlice(s) !== null, "slice is all, CS, CA or category:<subject category>")
+    .default(SLICE_ALL),
 
   // ── /reliability ──────────────────────────────────────────────────────────────────────────────
   /** Model names (measured); each tuned model is drawn with its base. Empty = a family's base + its β=0 variants. */

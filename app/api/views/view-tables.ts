@@ -106,5 +106,20 @@ async function runs(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
   return { columns: RUNS_COLUMNS, rows: runsRows(await listRuns(pool, { families: state.family })), file: "runs" };
 }
 
-export const VIEW_TABLES = { heatmap, results, reliability, smoothing, runs } satisfies Record<string, Builder>;
+/** A sliced view's table (`slice=`, docs/analysis.md "Slices") carries the slice as a last column and in its file name. */
+const sliced =
+  (build: Builder): Builder =>
+  async (pool, state, params) => {
+    const t = await build(pool, state, params);
+    if (state.slice === "all") return t;
+    return { columns: [...t.columns, "slice"], rows: t.rows.map((r) => ({ ...r, slice: state.slice })), file: `${t.file}-slice-${state.slice.replace(/[^\w.-]+/g, "_")}` };
+  };
+
+export const VIEW_TABLES = {
+  heatmap: sliced(heatmap),
+  results: sliced(results),
+  reliability: sliced(reliability),
+  smoothing: sliced(smoothing),
+  runs,
+} satisfies Record<string, Builder>;
 export type ViewName = keyof typeof VIEW_TABLES;

@@ -9,6 +9,7 @@ import type pg from "pg";
 import { betaCell, formatBeta, passesBetaFilter } from "../../view-state/config";
 import { badInput } from "../../errors";
 import type { ViewState } from "../../view-state/filters";
+import { publishedInSlice, statsFrom } from "./slices";
 
 const sig6 = (v: number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v.toPrecision(6));
@@ -108,6 +109,8 @@ export interface ResultsQuery {
   metrics: ResultMetric[];
   /** Categorical columns to send besides those every row needs (source, benchmark, language, model, beta, runId). */
   textColumns?: TextColumn[];
+  /** Slice of the questions (lib/slices/slice.ts; default all): measured rows from RunSliceStats, no published. */
+  slice?: string;
 }
 
 const ALWAYS_SENT: TextColumn[] = ["source", "benchmark", "language", "model", "beta", "runId"];
@@ -216,7 +219,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
   const all = q.benchmark === "all";
   const raws: Raw[] = [];
   const tasks: Promise<void>[] = [];
-  if (q.sources.includes("published")) {
+  if (q.sources.includes("published") && publishedInSlice(q.slice)) {
     tasks.push(
       pool
         .query<{
@@ -312,9 +315,9 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
            FROM "Run" r
            JOIN "Benchmark" b ON b."id" = r."benchmarkId"
            JOIN "Model" m ON m."id" = r."modelId"
-           JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
+           JOIN ${statsFrom(q.slice)} w ON w."runId" = r."id" AND w."binning" = 'equal-width'
            JOIN "Language" l ON l."code" = w."languageCode"
-           LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
+           LEFT JOIN ${statsFrom(q.slice)} e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
            WHERE ($1 OR b."name" = $2) AND r."status" IN ('completed', 'running')
            ORDER BY r."modelId", w."languageCode", r."createdAt" DESC, r."id" DESC`,
           [all, q.benchmark],
@@ -471,7 +474,7 @@ export async function resultFacets(
  * Throws a BAD_INPUT error naming the parameter for an unknown column.
  */
 export function resultsQueryForState(
-  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy">,
+  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy"> & { slice?: string },
 ): { query: ResultsQuery; shown: string[] } {
   const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
   const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find((c) => !known.has(c));
@@ -494,6 +497,7 @@ export function resultsQueryForState(
       languages: state.languages,
       metrics: RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[],
       textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
+      slice: state.slice,
     },
   };
 }

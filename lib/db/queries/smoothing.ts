@@ -20,6 +20,7 @@ import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
 import { formatBeta } from "../../view-state/config";
 import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
 import { versionedCache } from "./results";
+import { publishedInSlice, statsFrom } from "./slices";
 
 export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
@@ -109,6 +110,8 @@ export interface SmoothingQuery {
   languages: string[];
   betaA: string;
   betaB: string;
+  /** Slice of the questions (lib/slices/slice.ts; default all): measured cells from RunSliceStats, no published. */
+  slice?: string;
 }
 
 /** The query behind `/smoothing` and its data twin, from the view state (`source=both` reads both). */
@@ -121,16 +124,17 @@ export function smoothingQueryForState(state: ViewState): SmoothingQuery {
     languages: state.languages,
     betaA: state.betaA,
     betaB: state.betaB,
+    slice: state.slice,
   };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
 
-async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQuery["sources"]) {
+async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQuery["sources"], slice?: string) {
   const cells: Cell[] = [];
   const paper: Cell[] = [];
   const tasks: Promise<void>[] = [];
-  if (sources.includes("published"))
+  if (sources.includes("published") && publishedInSlice(slice))
     tasks.push(
       pool
         .query<{
@@ -191,8 +195,8 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
                   w."languageCode" AS language, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId",
                   w."accuracy", w."entropyBits", w."ece", e."rms"
            FROM "Run" r JOIN "Benchmark" b ON b."id" = r."benchmarkId" JOIN "Model" m ON m."id" = r."modelId"
-           JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
-           LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
+           JOIN ${statsFrom(slice)} w ON w."runId" = r."id" AND w."binning" = 'equal-width'
+           LEFT JOIN ${statsFrom(slice)} e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
            WHERE b."name" = $1 AND r."status" IN ('completed', 'running')
            ORDER BY r."modelId", w."languageCode", r."createdAt" DESC, r."id" DESC`,
           [benchmark],
@@ -247,7 +251,7 @@ export function getSmoothingDataCached(pool: pg.Pool, q: SmoothingQuery): Promis
 export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promise<SmoothingData | null> {
   const bench = await pool.query(`SELECT 1 FROM "Benchmark" WHERE "name" = $1`, [q.benchmark]);
   if (!bench.rowCount) return null;
-  const { cells: all, paper } = await loadCells(pool, q.benchmark, q.sources);
+  const { cells: all, paper } = await loadCells(pool, q.benchmark, q.sources, q.slice);
   const keepCfg = (c: Cell) =>
     (!q.families.length || q.families.includes(c.family)) &&
     (c.sft === null || !q.sft.length || q.sft.includes(c.sft));
