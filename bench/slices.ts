@@ -1,8 +1,9 @@
 /**
  * `npm run bench:slices`: what slices cost, side by side in one run on one synthetic GlobalMMLU-shaped run
  * (default 4 languages × 14,000 questions, K = 4; six subject categories, ~20 % CS / 50 % CA / 30 % unknown):
- *  - the statistics step (recomputeRunStats, 200 resamples) with the questions' slice attributes cleared
- *    (RunLanguageStats only) and set (plus RunSliceStats), interleaved, best of 2 each → stats_ratio;
+ *  - the statistics step (recomputeRunStats, 200 resamples for the languages, none for slices) with the questions'
+ *    slice attributes cleared (RunLanguageStats only) and set (plus RunSliceStats), interleaved, best of 2 each
+ *    → stats_ratio;
  *  - the heatmap and results reads, unsliced and sliced (`category:STEM`), 30 times each → p95 in ms.
  * Last line: one JSON object.
  *

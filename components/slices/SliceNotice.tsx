@@ -11,7 +11,7 @@ export function SliceNotice({ slice, refused }: { slice: string; refused: Refuse
     <div className="notice" data-testid="slice-notice">
       <p>
         Slice: <strong>{sliceLabel(slice)}</strong> — statistics of these questions only, per run and language (n in
-        each tooltip and panel title). Published figures have no slices and are not shown.
+        each tooltip and panel title), without bootstrap intervals. Published figures have no slices and are not shown.
       </p>
       {refused.length > 0 && (
         <p data-testid="slice-refused">

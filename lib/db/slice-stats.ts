@@ -5,8 +5,10 @@
  *
  * Each slice's metrics are computed from its own predictions with the same library calls and input rules as
  * RunLanguageStats (lib/db/stats.ts LanguageRows: labelled when every question has a gold index, else top-label),
- * never by subtracting aggregates. Bootstrap intervals (seed "<runId>/<language>/<slice>") only for slices a view
- * draws (n ≥ MIN_SLICE_N): below it the view refuses the slice, and the n is all it shows.
+ * never by subtracting aggregates. Bootstrap intervals (seed "<runId>/<language>/<slice>") only when asked for
+ * (`bootstrap` > 0; recomputeRunStats does not) and only for slices a view draws (n ≥ MIN_SLICE_N): each resample
+ * has a fixed cost (the smECE search) that ~8 slices per language multiply — bench:slices measured the statistics
+ * step at 5.4× the unsliced one with 200 resamples per slice, 1.24× without (docs/analysis.md "Slices").
  *
  * Reading: the language's sliced questions (id, gold, category, cultural label; the Question unique index), then
  * their predictions by primary key in chunks of question ids — no join for the planner to misjudge right after an
@@ -19,7 +21,6 @@ import {
   bootstrapWithEngine,
   type CalibrationMetrics,
   DEFAULT_BINS,
-  DEFAULT_RESAMPLES,
   type MetricIntervals,
   MetricEngine,
   metricsFromEngine,
@@ -30,6 +31,7 @@ import { LanguageRows } from "./stats";
 
 export interface SliceStatsOptions {
   bins?: number;
+  /** Bootstrap resamples per drawn slice (default 0: no intervals; see above). */
   bootstrap?: number;
   /** Only these languages (their rows are replaced; others are left alone). */
   languages?: string[];
@@ -49,7 +51,7 @@ interface SliceRow {
 /** Rebuilds RunSliceStats for `runId` inside the caller's transaction. */
 export async function recomputeSliceStats(client: pg.ClientBase, runId: number, opts: SliceStatsOptions = {}): Promise<void> {
   const bins = opts.bins ?? DEFAULT_BINS;
-  const resamples = opts.bootstrap ?? DEFAULT_RESAMPLES;
+  const resamples = opts.bootstrap ?? 0;
   const run = await client.query<{ topLabelOnly: boolean; benchmarkId: number }>(`SELECT "topLabelOnly", "benchmarkId" FROM "Run" WHERE "id" = $1`, [runId]);
   if (run.rowCount === 0) throw new AtlasError("NOT_FOUND", `no run ${runId}`, { field: "runId" });
   const { topLabelOnly, benchmarkId } = run.rows[0];

@@ -145,8 +145,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (languages) await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1 AND "languageCode" = ANY($2::text[])`, [runId, languages]);
   else await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1`, [runId]);
   if (stats.length > 0) await insertStats(client, runId, stats);
-  // The same statistics per CS / CA / subject-category slice (RunSliceStats; nothing when no question has them).
-  await recomputeSliceStats(client, runId, { bins, bootstrap: resamples, languages: languages ?? undefined });
+  // The same statistics per CS / CA / subject-category slice (RunSliceStats; nothing when no question has them),
+  // without bootstrap intervals (their cost: lib/db/slice-stats.ts).
+  await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined });
 }
 
 /**

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { fixture, tempFile } from "../support/import-helpers";
 import { importFiles } from "../../lib/import/import-files";
-import { computeMetrics, labelledSet, Rng } from "../../lib/calibration/index";
+import { bootstrapIntervals, computeMetrics, labelledSet, Rng } from "../../lib/calibration/index";
+import { recomputeSliceStats } from "../../lib/db/slice-stats";
 import { getHeatmapData } from "../../lib/db/queries/heatmap";
 import { getResults } from "../../lib/db/queries/results";
 import { refusedSlices, sliceOptions, statsFrom } from "../../lib/db/queries/slices";
@@ -124,13 +125,42 @@ describe("slices", () => {
       expect(row.rms).toBe(lib.rms);
       expect(row.nll).toBe(lib.nll);
       if (row.binning === "equal-width") expect(row.ece).toBeCloseTo(hand.ece, 12);
-      // Intervals only for slices a view draws.
-      expect(Object.keys(row.intervals).length > 0).toBe(hand.n >= MIN_SLICE_N);
+      // The statistics step computes no intervals for slices (lib/db/slice-stats.ts).
+      expect(row.intervals).toEqual({});
     }
     // The CS slice is not the whole language minus CA: unknown labels are in neither.
     const sw = stored.rows.filter((x) => x.languageCode === "sw" && x.binning === "equal-width");
     const n = (s: string) => sw.find((x) => x.slice === s)!.n;
     expect(n("CS") + n("CA")).toBeLessThan(data.sw.length);
+  });
+
+  it("on request, intervals for drawn slices equal the seeded bootstrap of the subset", async () => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await recomputeSliceStats(client, runId, { bootstrap: 20, languages: ["yo"] });
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    const rows = await pool.query<{ slice: string; n: number; intervals: Record<string, unknown> }>(
+      `SELECT "slice", "n", "intervals" FROM "RunSliceStats" WHERE "runId" = $1 AND "languageCode" = 'yo' AND "binning" = 'equal-width' ORDER BY 1`,
+      [runId],
+    );
+    for (const row of rows.rows) {
+      if (row.n < MIN_SLICE_N) {
+        expect(row.intervals).toEqual({});
+        continue;
+      }
+      const subset = data.yo.filter((q) =>
+        questionSliceKeys({ subjectCategory: q.subject_category ?? null, culturalLabel: cultural(q.cultural_sensitivity_label) }).includes(row.slice),
+      );
+      const set = labelledSet(subset.map((q) => q.probs), subset.map((q) => q.label));
+      const iv = bootstrapIntervals(set, { resamples: 20, seed: `${runId}/yo/${row.slice}` })["equal-width"];
+      expect(row.intervals).toEqual(JSON.parse(JSON.stringify(iv)));
+    }
+    // sw untouched
+    expect((await pool.query(`SELECT 1 FROM "RunSliceStats" WHERE "runId" = $1 AND "languageCode" = 'sw' AND "intervals" <> '{}'::jsonb`, [runId])).rowCount).toBe(0);
   });
 
   it("views read the slice: only n ≥ MIN_SLICE_N, no published figures; refused slices are listed with their n", async () => {
