@@ -10,6 +10,7 @@ import { AtlasError } from "@/lib/errors";
 import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
 import { db } from "@/lib/db/server";
 import { sliceBarData } from "@/lib/db/queries/slices";
+import { sliceLabel } from "@/lib/slices/slice";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -49,7 +50,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
   const modeText =
     state.mode === "absolute" ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
   const caption = [
-    `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}`,
+    `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}${state.slice === "all" ? "" : ` — slice: ${sliceLabel(state.slice)}`}`,
     `${BINNING_TEXT[state.metric]} · sources: ${sourceText.join(", ")}`,
     `Models: ${[...new Set(shown.map((c) => c.model))].join(", ")}`,
   ];
