@@ -7,13 +7,18 @@ import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
 import { SliceBar } from "@/components/slices/SliceBar";
 import { ErrorPanel } from "@/components/ui/ErrorPanel";
 import { AtlasError } from "@/lib/errors";
-import { heatmapForState, listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
+import { listBenchmarks, formatBeta } from "@/lib/db/queries/heatmap";
+import { heatmapView } from "@/lib/db/queries/heatmap-recalibrated";
+import { RecalibrationPending } from "@/components/analysis/RecalibrationPending";
 import { db } from "@/lib/db/server";
 import { sliceBarData } from "@/lib/db/queries/slices";
 import { sliceLabel } from "@/lib/slices/slice";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
+
+const METHOD_TEXT: Record<string, string> = { temperature: "temperature scaling", histogram: "histogram binning", isotonic: "isotonic regression" };
+const FIT_TEXT: Record<string, string> = { "per-language": "fitted per language", english: "fitted on English", pooled: "fitted on all languages pooled" };
 
 const BINNING_TEXT: Record<string, string> = {
   ece: "ECE over 15 equal-width bins",
@@ -32,7 +37,9 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     throw e;
   }
   const pool = db();
-  const [benchmarks, { all, data }, slices] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state), sliceBarData(pool, state)]);
+  const [benchmarks, { all, data, matrixMode, recal }, slices] = await Promise.all([listBenchmarks(pool), heatmapView(pool, state), sliceBarData(pool, state)]);
+  const recalibrated = state.mode === "recalibrated";
+  const metricLabel = recalibrated ? `ECE after ${METHOD_TEXT[state.method]} (${FIT_TEXT[state.fit]}), out of sample` : METRIC_LABELS[state.metric];
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),
@@ -48,10 +55,10 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
     shown.some((c) => c.source === "measured") ? "measured (●; n = questions per language, in tooltips)" : null,
   ].filter(Boolean);
   const modeText =
-    state.mode === "absolute" ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
+    state.mode === "absolute" || recalibrated ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
   const caption = [
-    `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}${state.slice === "all" ? "" : ` — slice: ${sliceLabel(state.slice)}`}`,
-    `${BINNING_TEXT[state.metric]} · sources: ${sourceText.join(", ")}`,
+    `${state.benchmark}: ${metricLabel} per language${modeText}${state.slice === "all" ? "" : ` — slice: ${sliceLabel(state.slice)}`}`,
+    `${BINNING_TEXT[recalibrated ? "ece" : state.metric]} · sources: ${sourceText.join(", ")}`,
     `Models: ${[...new Set(shown.map((c) => c.model))].join(", ")}`,
   ];
   if (!facets.benchmarks.includes(state.benchmark)) facets.benchmarks.push(state.benchmark);
@@ -59,7 +66,7 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <h1>
-        {METRIC_LABELS[state.metric]} per language — {state.benchmark}
+        {metricLabel} per language — {state.benchmark}
       </h1>
       <p className="subtitle" data-testid="heatmap-subtitle">
         {hasPublished && hasMeasured
@@ -71,7 +78,30 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
         its exact value{hasMeasured ? "; click a measured cell for its reliability diagrams" : ""}.
       </p>
       <HeatmapFilters state={state} facets={facets} />
-      <SliceBar state={state} data={slices} />
+      {!recalibrated && <SliceBar state={state} data={slices} />}
+      {recal && (
+        <div className="notice" data-testid="recal-notice">
+          <p>
+            Measured runs only, whole languages: 5-fold cross-validation by question, the same computation as{" "}
+            <a href={`/recalibration?benchmark=${encodeURIComponent(state.benchmark)}&method=${state.method}`}>/recalibration</a> (ECE over 15
+            equal-width bins of the recalibrated confidences).
+          </p>
+          {recal.failed.map((f) => (
+            <p key={f.model} className="error" role="alert">
+              {f.model}: {f.message}
+            </p>
+          ))}
+          {recal.pending.length > 0 && (
+            <>
+              <p data-testid="recal-pending-models">Not yet computed: {recal.pending.join(", ")}.</p>
+              <RecalibrationPending
+                statusUrl={`/recalibration/status?${new URLSearchParams({ benchmark: state.benchmark, models: recal.pending[0], method: state.method })}`}
+                busy={recal.busy}
+              />
+            </>
+          )}
+        </div>
+      )}
       {!data || data.columns.length === 0 ? (
         <div className="empty" data-testid="empty">
           No results for {state.benchmark} yet. Load the paper&apos;s figures with{" "}
@@ -82,12 +112,12 @@ export default async function HeatmapPage({ searchParams }: { searchParams: Prom
       ) : (
         <HeatmapChart
           data={data}
-          mode={state.mode}
+          mode={matrixMode}
           sort={state.sort}
           betaA={state.betaA}
           betaB={state.betaB}
-          metricLabel={METRIC_LABELS[state.metric]}
-          better={METRIC_BETTER[state.metric]}
+          metricLabel={metricLabel}
+          better={METRIC_BETTER[recalibrated ? "ece" : state.metric]}
           caption={caption}
           reliabilityQuery={new URLSearchParams({ benchmark: state.benchmark }).toString()}
         />

@@ -25,6 +25,7 @@ export const VIEW_DEFAULTS: Partial<ViewState> = {
   cw: 0.9,
   method: "temperature",
   slice: "all",
+  fit: "per-language",
 };
 
 export function toSearchParams(state: Partial<ViewState>): URLSearchParams {

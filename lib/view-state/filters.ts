@@ -64,7 +64,10 @@ const betaList = list.pipe(
 export const viewStateSchema = z.object({
   benchmark: z.string().min(1).max(200).default("GlobalMMLU"),
   metric: z.enum(METRICS).default("ece"),
-  mode: z.enum(["absolute", "delta-base", "delta-beta"]).default("absolute"),
+  /** `recalibrated`: out-of-sample ECE after post-hoc recalibration (`method`, `fit`; issue 14 §2; measured runs only). */
+  mode: z.enum(["absolute", "delta-base", "delta-beta", "recalibrated"]).default("absolute"),
+  /** mode=recalibrated: which fit's ECE — per language, English only, or all languages pooled (lib/calibration/recalibrate). */
+  fit: z.enum(["per-language", "english", "pooled"]).default("per-language"),
   /** For mode=delta-beta: Δ = metric(β = betaB) − metric(β = betaA), per model × SFT dataset. */
   betaA: z
     .string()

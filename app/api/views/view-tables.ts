@@ -10,7 +10,7 @@ import { resolveBins } from "@/components/reliability/reliability-view";
 import { RUNS_COLUMNS, runsRows } from "@/components/runs/runs-table";
 import { SMOOTHING_COLUMNS, smoothingRows } from "@/components/smoothing/smoothing-table";
 import { cleanFloat } from "@/lib/charts/numbers";
-import { heatmapForState } from "@/lib/db/queries/heatmap";
+import { heatmapView } from "@/lib/db/queries/heatmap-recalibrated";
 import { getReliabilityData, reliabilityQueryForState } from "@/lib/db/queries/reliability";
 import { getResultsCached, resultsQueryForState } from "@/lib/db/queries/results";
 import { listRuns } from "@/lib/db/queries/runs";
@@ -34,10 +34,10 @@ const HEATMAP_COLUMNS = ["benchmark", "metric", "mode", "language", "language_na
 
 /** The heatmap's table in tidy form: one row per language × column, the value as exact text, n and run id for measured cells. */
 async function heatmap(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
-  const { data } = await heatmapForState(pool, state);
+  const { data, matrixMode } = await heatmapView(pool, state);
   const rows: Row[] = [];
   if (data) {
-    const m = buildMatrix(data, state.mode, state.sort, { a: state.betaA, b: state.betaB });
+    const m = buildMatrix(data, matrixMode, state.sort, { a: state.betaA, b: state.betaB });
     for (const r of m.rows)
       for (const c of m.columns) {
         const cell = m.cells[c.key]?.[r.code];
@@ -45,7 +45,7 @@ async function heatmap(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
         rows.push({
           benchmark: data.benchmark,
           metric: state.metric,
-          mode: state.mode,
+          mode: state.mode === "recalibrated" ? `recalibrated:${state.method}:${state.fit}` : state.mode,
           language: r.code,
           language_name: r.name,
           resource_class: r.resourceClass,
