@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { csvCell, csvLine, toCsv } from "./csv-cell";
+import { appendCsvColumn, csvCell, csvLine, toCsv } from "./csv-cell";
 import { CsvReader } from "./import/read/csv";
 import { DECIMAL } from "./import/read/numbers";
 
@@ -62,5 +62,12 @@ describe("csvCell", () => {
 
   it("joins one record", () => {
     expect(csvLine(["=x", 1, null, "-1"])).toBe("'=x,1,,-1");
+  });
+});
+
+describe("appendCsvColumn", () => {
+  it("adds the column to every record, not inside a quoted newline", () => {
+    const csv = toCsv(["a", "b"], [["x\ny", 1], ['q"uote', 2]]);
+    expect(appendCsvColumn(csv, "slice", "category:STEM")).toBe(toCsv(["a", "b", "slice"], [["x\ny", 1, "category:STEM"], ['q"uote', 2, "category:STEM"]]));
   });
 });

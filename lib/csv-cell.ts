@@ -33,3 +33,27 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
   for (const r of rows) out += csvLine(r) + "\n";
   return out;
 }
+
+/**
+ * Appends one column with the same value on every record of a CSV document written by toCsv (records end in
+ * "\n"; a "\n" inside a quoted cell is not a record end). Used to stamp exports with view state they do not
+ * carry themselves (the slice: components/ui/ExportBar.tsx).
+ */
+export function appendCsvColumn(csv: string, name: string, value: CsvValue): string {
+  const head = "," + csvCell(name);
+  const cell = "," + csvCell(value);
+  let out = "";
+  let quoted = false;
+  let first = true;
+  let from = 0;
+  for (let i = 0; i < csv.length; i++) {
+    const ch = csv[i];
+    if (ch === '"') quoted = !quoted; // a doubled quote toggles twice: state unchanged
+    else if (ch === "\n" && !quoted) {
+      out += csv.slice(from, i) + (first ? head : cell) + "\n";
+      first = false;
+      from = i + 1;
+    }
+  }
+  return out + csv.slice(from);
+}

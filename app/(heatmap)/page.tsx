@@ -4,21 +4,31 @@
  */
 import { HeatmapChart } from "@/components/heatmap/HeatmapChart";
 import { HeatmapFilters } from "@/components/filters/HeatmapFilters";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { withExpectedErrors } from "@/components/ui/expected-errors";
-import { heatmapForState, listBenchmarks } from "@/lib/db/queries/heatmap";
+import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { formatBeta } from "@/lib/format";
+import { heatmapView } from "@/lib/db/queries/heatmap-recalibrated";
+import { RecalibrationPending } from "@/components/analysis/RecalibrationPending";
 import { db } from "@/lib/db/server";
 import { DEFAULT_BINS } from "@/lib/calibration/binning";
 import { binningText } from "@/lib/calibration/registry";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { sliceLabel } from "@/lib/slices/slice";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
+
+const METHOD_TEXT: Record<string, string> = { temperature: "temperature scaling", histogram: "histogram binning", isotonic: "isotonic regression" };
+const FIT_TEXT: Record<string, string> = { "per-language": "fitted per language", english: "fitted on English", pooled: "fitted on all languages pooled" };
 
 export default withExpectedErrors("/", async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
   const state = parseViewState(sp, { strict: true });
   const pool = db();
-  const [benchmarks, { all, data }] = await Promise.all([listBenchmarks(pool), heatmapForState(pool, state)]);
+  const [benchmarks, { all, data, matrixMode, recal }, slices] = await Promise.all([listBenchmarks(pool), heatmapView(pool, state), sliceBarData(pool, state)]);
+  const recalibrated = state.mode === "recalibrated";
+  const metricLabel = recalibrated ? `ECE after ${METHOD_TEXT[state.method]} (${FIT_TEXT[state.fit]}), out of sample` : METRIC_LABELS[state.metric];
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),
@@ -34,10 +44,10 @@ export default withExpectedErrors("/", async function HeatmapPage({ searchParams
     shown.some((c) => c.source === "measured") ? "measured (●; n = questions per language, in tooltips)" : null,
   ].filter(Boolean);
   const modeText =
-    state.mode === "absolute" ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
+    state.mode === "absolute" || recalibrated ? "" : state.mode === "delta-base" ? " — Δ from the base model" : ` — Δ β=${state.betaB} − β=${state.betaA}`;
   const caption = [
-    `${state.benchmark}: ${METRIC_LABELS[state.metric]} per language${modeText}`,
-    `${binningText(state.metric, DEFAULT_BINS)} · sources: ${sourceText.join(", ")}`,
+    `${state.benchmark}: ${metricLabel} per language${modeText}${state.slice === "all" ? "" : ` — slice: ${sliceLabel(state.slice)}`}`,
+    `${binningText(recalibrated ? "ece" : state.metric, DEFAULT_BINS)} · sources: ${sourceText.join(", ")}`,
     `Models: ${[...new Set(shown.map((c) => c.model))].join(", ")}`,
   ];
   if (!facets.benchmarks.includes(state.benchmark)) facets.benchmarks.push(state.benchmark);
@@ -45,7 +55,7 @@ export default withExpectedErrors("/", async function HeatmapPage({ searchParams
   return (
     <>
       <h1>
-        {METRIC_LABELS[state.metric]} per language — {state.benchmark}
+        {metricLabel} per language — {state.benchmark}
       </h1>
       <p className="subtitle" data-testid="heatmap-subtitle">
         {hasPublished && hasMeasured
@@ -57,6 +67,30 @@ export default withExpectedErrors("/", async function HeatmapPage({ searchParams
         its exact value{hasMeasured ? "; click a measured cell for its reliability diagrams" : ""}.
       </p>
       <HeatmapFilters state={state} facets={facets} />
+      {!recalibrated && <SliceBar state={state} data={slices} />}
+      {recal && (
+        <div className="notice" data-testid="recal-notice">
+          <p>
+            Measured runs only, whole languages: 5-fold cross-validation by question, the same computation as{" "}
+            <a href={`/recalibration?benchmark=${encodeURIComponent(state.benchmark)}&method=${state.method}`}>/recalibration</a> (ECE over 15
+            equal-width bins of the recalibrated confidences).
+          </p>
+          {recal.failed.map((f) => (
+            <p key={f.model} className="error" role="alert">
+              {f.model}: {f.message}
+            </p>
+          ))}
+          {recal.pending.length > 0 && (
+            <>
+              <p data-testid="recal-pending-models">Not yet computed: {recal.pending.join(", ")}.</p>
+              <RecalibrationPending
+                statusUrl={`/recalibration/status?${new URLSearchParams({ benchmark: state.benchmark, models: recal.pending[0], method: state.method })}`}
+                busy={recal.busy}
+              />
+            </>
+          )}
+        </div>
+      )}
       {!data || data.columns.length === 0 ? (
         <div className="empty" data-testid="empty">
           No results for {state.benchmark} yet. Load the paper&apos;s figures with{" "}
@@ -67,12 +101,12 @@ export default withExpectedErrors("/", async function HeatmapPage({ searchParams
       ) : (
         <HeatmapChart
           data={data}
-          mode={state.mode}
+          mode={matrixMode}
           sort={state.sort}
           betaA={state.betaA}
           betaB={state.betaB}
-          metricLabel={METRIC_LABELS[state.metric]}
-          better={METRIC_BETTER[state.metric]}
+          metricLabel={metricLabel}
+          better={METRIC_BETTER[recalibrated ? "ece" : state.metric]}
           caption={caption}
           reliabilityQuery={new URLSearchParams({ benchmark: state.benchmark }).toString()}
         />

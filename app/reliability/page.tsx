@@ -17,6 +17,8 @@ import { defaultComparison, getReliabilityData, reliabilityQueryForState, series
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 import { hasReliabilitySelection, reliabilityDefaultHref } from "@/lib/view-state/reliability-default";
 
@@ -45,9 +47,10 @@ export default async function ReliabilityPage({ searchParams }: { searchParams: 
 const ReliabilityView = withExpectedErrors("/reliability", async function ReliabilityView({ sp }: { sp: SearchParams }) {
   const state = parseViewState(sp, { strict: true });
   const pool = db();
-  const [benchmarks, data] = await Promise.all([
+  const [benchmarks, data, slices] = await Promise.all([
     listBenchmarks(pool),
     getReliabilityData(pool, reliabilityQueryForState(state)),
+    sliceBarData(pool, state),
   ]);
 
   if (!data || data.models.length === 0) {
@@ -98,6 +101,7 @@ const ReliabilityView = withExpectedErrors("/reliability", async function Reliab
         click it for its questions.
       </p>
       <ReliabilityFilters state={state} facets={facets} bins={bins} />
+      <SliceBar state={state} data={slices} />
       {missing.length > 0 && (
         <p className="notice" data-testid="missing-models">
           No measured stats for {missing.join(", ")} on {state.benchmark}.

@@ -11,6 +11,8 @@ import { getResultsCached } from "@/lib/db/queries/results";
 import { METRIC_TITLES, RESULT_METRICS, resultsQueryForState, TEXT_COLUMNS } from "@/lib/db/queries/results-columns";
 import { resultFacetsCached } from "@/lib/db/queries/results-facets";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -36,10 +38,11 @@ export default withExpectedErrors("/results", async function ResultsPage({ searc
   const { shown, query } = view;
   const metrics = query.metrics;
   const pool = db();
-  const [benchmarks, facets, data] = await Promise.all([
+  const [benchmarks, facets, data, slices] = await Promise.all([
     listBenchmarks(pool),
     resultFacetsCached(pool, state.benchmark),
     getResultsCached(pool, query),
+    sliceBarData(pool, state),
   ]);
   const titles: Record<string, string> = { ...TEXT_TITLES, ...METRIC_TITLES };
   const allColumns = [...TEXT_COLUMNS, ...RESULT_METRICS].map((id) => ({ id, title: titles[id] }));
@@ -63,6 +66,7 @@ export default withExpectedErrors("/results", async function ResultsPage({ searc
         shown={shown}
         facets={{ benchmarks: benchmarks.map((b) => b.name), ...facets, columns: allColumns }}
       />
+      <SliceBar state={state} data={slices} />
       {data.count === 0 ? (
         <div className="empty" data-testid="empty">
           No results for this selection. Load the paper&apos;s figures with{" "}

@@ -12,6 +12,8 @@ import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
 import { db } from "@/lib/db/server";
+import { sliceBarData } from "@/lib/db/queries/slices";
+import { SliceBar } from "@/components/slices/SliceBar";
 import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
@@ -20,12 +22,13 @@ export default withExpectedErrors("/smoothing", async function SmoothingPage({ s
   const sp = await searchParams;
   const state = parseViewState(sp, { strict: true });
   const pool = db();
-  const [benchmarks, data, pairs] = await Promise.all([
+  const [benchmarks, data, pairs, slices] = await Promise.all([
     listBenchmarks(pool),
     getSmoothingDataCached(pool, smoothingQueryForState(state)),
     state.source === "published"
       ? Promise.resolve([])
       : baseTunedPairs(pool, { benchmark: state.benchmark, families: state.family, sft: state.sft, languages: state.languages }),
+    sliceBarData(pool, state),
   ]);
   const empty = !data || data.panels.every((p) => p.series.length === 0);
   return (
@@ -50,6 +53,7 @@ export default withExpectedErrors("/smoothing", async function SmoothingPage({ s
           }}
         />
       )}
+      <SliceBar state={state} data={slices} />
       {empty || !data ? (
         <div className="empty" data-testid="empty">
           No β variants for {state.benchmark} yet. Load the paper&apos;s figures with{" "}

@@ -41,9 +41,36 @@ export function HeatmapFilters({ state, facets }: { state: ViewState; facets: He
           { value: "absolute", label: "absolute values" },
           { value: "delta-base", label: "Δ from the base model" },
           { value: "delta-beta", label: "Δ between two β values" },
+          { value: "recalibrated", label: "ECE after recalibration" },
         ]}
         onChange={(mode) => go({ mode })}
       />
+      {state.mode === "recalibrated" && (
+        <>
+          <Select
+            label="Method"
+            name="method"
+            value={state.method}
+            options={[
+              { value: "temperature", label: "temperature scaling" },
+              { value: "histogram", label: "histogram binning" },
+              { value: "isotonic", label: "isotonic regression" },
+            ]}
+            onChange={(method) => go({ method })}
+          />
+          <Select
+            label="Fit"
+            name="fit"
+            value={state.fit}
+            options={[
+              { value: "per-language", label: "per language" },
+              { value: "english", label: "on English only" },
+              { value: "pooled", label: "on all languages pooled" },
+            ]}
+            onChange={(fit) => go({ fit })}
+          />
+        </>
+      )}
       {state.mode === "delta-beta" && (
         <label>
           β

@@ -24,6 +24,8 @@ export const VIEW_DEFAULTS: Partial<ViewState> = {
   // analysis views (issue 14)
   cw: 0.9,
   method: "temperature",
+  slice: "all",
+  fit: "per-language",
 };
 
 export function toSearchParams(state: Partial<ViewState>): URLSearchParams {

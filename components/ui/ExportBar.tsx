@@ -2,6 +2,7 @@
 /** Copy link · SVG · PNG · CSV for one chart. `getSvg` finds the chart's <svg>, `getCsv` builds its data. */
 import { useState } from "react";
 import { downloadCsv, downloadPng, downloadSvg, type ExportPreset } from "@/lib/charts/export";
+import { appendCsvColumn } from "@/lib/csv-cell";
 
 export function ExportBar({
   name,
@@ -46,7 +47,12 @@ export function ExportBar({
         </>
       )}
       {getCsv && (
-        <button type="button" data-testid="download-csv" onClick={() => downloadCsv(getCsv(), `${name}.csv`)}>
+        <button type="button" data-testid="download-csv" onClick={() => {
+          // A sliced view (`?slice=`, docs/analysis.md "Slices") says so in its CSV: a `slice` column and the file name.
+          const slice = new URLSearchParams(window.location.search).get("slice");
+          if (slice && slice !== "all") downloadCsv(appendCsvColumn(getCsv(), "slice", slice), `${name}-slice-${slice.replace(/[^\w.-]+/g, "_")}.csv`);
+          else downloadCsv(getCsv(), `${name}.csv`);
+        }}>
           CSV
         </button>
       )}

@@ -39,8 +39,11 @@ describe("GlobalMMLU", () => {
       question: "What is 7 + 5?\n(Give the exact sum.)",
       options: ["10", "11", "12", "13"],
       gold: 2,
+      slice: { subjectCategory: "STEM", culturalLabel: "CA", src: null },
       split: "test",
     });
+    // cultural_sensitivity_label: CS / CA kept, blank and "-" are unknown (make-fixtures.py GM_CULTURAL)
+    expect(d.questions.map((q) => q.slice?.culturalLabel)).toEqual(["CA", "CS", null, "CA"].slice(0, d.questions.length));
     expect(d.questions[3].question).toBe('What is the chemical formula of "water", the most common liquid on Earth?');
     const am = await loadDataset(path.join(FIX, "globalmmlu/parquet/am/test.parquet"));
     expect(am.questions[1]).toMatchObject({ language: "am", question: "የፈረንሳይ ዋና ከተማ ማን ናት?", options: ["ፓሪስ", "ለንደን", "በርሊን", "ሮም"], gold: 0 });
@@ -56,6 +59,8 @@ describe("MMLU-ProX", () => {
     expect(en.map((q) => q.gold)).toEqual([4, 0, 1, 3]);
     expect(en.map((q) => q.externalId)).toEqual(["70", "71", "72", "73"]); // INT64 question_id read as text
     expect(en.map((q) => q.subject)).toEqual(["math", "other", "physics", "chemistry"]);
+    expect(en.map((q) => q.slice?.subjectCategory)).toEqual(["math", "other", "physics", "chemistry"]);
+    expect(en[0].slice?.src).toBe("ori_mmlu-math");
     expect(d.questions.filter((q) => q.split === "dev").length).toBe(d.questions.length / 3);
   });
 

@@ -4,6 +4,7 @@
  */
 import { badInput } from "../errors";
 import { badText, MAX_EXTERNAL_ID_BYTES } from "../import/read/record-limits";
+import { readSliceFields, type SliceFields, SliceFieldError, type SliceKeys } from "../slices/fields";
 import type { RawRow } from "./types";
 
 /** Text of a field, or null when absent, null or blank. Numbers are accepted as their decimal text. */
@@ -52,4 +53,14 @@ export function letterIndex(row: RawRow, field: string, optionCount: number): nu
   const last = String.fromCharCode(64 + optionCount);
   if (index < 0 || index >= optionCount) throw badInput(`answer "${text}" is not a letter A–${last} of the ${optionCount} options`, { ...row.where, field });
   return index;
+}
+
+/** The row's slice attributes (lib/slices/fields.ts rules); a refused value names the row and its column. */
+export function sliceFields(row: RawRow, keys: SliceKeys): SliceFields {
+  try {
+    return readSliceFields((k) => row.values[k], keys);
+  } catch (e) {
+    if (e instanceof SliceFieldError) throw badInput(e.message, { ...row.where, field: e.field });
+    throw e;
+  }
 }

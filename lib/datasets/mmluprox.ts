@@ -1,11 +1,13 @@
 /**
  * MMLU-ProX rows (li-lab/MMLU-ProX): question_id, question, option_0..option_9, answer (a letter A–J),
- * answer_index, category; other columns (cot_content, src, …) are ignored. Questions have up to ten options:
+ * answer_index, category, src (the question's origin, e.g. "ori_mmlu-high_school_physics"); other columns
+ * (cot_content, …) are ignored. Questions have up to ten options:
  * unused ones are trailing null, empty or "N/A" values and are dropped; an unused option followed by a used
  * one is an error (it would shift the letters). answer and answer_index must agree when both are given.
  */
 import { badInput } from "../errors";
-import { idText, letterIndex, optionalIndex, optionalText, requiredText } from "./fields";
+import { idText, letterIndex, optionalIndex, optionalText, requiredText, sliceFields } from "./fields";
+import { SLICE_KEYS } from "../slices/fields";
 import type { DatasetFile, DatasetQuestion, RawRow } from "./types";
 
 export const MMLUPROX_OPTION_FIELDS = Array.from({ length: 10 }, (_, i) => `option_${i}`);
@@ -36,6 +38,7 @@ export function mmluProxQuestion(row: RawRow, file: DatasetFile): DatasetQuestio
     question: requiredText(row, "question"),
     options,
     gold,
+    slice: sliceFields(row, SLICE_KEYS),
     split: file.split,
   };
 }

@@ -1,4 +1,5 @@
 /** The normalised form every dataset layout and file format is read into. */
+import type { SliceFields } from "../slices/fields";
 
 export type DatasetLayout = "globalmmlu" | "mmluprox";
 export type DatasetFormat = "parquet" | "jsonl" | "csv";
@@ -16,6 +17,8 @@ export interface DatasetQuestion {
   options: string[];
   /** Index into options of the correct answer. */
   gold: number;
+  /** Slice attributes (lib/slices/fields.ts): subject_category / category, cultural_sensitivity_label, src. */
+  slice?: SliceFields;
   /** "dev" is the few-shot split: GlobalMMLU dev, MMLU-ProX validation. */
   split: DatasetSplit;
 }

@@ -33,6 +33,7 @@ import {
   type ProbRows,
 } from "../calibration/index";
 import { AtlasError, badInput } from "../errors";
+import { recomputeSliceStats } from "./slice-stats";
 
 export interface RecomputeOptions {
   /** Bin count of every binned metric (default 15). */
@@ -46,7 +47,7 @@ export interface RecomputeOptions {
 }
 
 /** Per-language accumulation of a run's predictions. */
-class LanguageRows {
+export class LanguageRows {
   probs = new Float64Array(4096);
   offsets = [0];
   gold: number[] = [];
@@ -144,6 +145,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (languages) await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1 AND "languageCode" = ANY($2::text[])`, [runId, languages]);
   else await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1`, [runId]);
   if (stats.length > 0) await insertStats(client, runId, stats);
+  // The same statistics per CS / CA / subject-category slice (RunSliceStats; nothing when no question has them),
+  // without bootstrap intervals (their cost: lib/db/slice-stats.ts).
+  await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined });
 }
 
 /**

@@ -12,6 +12,7 @@ z.config({ jitless: true });
 import { badInput } from "../errors";
 import { MAX_INT4 } from "../ids";
 import { type Better, byMetric, metricSpec, PAPER_METRICS, type PaperMetric } from "../calibration/registry";
+import { parseSlice, SLICE_ALL } from "../slices/slice";
 
 /** The heatmap's metrics: the paper's four, from the metric registry (lib/calibration/registry.ts). */
 export const METRICS = PAPER_METRICS;
@@ -55,7 +56,10 @@ const betaList = list.pipe(
 export const viewStateSchema = z.object({
   benchmark: z.string().min(1).max(200).default("GlobalMMLU"),
   metric: z.enum(METRICS).default("ece"),
-  mode: z.enum(["absolute", "delta-base", "delta-beta"]).default("absolute"),
+  /** `recalibrated`: out-of-sample ECE after post-hoc recalibration (`method`, `fit`; issue 14 §2; measured runs only). */
+  mode: z.enum(["absolute", "delta-base", "delta-beta", "recalibrated"]).default("absolute"),
+  /** mode=recalibrated: which fit's ECE — per language, English only, or all languages pooled (lib/calibration/recalibrate). */
+  fit: z.enum(["per-language", "english", "pooled"]).default("per-language"),
   /** For mode=delta-beta: Δ = metric(β = betaB) − metric(β = betaA), per model × SFT dataset. */
   betaA: z
     .string()
@@ -71,6 +75,15 @@ export const viewStateSchema = z.object({
   beta: betaList,
   languages: list,
   sort: z.enum(["language", "resource", "value"]).default("language"),
+  /**
+   * Slice of each language's questions (issue 14; lib/slices/slice.ts): `all`, `CS`, `CA` or `category:<name>`.
+   * The heatmap, /reliability, /results and /smoothing read its stored statistics (RunSliceStats).
+   */
+  slice: z
+    .string()
+    .max(MAX_LIST_ITEM_CHARS + 9)
+    .refine((s) => parseSlice(s) !== null, "slice is all, CS, CA or category:<subject category>")
+    .default(SLICE_ALL),
 
   // ── /reliability ──────────────────────────────────────────────────────────────────────────────
   /** Model names (measured); each tuned model is drawn with its base. Empty = a family's base + its β=0 variants. */

@@ -10,7 +10,7 @@ import { resolveBins } from "./reliability-view";
 import { RUNS_COLUMNS, runsRows } from "./runs-table";
 import { SMOOTHING_COLUMNS, smoothingRows } from "./smoothing-table";
 import { cleanFloat } from "@/lib/format";
-import { heatmapForState } from "@/lib/db/queries/heatmap";
+import { heatmapView } from "@/lib/db/queries/heatmap-recalibrated";
 import { getReliabilityData, reliabilityQueryForState } from "@/lib/db/queries/reliability";
 import { getResultsCached } from "@/lib/db/queries/results";
 import { resultsQueryForState } from "@/lib/db/queries/results-columns";
@@ -35,10 +35,10 @@ const HEATMAP_COLUMNS = ["benchmark", "metric", "mode", "language", "language_na
 
 /** The heatmap's table in tidy form: one row per language × column, the value as exact text, n and run id for measured cells. */
 async function heatmap(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
-  const { data } = await heatmapForState(pool, state);
+  const { data, matrixMode } = await heatmapView(pool, state);
   const rows: Row[] = [];
   if (data) {
-    const m = buildMatrix(data, state.mode, state.sort, { a: state.betaA, b: state.betaB });
+    const m = buildMatrix(data, matrixMode, state.sort, { a: state.betaA, b: state.betaB });
     for (const r of m.rows)
       for (const c of m.columns) {
         const cell = m.cells[c.key]?.[r.code];
@@ -46,7 +46,7 @@ async function heatmap(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
         rows.push({
           benchmark: data.benchmark,
           metric: state.metric,
-          mode: state.mode,
+          mode: state.mode === "recalibrated" ? `recalibrated:${state.method}:${state.fit}` : state.mode,
           language: r.code,
           language_name: r.name,
           resource_class: r.resourceClass,
@@ -107,5 +107,20 @@ async function runs(pool: pg.Pool, state: ViewState): Promise<ViewTable> {
   return { columns: RUNS_COLUMNS, rows: runsRows(await listRuns(pool, { families: state.family })), file: "runs" };
 }
 
-export const VIEW_TABLES = { heatmap, results, reliability, smoothing, runs } satisfies Record<string, Builder>;
+/** A sliced view's table (`slice=`, docs/analysis.md "Slices") carries the slice as a last column and in its file name. */
+const sliced =
+  (build: Builder): Builder =>
+  async (pool, state, params) => {
+    const t = await build(pool, state, params);
+    if (state.slice === "all") return t;
+    return { columns: [...t.columns, "slice"], rows: t.rows.map((r) => ({ ...r, slice: state.slice })), file: `${t.file}-slice-${state.slice.replace(/[^\w.-]+/g, "_")}` };
+  };
+
+export const VIEW_TABLES = {
+  heatmap: sliced(heatmap),
+  results: sliced(results),
+  reliability: sliced(reliability),
+  smoothing: sliced(smoothing),
+  runs,
+} satisfies Record<string, Builder>;
 export type ViewName = keyof typeof VIEW_TABLES;

@@ -10,6 +10,7 @@ import { passesBetaFilter } from "../../view-state/config";
 import { formatBeta } from "../../format";
 import { metricSpec } from "../../calibration/registry";
 import { statsRow } from "./metric-columns";
+import { publishedInSlice, statsFrom } from "./slices";
 
 
 export type Source = "published" | "measured";
@@ -54,6 +55,8 @@ export interface HeatmapQuery {
   sft?: string[];
   /** β values as text ("0.1"), or "base" for base models. */
   betas?: string[];
+  /** Slice of the questions (lib/slices/slice.ts; default all): measured cells from RunSliceStats, no published. */
+  slice?: string;
 }
 
 function columnKey(source: Source, model: string, sft: string | null, smoothing: number | null) {
@@ -104,7 +107,7 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
     langCodes.add(lang);
   };
 
-  if (q.sources.includes("published")) {
+  if (q.sources.includes("published") && publishedInSlice(q.slice)) {
     const m = q.metric; // PublishedResult columns are named by the metric key
     const res = await pool.query<{ lang: string; family: string; sft: string | null; smoothing: number | null; v: string | null }>(
       `SELECT "languageCode" AS lang, "family", "sftDataset" AS sft, "smoothing", "${m}"::text AS v
@@ -125,7 +128,7 @@ export async function getHeatmapData(pool: pg.Pool, q: HeatmapQuery): Promise<He
       `SELECT DISTINCT ON (m."id", s."languageCode")
               s."languageCode" AS lang, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing",
               s."${metricSpec(q.metric).stat}" AS v, r."id" AS run_id, s."n"
-       FROM "RunLanguageStats" s
+       FROM ${statsFrom(q.slice)} s
        JOIN "Run" r ON r."id" = s."runId"
        JOIN "Model" m ON m."id" = r."modelId"
        WHERE r."benchmarkId" = $1 AND s."binning" = $2 AND r."status" IN ('completed', 'running')
@@ -186,9 +189,9 @@ export function filterHeatmap(data: HeatmapData, q: Pick<HeatmapQuery, "families
 /** The heatmap of a view state: the full table (for the filter options) and the filtered one drawn. */
 export async function heatmapForState(
   pool: pg.Pool,
-  state: { benchmark: string; metric: HeatmapMetric; source: Source | "both"; family: string[]; sft: string[]; beta: string[] },
+  state: { benchmark: string; metric: HeatmapMetric; source: Source | "both"; family: string[]; sft: string[]; beta: string[]; slice?: string },
 ): Promise<{ all: HeatmapData | null; data: HeatmapData | null }> {
   const sources: Source[] = state.source === "both" ? ["published", "measured"] : [state.source];
-  const all = await getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources });
+  const all = await getHeatmapData(pool, { benchmark: state.benchmark, metric: state.metric, sources, slice: state.slice });
   return { all, data: all && filterHeatmap(all, { families: state.family, sft: state.sft, betas: state.beta }) };
 }

@@ -9,6 +9,7 @@ import type { BinningScheme, ViewState } from "../../view-state/filters";
 import { FEW_QUESTIONS, passesBetaFilter } from "../../view-state/config";
 import { formatBeta } from "../../format";
 import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
+import { statsFrom } from "./slices";
 
 export interface MeasuredModel {
   id: number;
@@ -88,6 +89,8 @@ export interface ReliabilityQuery {
   betas: string[];
   languages: string[];
   smooth: boolean;
+  /** Slice of the questions (lib/slices/slice.ts; default all): panels from RunSliceStats. */
+  slice?: string;
 }
 
 /** The query behind `/reliability` and its data twin, from the view state. */
@@ -101,6 +104,7 @@ export function reliabilityQueryForState(state: ViewState): ReliabilityQuery {
     betas: state.beta.filter((b) => b !== "base"),
     languages: state.languages,
     smooth: state.smooth === "on",
+    slice: state.slice,
   };
 }
 
@@ -198,6 +202,7 @@ export async function statsRows(
   binning: BinningScheme,
   languages: string[],
   smooth: boolean,
+  slice?: string,
 ): Promise<StatsRow[]> {
   if (!modelIds.length) return [];
   const r = await pool.query<Omit<StatsRow, "reliability" | "smoothCurve"> & { computedAt: string }>(
@@ -205,7 +210,7 @@ export async function statsRows(
             s."runId", m."name" AS model, s."languageCode" AS language, s."bins", s."n",
             s."ece", s."rms", s."mce", s."smece", s."computedAt"::text AS "computedAt"
      FROM "Run" r
-     JOIN "RunLanguageStats" s ON s."runId" = r."id" AND s."binning" = $3
+     JOIN ${statsFrom(slice)} s ON s."runId" = r."id" AND s."binning" = $3
      JOIN "Model" m ON m."id" = r."modelId"
      WHERE r."benchmarkId" = $1 AND r."modelId" = ANY($2::int[]) AND r."status" IN ('completed', 'running')
        AND (cardinality($4::text[]) = 0 OR s."languageCode" = ANY($4::text[]))
@@ -213,7 +218,7 @@ export async function statsRows(
     [benchId, modelIds, binning, languages],
   );
   const key = (row: { runId: number; language: string; computedAt: string }) =>
-    `${row.runId}|${row.language}|${binning}|${row.computedAt}`;
+    `${row.runId}|${row.language}|${binning}|${slice ?? ""}|${row.computedAt}`;
   const needBins = r.rows.filter((row) => packed.get(key(row))?.bins === undefined);
   const needCurve = smooth ? r.rows.filter((row) => packed.get(key(row))?.curve === undefined) : [];
   const missing = [...new Map([...needBins, ...needCurve].map((row) => [key(row), row])).values()];
@@ -229,7 +234,7 @@ export async function statsRows(
     }>(
       `SELECT s."runId", s."languageCode" AS language, s."computedAt"::text AS "computedAt", s."reliability",
               ${withCurve ? `s."smoothCurve"` : `NULL::jsonb`} AS "smoothCurve"
-       FROM "RunLanguageStats" s JOIN unnest($2::int[], $3::text[]) AS k(run, lang) ON s."runId" = k.run AND s."languageCode" = k.lang
+       FROM ${statsFrom(slice)} s JOIN unnest($2::int[], $3::text[]) AS k(run, lang) ON s."runId" = k.run AND s."languageCode" = k.lang
        WHERE s."binning" = $1`,
       [binning, missing.map((m) => m.runId), missing.map((m) => m.language)],
     );
@@ -284,6 +289,7 @@ export async function getReliabilityData(
     q.binning,
     q.languages,
     q.smooth,
+    q.slice,
   );
   const stats: ReliabilityData["stats"] = {};
   const codes = new Set<string>();

@@ -70,6 +70,8 @@ export interface ResultsQuery {
   metrics: ResultMetric[];
   /** Categorical columns to send besides those every row needs (source, benchmark, language, model, beta, runId). */
   textColumns?: TextColumn[];
+  /** Slice of the questions (lib/slices/slice.ts; default all): measured rows from RunSliceStats, no published. */
+  slice?: string;
 }
 
 
@@ -78,7 +80,7 @@ export interface ResultsQuery {
  * Throws a BAD_INPUT error naming the parameter for an unknown column.
  */
 export function resultsQueryForState(
-  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy">,
+  state: Pick<ViewState, "benchmark" | "source" | "family" | "sft" | "beta" | "languages" | "cols" | "group" | "sortBy"> & { slice?: string },
 ): { query: ResultsQuery; shown: string[] } {
   const known = new Set<string>([...TEXT_COLUMNS, ...RESULT_METRICS]);
   const bad = [...state.cols, ...state.group, ...state.sortBy.map((s) => s.split(":")[0])].find((c) => !known.has(c));
@@ -101,6 +103,7 @@ export function resultsQueryForState(
       languages: state.languages,
       metrics: RESULT_METRICS.filter((m) => shown.includes(m)) as ResultMetric[],
       textColumns: TEXT_COLUMNS.filter((c) => shown.includes(c)),
+      slice: state.slice,
     },
   };
 }

@@ -13,6 +13,7 @@ import { RESULT_METRICS, type ResultMetric } from "../../calibration/registry";
 import { intervalSql, PUBLISHED_COLUMNS, publishedTextSql, valueSql } from "./metric-columns";
 import { TEXT_COLUMNS, type ResultsData, type ResultsQuery, type TextColumn } from "./results-columns";
 import { versionedCache } from "./versioned-cache";
+import { publishedInSlice, statsFrom } from "./slices";
 
 const ALWAYS_SENT: TextColumn[] = ["source", "benchmark", "language", "model", "beta", "runId"];
 
@@ -58,7 +59,7 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
   const all = q.benchmark === "all";
   const raws: Raw[] = [];
   const tasks: Promise<void>[] = [];
-  if (q.sources.includes("published")) {
+  if (q.sources.includes("published") && publishedInSlice(q.slice)) {
     tasks.push(
       pool
         .query<{
@@ -135,9 +136,9 @@ export async function getResults(pool: pg.Pool, q: ResultsQuery): Promise<Result
            FROM "Run" r
            JOIN "Benchmark" b ON b."id" = r."benchmarkId"
            JOIN "Model" m ON m."id" = r."modelId"
-           JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
+           JOIN ${statsFrom(q.slice)} w ON w."runId" = r."id" AND w."binning" = 'equal-width'
            JOIN "Language" l ON l."code" = w."languageCode"
-           LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
+           LEFT JOIN ${statsFrom(q.slice)} e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
            WHERE ($1 OR b."name" = $2) AND r."status" IN ('completed', 'running')
            ORDER BY r."modelId", w."languageCode", r."createdAt" DESC, r."id" DESC`,
           [all, q.benchmark],

@@ -96,6 +96,8 @@ export interface SmoothingQuery {
   languages: string[];
   betaA: string;
   betaB: string;
+  /** Slice of the questions (lib/slices/slice.ts; default all): measured cells from RunSliceStats, no published. */
+  slice?: string;
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);

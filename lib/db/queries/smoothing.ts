@@ -9,6 +9,7 @@ import type { ViewState } from "../../view-state/filters";
 import { byMetric } from "../../calibration/registry";
 import { publishedTextSql, valueSql } from "./metric-columns";
 import { versionedCache } from "./versioned-cache";
+import { publishedInSlice, statsFrom } from "./slices";
 import {
   aggregateSmoothing,
   type Cell,
@@ -29,14 +30,15 @@ export function smoothingQueryForState(state: ViewState): SmoothingQuery {
     languages: state.languages,
     betaA: state.betaA,
     betaB: state.betaB,
+    slice: state.slice,
   };
 }
 
-async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQuery["sources"]) {
+async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQuery["sources"], slice?: string) {
   const cells: Cell[] = [];
   const paper: Cell[] = [];
   const tasks: Promise<void>[] = [];
-  if (sources.includes("published"))
+  if (sources.includes("published") && publishedInSlice(slice))
     tasks.push(
       pool
         .query<{
@@ -83,8 +85,8 @@ async function loadCells(pool: pg.Pool, benchmark: string, sources: SmoothingQue
                   w."languageCode" AS language, m."family", m."name" AS model, m."sftDataset" AS sft, m."smoothing", r."id" AS "runId",
                   ${SMOOTHING_METRICS.map((m) => `${valueSql(m)} AS "${m}"`).join(", ")}
            FROM "Run" r JOIN "Benchmark" b ON b."id" = r."benchmarkId" JOIN "Model" m ON m."id" = r."modelId"
-           JOIN "RunLanguageStats" w ON w."runId" = r."id" AND w."binning" = 'equal-width'
-           LEFT JOIN "RunLanguageStats" e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
+           JOIN ${statsFrom(slice)} w ON w."runId" = r."id" AND w."binning" = 'equal-width'
+           LEFT JOIN ${statsFrom(slice)} e ON e."runId" = r."id" AND e."languageCode" = w."languageCode" AND e."binning" = 'equal-mass'
            WHERE b."name" = $1 AND r."status" IN ('completed', 'running')
            ORDER BY r."modelId", w."languageCode", r."createdAt" DESC, r."id" DESC`,
           [benchmark],
@@ -118,7 +120,7 @@ export function getSmoothingDataCached(pool: pg.Pool, q: SmoothingQuery): Promis
 export async function getSmoothingData(pool: pg.Pool, q: SmoothingQuery): Promise<SmoothingData | null> {
   const bench = await pool.query(`SELECT 1 FROM "Benchmark" WHERE "name" = $1`, [q.benchmark]);
   if (!bench.rowCount) return null;
-  const { cells: all, paper } = await loadCells(pool, q.benchmark, q.sources);
+  const { cells: all, paper } = await loadCells(pool, q.benchmark, q.sources, q.slice);
   const languageNames = new Map<string, string>();
   const langRows = await pool.query<{ code: string; name: string }>(
     `SELECT "code", "name" FROM "Language" WHERE "code" = ANY($1)`,

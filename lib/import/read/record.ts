@@ -3,6 +3,8 @@
  * id) with one prediction. Parsers are synchronous and line-fed so the driver can stream files of
  * any size and batch the COPY output.
  */
+import type { SliceFields } from "../../slices/fields";
+
 export const FORMATS = ["lm-eval", "scores-jsonl", "scores-csv", "plaut"] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -25,6 +27,8 @@ export interface ImportRecord {
   language: string;
   externalId: string;
   subject: string | null;
+  /** Subject category, cultural sensitivity and source when the row gives them (lib/slices/fields.ts). */
+  slice?: SliceFields;
   text: string | null;
   /** Option texts in order; empty when the source has only scores. */
   options: string[];

@@ -25,7 +25,8 @@ export async function createStage(client: pg.ClientBase): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${STAGE} (
     file_idx int NOT NULL, line int NOT NULL, lang text NOT NULL, ext_id text NOT NULL,
     subject text, qtext text, options jsonb NOT NULL, option_count int NOT NULL, gold int,
-    probs float8[] NOT NULL, ll float8[], predicted int NOT NULL, confidence float8 NOT NULL, correct boolean NOT NULL
+    probs float8[] NOT NULL, ll float8[], predicted int NOT NULL, confidence float8 NOT NULL, correct boolean NOT NULL,
+    scat text, cult text, src text
   ) ON COMMIT DROP`);
 }
 
@@ -39,7 +40,8 @@ export function encodeRecord(r: ImportRecord, fileIdx: number): string {
   return (
     `${fileIdx}\t${r.line}\t${copyText(r.language)}\t${copyText(r.externalId)}\t${copyText(r.subject)}\t${copyText(r.text)}\t` +
     `${options}\t${r.optionCount}\t${copyInt(r.gold)}\t${copyFloatArray(r.probs)}\t${copyFloatArray(r.logLikelihoods)}\t` +
-    `${r.predicted}\t${r.confidence}\t${copyBool(r.correct)}\n`
+    `${r.predicted}\t${r.confidence}\t${copyBool(r.correct)}\t` +
+    `${copyText(r.slice?.subjectCategory)}\t${copyText(r.slice?.culturalLabel)}\t${copyText(r.slice?.src)}\n`
   );
 }
 
@@ -74,7 +76,7 @@ export async function findQuestionClash(
   return r.rows[0] ?? null;
 }
 
-const QUESTION_COLUMNS = `"benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold"`;
+const QUESTION_COLUMNS = `"benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold", "subjectCategory", "culturalLabel", "src"`;
 
 /**
  * Creates the questions not stored yet (an anti-join: a plain INSERT is about twice as fast as
@@ -83,7 +85,7 @@ const QUESTION_COLUMNS = `"benchmarkId", "languageCode", "externalId", "subject"
 export async function insertNewQuestions(client: pg.ClientBase, benchmarkId: number): Promise<number> {
   const r = await client.query(
     `INSERT INTO "Question" (${QUESTION_COLUMNS})
-     SELECT $1::int, s.lang, s.ext_id, s.subject, s.qtext, s.options, s.option_count, s.gold FROM ${STAGE} s
+     SELECT $1::int, s.lang, s.ext_id, s.subject, s.qtext, s.options, s.option_count, s.gold, s.scat, s.cult, s.src FROM ${STAGE} s
       WHERE NOT EXISTS (SELECT 1 FROM "Question" q WHERE q."benchmarkId" = $1 AND q."languageCode" = s.lang AND q."externalId" = s.ext_id)`,
     [benchmarkId],
   );
@@ -97,7 +99,7 @@ export async function insertNewQuestions(client: pg.ClientBase, benchmarkId: num
 export async function insertQuestionsTolerant(client: pg.ClientBase, benchmarkId: number): Promise<number> {
   const r = await client.query(
     `INSERT INTO "Question" (${QUESTION_COLUMNS})
-     SELECT $1::int, lang, ext_id, subject, qtext, options, option_count, gold FROM ${STAGE}
+     SELECT $1::int, lang, ext_id, subject, qtext, options, option_count, gold, scat, cult, src FROM ${STAGE}
      ON CONFLICT ("benchmarkId", "languageCode", "externalId") DO NOTHING`,
     [benchmarkId],
   );

@@ -13,6 +13,7 @@ import { decide, finiteNumber, parseLabel, softmax } from "../numbers";
 import type { FileContext, FormatSpec, ImportRecord, Normalize, RecordParser } from "../record";
 import { parseJsonObject } from "./json-line";
 import { parseTaskName, taskFromFileName, type TaskInfo } from "./task-name";
+import { recordSliceFields } from "./slice-fields";
 
 export const lmEval: FormatSpec = {
   name: "lm-eval",
@@ -75,6 +76,7 @@ function sampleRecord(
     language,
     externalId: externalId(doc, docId, subject),
     subject,
+    slice: recordSliceFields((k) => doc[k], ctx, line, "doc."),
     text: stringOr(doc.question) ?? stringOr(doc.query) ?? null,
     options: docOptions ?? choiceTexts ?? [],
     optionCount: ll.length,

@@ -2,9 +2,11 @@
  * CSV of per-question scores, with a header row:
  *   id,language,label,p_0,p_1,p_2,p_3          (one column per option; trailing empty cells = fewer options)
  *   id,language,label,probs                    (one column holding "[0.1,0.2,…]" or "0.1;0.2;…")
- * Column names as in the JSONL format (probs | logprobs | logits, p_0 / prob_A / logit_0 …).
+ * Column names as in the JSONL format (probs | logprobs | logits, p_0 / prob_A / logit_0 …, and the slice
+ * attributes subject_category / category, cultural_sensitivity_label, src).
  */
 import { badInput } from "../../../errors";
+import { SLICE_KEYS } from "../../../slices/fields";
 import { CsvReader } from "../csv";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
 import {
@@ -15,6 +17,7 @@ import {
   scoresRecord,
   type ScoreKind,
 } from "./scores-row";
+import { recordSliceFields } from "./slice-fields";
 
 interface Layout {
   width: number;
@@ -22,6 +25,8 @@ interface Layout {
   language: number;
   label: number;
   subject: number;
+  /** Column of each slice key present in the header (lib/slices/fields.ts SLICE_KEYS). */
+  sliceColumns: Map<string, number>;
   text: number;
   options: number;
   kind: ScoreKind;
@@ -58,6 +63,7 @@ export const scoresCsv: FormatSpec = {
             id: cell(layout.id),
             language: cell(layout.language) || undefined,
             subject: cell(layout.subject),
+            slice: recordSliceFields((k) => cell(layout!.sliceColumns.get(k) ?? -1), ctx, rec.line),
             text: layout.text >= 0 ? f[layout.text] : undefined,
             options: layout.options >= 0 ? optionsCell(f[layout.options], ctx.name, rec.line) : undefined,
             label: cell(layout.label),
@@ -132,6 +138,9 @@ function headerLayout(fields: string[], file: string, line: number): Layout {
     language: find("language", "lang"),
     label,
     subject: find("subject", "category"),
+    sliceColumns: new Map(
+      [...SLICE_KEYS.category, ...SLICE_KEYS.cultural, ...SLICE_KEYS.src].flatMap((k) => (names.includes(k) ? [[k, names.indexOf(k)] as const] : [])),
+    ),
     text: find("question", "text"),
     options: find("options", "choices"),
     kind,

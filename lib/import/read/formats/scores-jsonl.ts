@@ -2,11 +2,13 @@
  * JSON lines of per-question scores:
  *   {"id": "q1", "language": "de", "probs": [0.1, 0.7, 0.1, 0.1], "label": 1}
  * Scores as one array (`probs` | `logprobs` | `logits`) or one key per option (`p_0`…, `prob_A`…).
- * Optional: `subject`, `question`/`text`, `options`/`choices` (option texts).
+ * Optional: `subject`, `question`/`text`, `options`/`choices` (option texts), and the slice attributes
+ * `subject_category` (or `category`), `cultural_sensitivity_label`, `src` (lib/slices/fields.ts).
  */
 import { badInput } from "../../../errors";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
 import { parseJsonObject } from "./json-line";
+import { recordSliceFields } from "./slice-fields";
 import {
   optionKey,
   orderOptionKeys,
@@ -31,6 +33,7 @@ export const scoresJsonl: FormatSpec = {
             id: o.id ?? o.question_id ?? o.sample_id ?? o.doc_id,
             language: o.language ?? o.lang,
             subject: o.subject ?? o.category,
+            slice: recordSliceFields((k) => o[k], ctx, line),
             text: o.question ?? o.text,
             options: o.options ?? o.choices,
             label: o.label ?? o.gold ?? o.answer_index ?? o.answer,

@@ -5,6 +5,7 @@
 import { badInput, type ErrorLocation } from "../../../errors";
 import { checkProbs, decide, finiteNumber, parseLabel, softmax, SUM_TOLERANCE } from "../numbers";
 import type { FileContext, ImportRecord } from "../record";
+import type { SliceFields } from "../../../slices/fields";
 
 export type ScoreKind = "probs" | "logprobs" | "logits";
 
@@ -76,6 +77,8 @@ export interface ScoresRow {
   id: unknown;
   language: unknown;
   subject: unknown;
+  /** Already read (recordSliceFields). */
+  slice?: SliceFields;
   text: unknown;
   options: unknown;
   label: unknown;
@@ -171,6 +174,7 @@ export function scoresRecord(
     language,
     externalId,
     subject: ctx.options.subject ?? optionalString(row.subject),
+    slice: row.slice,
     text: optionalString(row.text),
     options,
     optionCount: n,
