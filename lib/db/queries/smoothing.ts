@@ -14,12 +14,14 @@ import {
   pairedTTest,
   topLabelSet,
   type CalibrationInput,
+  type PairedDifference,
 } from "../../calibration";
 import { badInput } from "../../errors";
-import { pairedBootstrapOffThread } from "../../compute/bootstrap-pool";
+import { pairedBootstrapBasicOffThread } from "../../compute/bootstrap-pool";
+import { LruCache } from "../../cache/lru-cache";
 import { formatBeta } from "../../view-state/config";
 import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
-import { versionedCache } from "./results";
+import { versionedCache } from "../../cache/versioned";
 
 export const SMOOTHING_METRICS = ["ece", "rms", "accuracy", "entropy"] as const;
 export type SmoothingMetric = (typeof SMOOTHING_METRICS)[number];
@@ -448,15 +450,14 @@ export interface PairedSignificance {
   >;
 }
 
-const cache = new Map<string, PairedSignificance>();
-/** Computations in progress: identical requests arriving meanwhile wait for the same one (single flight). */
-const inflight = new Map<string, Promise<PairedSignificance>>();
+/** Settled results by (runs, language, stats time); concurrent identical requests share one computation. */
+const significanceCache = new LruCache<PairedSignificance>({ maxEntries: 500 });
 /** How many computations started (tests check that identical concurrent requests share one). */
 export const significanceComputations = { count: 0 };
 
 /**
- * Paired bootstrap (lib/calibration pairedBootstrap, seeded) of run B against run A over the questions of
- * one language that both runs answered. Reads the predictions of those two runs only; refuses splits
+ * Paired bootstrap (seeded; lib/calibration pairedBootstrapBasic: pairedBootstrap's numbers for the three metrics
+ * shown) of run B against run A over the questions of one language that both runs answered. Reads the predictions of those two runs only; refuses splits
  * larger than BOOTSTRAP_MAX_QUESTIONS. Results are cached per (runs, language, stats time); concurrent identical
  * requests share one computation, and the resamples run on a compute thread (lib/compute), never on the event
  * loop. Throws PoolBusy (lib/compute/thread-pool.ts) when too many different computations are waiting.
@@ -477,20 +478,9 @@ export async function pairedBootstrapSignificance(
   if (runs.rows[0].benchmarkId !== runs.rows[1].benchmarkId)
     throw badInput("the two runs are on different benchmarks", { field: "runs" });
   const key = `${runA}|${runB}|${language}|${runs.rows.map((r) => r.computedAt?.toISOString()).join("|")}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  let flight = inflight.get(key);
-  if (!flight) {
-    flight = computeSignificance(pool, runA, runB, language, runs.rows[0].benchmarkId).then((out) => {
-      if (cache.size > 500) cache.clear();
-      cache.set(key, out);
-      return out;
-    });
-    const settle = () => inflight.delete(key);
-    flight.then(settle, settle);
-    inflight.set(key, flight);
-  }
-  return flight;
+  return significanceCache.getOrCompute(key, () =>
+    computeSignificance(pool, runA, runB, language, runs.rows[0].benchmarkId),
+  );
 }
 
 async function computeSignificance(
@@ -564,14 +554,13 @@ async function computeSignificance(
     resamples: BOOTSTRAP_RESAMPLES,
     metrics: {},
   };
-  // pairedBootstrap reports a − b; we report b − a (β vs β = 0). ECE with 15 equal-width bins. One call per pair:
-  // each resample recomputes every metric (smECE included), about 2.5–5.5 s per pair at 200 resamples.
-  const ew = await pairedBootstrapOffThread(b, a, {
+  // pairedBootstrap reports a − b; we report b − a (β vs β = 0). ECE with 15 equal-width bins. Only the three
+  // metrics the view shows are resampled (lib/calibration/paired-basic.ts): tens of ms per pair instead of seconds.
+  const ew = await pairedBootstrapBasicOffThread(b, a, {
     resamples: BOOTSTRAP_RESAMPLES,
     seed: `smoothing/${runA}/${runB}/${language}`,
-    binning: "equal-width",
   });
-  const put = (m: SmoothingMetric, d: (typeof ew)[keyof typeof ew] | undefined) => {
+  const put = (m: SmoothingMetric, d: PairedDifference | undefined) => {
     if (d) out.metrics[m] = { a: d.b, b: d.a, difference: d.difference, interval: d.interval, p: d.pValue };
   };
   put("ece", ew.ece);
