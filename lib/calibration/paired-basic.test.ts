@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CalibrationInput, labelledSet, pairedBootstrap, Rng, topLabelSet } from "./index";
-import { BASIC_PAIRED_METRICS, pairedBootstrapBasic } from "./paired-basic";
+import { BASIC_PAIRED_METRICS, pairedBootstrapBasic, pairFromText } from "./paired-basic";
 
 /** Two paired runs over the same questions: b is a sharpened (over-confident) copy of a, with ties and mixed K. */
 function pair(seed: number, n: number): [CalibrationInput, CalibrationInput] {
@@ -59,5 +59,20 @@ describe("pairedBootstrapBasic", { timeout: 120_000 }, () => {
     expect(basic.ece!.pValue).toBeLessThan(0.05);
     expect(() => pairedBootstrapBasic(a, topLabelSet([0.5], [true]))).toThrow(/same questions/);
     expect(() => pairedBootstrapBasic(a, b, { resamples: 0 })).toThrow(/resamples/);
+  });
+
+  it("reads labelled rows from text exactly (shortest round-trip decimals, as Postgres prints float8)", () => {
+    const rows = [
+      [0.1, 0.2, 0.7],
+      [1 / 3, 2 / 3],
+      [0.25, 0.25, 0.25, 0.25],
+    ];
+    const gold = [2, 0, 1];
+    const text = (rs: number[][]) => rs.map((r) => r.map(String).join(",")).join(";");
+    const [a, b] = pairFromText({ a: text(rows), b: text(rows.map((r) => [...r].reverse())), gold: gold.join(",") });
+    expect(a).toEqual(labelledSet(rows, gold));
+    expect(b.n).toBe(3);
+    expect(b).toEqual(labelledSet(rows.map((r) => [...r].reverse()), gold));
+    expect(() => pairFromText({ a: text(rows), b: text(rows.slice(1)), gold: gold.join(",") })).toThrow(/rows/);
   });
 });

@@ -9,7 +9,7 @@
 import { binnedErrors } from "./binned-errors";
 import { type BootstrapOptions, checkOptions, drawResample, type PairedDifference, pairedDifference } from "./bootstrap";
 import { DEFAULT_BINS, equalWidthBin } from "./binning";
-import type { CalibrationInput } from "./input";
+import { type CalibrationInput, labelledSet } from "./input";
 import { Rng } from "./prng";
 import { summarizeRows } from "./rows";
 
@@ -109,4 +109,24 @@ export function pairedBootstrapBasic(
     out[m] = pairedDifference(x, y, d[m], level);
   }
   return out;
+}
+
+/**
+ * Two labelled runs over the same questions as text: per run, rows separated by ";" and each row's probabilities by
+ * "," (Postgres's string_agg of float8 arrays, whose text round-trips exactly), and the gold indices separated by ",".
+ */
+export interface PairText {
+  a: string;
+  b: string;
+  gold: string;
+}
+
+export function pairFromText(t: PairText): [CalibrationInput, CalibrationInput] {
+  const gold = t.gold.split(",").map(Number);
+  const rows = (s: string) => s.split(";").map((r) => r.split(",").map(Number));
+  const ra = rows(t.a);
+  const rb = rows(t.b);
+  if (ra.length !== gold.length || rb.length !== gold.length)
+    throw new RangeError(`paired text: ${ra.length} and ${rb.length} rows for ${gold.length} gold answers`);
+  return [labelledSet(ra, gold), labelledSet(rb, gold)];
 }

@@ -3,17 +3,19 @@
  * same numbers as in-process, but the web server's event loop stays free while the resamples run.
  */
 import type { BootstrapOptions, CalibrationInput, PairedDifference } from "../calibration";
-import type { BasicPairedMetric } from "../calibration/paired-basic";
+import type { BasicPairedMetric, PairText } from "../calibration/paired-basic";
 import { computePool } from "./pool";
 
 /** The shared compute pool (kept under this name for its existing callers). */
 export const bootstrapPool = computePool;
 
+/** The two runs (a − b is reported): built sets, or labelled rows as text that the thread parses (pairFromText). */
+export type PairedInput = { a: CalibrationInput; b: CalibrationInput } | { text: PairText };
+
 /** pairedBootstrapBasic (ECE with equal-width bins, accuracy, entropy) on the compute threads. */
 export function pairedBootstrapBasicOffThread(
-  a: CalibrationInput,
-  b: CalibrationInput,
+  input: PairedInput,
   options: BootstrapOptions,
 ): Promise<Partial<Record<BasicPairedMetric, PairedDifference>>> {
-  return computePool().run({ kind: "paired-basic", a, b, options });
+  return computePool().run({ kind: "paired-basic", ...input, options });
 }

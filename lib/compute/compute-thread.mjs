@@ -3,8 +3,9 @@
  * web server's event loop. Plain JavaScript, loaded by worker_threads as is (under next start, tsx or vitest
  * alike); it loads the TypeScript library through tsx's isolated tsImport, so nothing changes for other modules
  * of the process. Messages:
- *  - { id, kind: "paired-basic", a, b, options } → pairedBootstrapBasic(a, b, options) (lib/calibration/paired-basic):
- *    the significance bootstrap, ECE, accuracy and entropy only;
+ *  - { id, kind: "paired-basic", a, b, options } or { id, kind: "paired-basic", text, options } →
+ *    pairedBootstrapBasic (lib/calibration/paired-basic), the significance bootstrap (ECE, accuracy, entropy), on
+ *    built sets or on labelled rows as text (pairFromText: the parsing stays off the request thread too);
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
@@ -43,8 +44,9 @@ async function run(message) {
   switch (message.kind) {
     case "paired-basic": {
       pairedBasic ??= tsImport("../calibration/paired-basic.ts", import.meta.url);
-      const { pairedBootstrapBasic } = await pairedBasic;
-      return pairedBootstrapBasic(message.a, message.b, message.options);
+      const { pairedBootstrapBasic, pairFromText } = await pairedBasic;
+      const [a, b] = message.text ? pairFromText(message.text) : [message.a, message.b];
+      return pairedBootstrapBasic(a, b, message.options);
     }
     case "recalibration":
       return recalibrate(message);

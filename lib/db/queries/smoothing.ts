@@ -10,14 +10,13 @@ import "server-only";
  */
 import type pg from "pg";
 import {
-  labelledSet,
   pairedTTest,
   topLabelSet,
   type CalibrationInput,
   type PairedDifference,
 } from "../../calibration";
 import { badInput } from "../../errors";
-import { pairedBootstrapBasicOffThread } from "../../compute/bootstrap-pool";
+import { pairedBootstrapBasicOffThread, type PairedInput } from "../../compute/bootstrap-pool";
 import { LruCache } from "../../cache/lru-cache";
 import { formatBeta } from "../../view-state/config";
 import { METRIC_BETTER, type ViewState } from "../../view-state/filters";
@@ -500,63 +499,43 @@ async function computeSignificance(
       `${count.rows[0].n} questions in this split: the on-request bootstrap takes at most ${BOOTSTRAP_MAX_QUESTIONS}`,
       { field: "language" },
     );
-  const r = await pool.query<{
-    pa: number[];
-    pb: number[];
-    ca: number;
-    cb: number;
-    oka: boolean;
-    okb: boolean;
-    gold: number | null;
-  }>(
-    `SELECT a."probs" AS pa, b."probs" AS pb, a."confidence" AS ca, b."confidence" AS cb, a."correct" AS oka, b."correct" AS okb, q."gold"
-     FROM "Question" q
-     JOIN "Prediction" a ON a."questionId" = q."id" AND a."runId" = $1
-     JOIN "Prediction" b ON b."questionId" = q."id" AND b."runId" = $2
-     WHERE q."benchmarkId" = $3 AND q."languageCode" = $4
-     ORDER BY q."id"`,
+  // Labelled predictions (the usual case): one row with both runs' probabilities and the gold answers as text, each
+  // run read as one range of the Prediction key hash-joined to the language's questions (as the bin drill-down,
+  // questions.ts) instead of one index probe per question and run; Postgres's float8 text round-trips exactly. The
+  // compute thread parses it and resamples, so the request thread only moves two strings.
+  const text = await pool.query<{ n: number; labelled: boolean | null; pa: string | null; pb: string | null; gold: string | null }>(
+    `WITH lang AS MATERIALIZED (SELECT "id", "gold" FROM "Question" WHERE "benchmarkId" = $3 AND "languageCode" = $4),
+          span AS (SELECT min("id") AS lo, max("id") AS hi FROM lang)
+     SELECT count(*)::int AS n,
+            bool_and(coalesce(lang."gold" IS NOT NULL AND cardinality(a."probs") > 0 AND cardinality(b."probs") > 0, false)) AS labelled,
+            string_agg(array_to_string(a."probs", ','), ';' ORDER BY lang."id") AS pa,
+            string_agg(array_to_string(b."probs", ','), ';' ORDER BY lang."id") AS pb,
+            string_agg(lang."gold"::text, ',' ORDER BY lang."id") AS gold
+     FROM lang
+     JOIN "Prediction" a ON a."questionId" = lang."id" AND a."runId" = $1
+       AND a."questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)
+     JOIN "Prediction" b ON b."questionId" = lang."id" AND b."runId" = $2
+       AND b."questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)`,
     [runA, runB, benchmarkId, language],
   );
-  if (r.rows.length < 10)
-    throw badInput(`only ${r.rows.length} questions answered by both runs in ${language}`, {
-      field: "language",
-    });
-  const labelled = r.rows.every((x) => x.gold !== null && x.pa.length > 0 && x.pb.length > 0);
-  let a: CalibrationInput;
-  let b: CalibrationInput;
-  if (labelled) {
-    a = labelledSet(
-      r.rows.map((x) => x.pa),
-      r.rows.map((x) => x.gold as number),
-    );
-    b = labelledSet(
-      r.rows.map((x) => x.pb),
-      r.rows.map((x) => x.gold as number),
-    );
-  } else {
-    const probs = r.rows.every((x) => x.pa.length > 0 && x.pb.length > 0);
-    a = topLabelSet(
-      r.rows.map((x) => x.ca),
-      r.rows.map((x) => x.oka),
-      probs ? r.rows.map((x) => x.pa) : null,
-    );
-    b = topLabelSet(
-      r.rows.map((x) => x.cb),
-      r.rows.map((x) => x.okb),
-      probs ? r.rows.map((x) => x.pb) : null,
-    );
-  }
+  const n = text.rows[0].n;
+  if (n < 10) throw badInput(`only ${n} questions answered by both runs in ${language}`, { field: "language" });
+  const t = text.rows[0];
+  const input: PairedInput =
+    t.labelled === true && t.pa !== null && t.pb !== null && t.gold !== null
+      ? { text: { a: t.pb, b: t.pa, gold: t.gold } }
+      : await topLabelPair(pool, runA, runB, benchmarkId, language);
   const out: PairedSignificance = {
     runA,
     runB,
     language,
-    n: r.rows.length,
+    n,
     resamples: BOOTSTRAP_RESAMPLES,
     metrics: {},
   };
   // pairedBootstrap reports a − b; we report b − a (β vs β = 0). ECE with 15 equal-width bins. Only the three
   // metrics the view shows are resampled (lib/calibration/paired-basic.ts): tens of ms per pair instead of seconds.
-  const ew = await pairedBootstrapBasicOffThread(b, a, {
+  const ew = await pairedBootstrapBasicOffThread(input, {
     resamples: BOOTSTRAP_RESAMPLES,
     seed: `smoothing/${runA}/${runB}/${language}`,
   });
@@ -567,4 +546,34 @@ async function computeSignificance(
   put("accuracy", ew.accuracy);
   put("entropy", ew.entropyBits);
   return out;
+}
+
+/**
+ * Predictions without gold or probabilities (top-label imports): confidence and correctness per row, with the
+ * probabilities when every row has them. Run B first (pairedBootstrap reports first − second).
+ */
+async function topLabelPair(
+  pool: pg.Pool,
+  runA: number,
+  runB: number,
+  benchmarkId: number,
+  language: string,
+): Promise<PairedInput> {
+  const r = await pool.query<{ pa: number[] | null; pb: number[] | null; ca: number; cb: number; oka: boolean; okb: boolean }>(
+    `SELECT a."probs" AS pa, b."probs" AS pb, a."confidence" AS ca, b."confidence" AS cb, a."correct" AS oka, b."correct" AS okb
+     FROM "Question" q
+     JOIN "Prediction" a ON a."questionId" = q."id" AND a."runId" = $1
+     JOIN "Prediction" b ON b."questionId" = q."id" AND b."runId" = $2
+     WHERE q."benchmarkId" = $3 AND q."languageCode" = $4
+     ORDER BY q."id"`,
+    [runA, runB, benchmarkId, language],
+  );
+  const probs = r.rows.every((x) => x.pa?.length && x.pb?.length);
+  const set = (c: "ca" | "cb", ok: "oka" | "okb", p: "pa" | "pb"): CalibrationInput =>
+    topLabelSet(
+      r.rows.map((x) => x[c]),
+      r.rows.map((x) => x[ok]),
+      probs ? r.rows.map((x) => x[p] as number[]) : null,
+    );
+  return { a: set("cb", "okb", "pb"), b: set("ca", "oka", "pa") };
 }
