@@ -54,9 +54,10 @@ class BasicSums {
     sumOutcome.fill(0);
     let total = 0;
     let sCorrect = 0;
+    let sH = 0;
     for (let i = 0; i < conf.length; i++) {
       const wi = w ? w[i] : 1;
-      if (wi === 0) continue;
+      if (wi === 0) continue; // a zero weight adds +0 to every sum: skipping it changes no value
       const c = conf[i];
       const y = correct[i];
       total += wi;
@@ -65,9 +66,8 @@ class BasicSums {
       count[b] += wi;
       sumValue[b] += wi * c;
       sumOutcome[b] += wi * y;
+      if (entropy) sH += wi * entropy[i];
     }
-    let sH = 0;
-    if (entropy) for (let i = 0; i < entropy.length; i++) sH += (w ? w[i] : 1) * entropy[i];
     const { ece } = binnedErrors({ m: this.bins, count, sumValue, sumOutcome, lower: sumValue, upper: sumValue, total });
     return { ece, accuracy: sCorrect / total, entropyBits: entropy ? sH / total : null };
   }

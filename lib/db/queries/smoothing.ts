@@ -500,22 +500,22 @@ async function computeSignificance(
       { field: "language" },
     );
   // Labelled predictions (the usual case): one row with both runs' probabilities and the gold answers as text, each
-  // run read as one range of the Prediction key hash-joined to the language's questions (as the bin drill-down,
-  // questions.ts) instead of one index probe per question and run; Postgres's float8 text round-trips exactly. The
+  // run read as one range of the Prediction key (materialized, so the planner cannot turn it back into one index
+  // probe per question), hash-joined to the language's questions (as the bin drill-down, questions.ts); Postgres's float8 text round-trips exactly. The
   // compute thread parses it and resamples, so the request thread only moves two strings.
   const text = await pool.query<{ n: number; labelled: boolean | null; pa: string | null; pb: string | null; gold: string | null }>(
     `WITH lang AS MATERIALIZED (SELECT "id", "gold" FROM "Question" WHERE "benchmarkId" = $3 AND "languageCode" = $4),
-          span AS (SELECT min("id") AS lo, max("id") AS hi FROM lang)
+          span AS MATERIALIZED (SELECT min("id") AS lo, max("id") AS hi FROM lang),
+          pa AS MATERIALIZED (SELECT "questionId" AS id, "probs" FROM "Prediction"
+                              WHERE "runId" = $1 AND "questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)),
+          pb AS MATERIALIZED (SELECT "questionId" AS id, "probs" FROM "Prediction"
+                              WHERE "runId" = $2 AND "questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span))
      SELECT count(*)::int AS n,
-            bool_and(coalesce(lang."gold" IS NOT NULL AND cardinality(a."probs") > 0 AND cardinality(b."probs") > 0, false)) AS labelled,
-            string_agg(array_to_string(a."probs", ','), ';' ORDER BY lang."id") AS pa,
-            string_agg(array_to_string(b."probs", ','), ';' ORDER BY lang."id") AS pb,
+            bool_and(coalesce(lang."gold" IS NOT NULL AND cardinality(pa."probs") > 0 AND cardinality(pb."probs") > 0, false)) AS labelled,
+            string_agg(array_to_string(pa."probs", ','), ';' ORDER BY lang."id") AS pa,
+            string_agg(array_to_string(pb."probs", ','), ';' ORDER BY lang."id") AS pb,
             string_agg(lang."gold"::text, ',' ORDER BY lang."id") AS gold
-     FROM lang
-     JOIN "Prediction" a ON a."questionId" = lang."id" AND a."runId" = $1
-       AND a."questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)
-     JOIN "Prediction" b ON b."questionId" = lang."id" AND b."runId" = $2
-       AND b."questionId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)`,
+     FROM lang JOIN pa ON pa.id = lang."id" JOIN pb ON pb.id = lang."id"`,
     [runA, runB, benchmarkId, language],
   );
   const n = text.rows[0].n;
