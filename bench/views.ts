@@ -6,9 +6,11 @@
  *    predictions and 4,260 RunLanguageStats rows, built once with binary COPY (a few minutes) and reused by later
  *    runs while its size and the migrations are unchanged. BENCH_QUESTIONS=n: n questions per split instead
  *    (smoke tests); BENCH_FRESH=1 rebuilds; BENCH_DB=<url> measures another database.
- * 2. A production build (reused when newer than the sources; BENCH_BUILD=1 forces one) served by
- *    `next start`; for every view BENCH_WARMUP warm-up GETs then BENCH_REQUESTS (default 25) timed GETs
- *    (full body read), sequentially; p95 per view, and the worst view's p95 as server_p95_ms. Views that read
+ * 2. A production build (reused when newer than the sources; BENCH_BUILD=1 forces one) served as `npm start`
+ *    serves it (scripts/web-server.ts: Next.js behind the views' response cache); for every view BENCH_WARMUP
+ *    warm-up GETs then BENCH_REQUESTS (default 25) timed GETs (full body read), sequentially; p95 per view, and the
+ *    worst view's p95 as server_p95_ms. The first warm-up GET of a fixed URL renders the page (a cache miss):
+ *    first_ms_by_view reports it. Views that read
  *    predictions: one question across its 30 runs, the fullest reliability bin of the largest split (first and last
  *    page), and the per-language paired bootstrap (/smoothing/significance) — a different (β pair, language) on
  *    every request, so its in-memory cache never answers.
@@ -42,7 +44,7 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)];
 };
 
-async function timeView(base: string, view: ViewUrl): Promise<{ p95: number; median: number; bytes: number }> {
+async function timeView(base: string, view: ViewUrl): Promise<{ p95: number; median: number; first: number; bytes: number }> {
   let bytes = 0;
   let n = 0;
   const get = async () => {
@@ -55,10 +57,13 @@ async function timeView(base: string, view: ViewUrl): Promise<{ p95: number; med
     bytes = body.byteLength;
     return performance.now() - t;
   };
-  for (let i = 0; i < WARMUP; i++) await get();
+  // The first request of a fixed URL is rendered (a response-cache miss); later ones are answered from the cache
+  // until the data changes. `first` reports that render.
+  const first = await get();
+  for (let i = 1; i < WARMUP; i++) await get();
   const times: number[] = [];
   for (let i = 0; i < REQUESTS; i++) times.push(await get());
-  return { p95: p95(times), median: median(times), bytes };
+  return { p95: p95(times), median: median(times), first, bytes };
 }
 
 async function timeRender(base: string): Promise<{ nav: number; client: number; react: number }> {
@@ -117,16 +122,17 @@ async function main() {
     ? await measuredElsewhere(process.env.BENCH_DB)
     : await gridDatabase(gridSizeFromEnv(), { fresh: process.env.BENCH_FRESH === "1" });
   ensureBuild(log);
-  const server = await startServer(grid.url);
+  // The server as `npm start` runs it (scripts/web-server.ts: Next.js behind the views' response cache).
+  const server = await startServer(grid.url, "npm-start");
   try {
     const views = await viewUrls(grid.url);
-    const results: Record<string, { p95: number; median: number; bytes: number }> = {};
+    const results: Record<string, { p95: number; median: number; first: number; bytes: number }> = {};
     const only = process.env.BENCH_VIEWS?.split(",");
     for (const [name, url] of Object.entries(views)) {
       if (only && !only.includes(name)) continue;
       results[name] = await timeView(server.base, url);
       log(
-        `${name.padEnd(22)} p95 ${results[name].p95.toFixed(1).padStart(7)} ms   median ${results[name].median.toFixed(1).padStart(7)} ms   ${(results[name].bytes / 1024).toFixed(0).padStart(5)} KiB   ${typeof url === "string" ? url : url(0)}`,
+        `${name.padEnd(22)} p95 ${results[name].p95.toFixed(1).padStart(7)} ms   median ${results[name].median.toFixed(1).padStart(7)} ms   first ${results[name].first.toFixed(1).padStart(7)} ms   ${(results[name].bytes / 1024).toFixed(0).padStart(5)} KiB   ${typeof url === "string" ? url : url(0)}`,
       );
     }
     log(`rendering 42 reliability panels in Chromium (${RENDERS} navigations)…`);
@@ -146,6 +152,9 @@ async function main() {
       navigation_42_ms: num(render.nav),
       worst_view: worst[0],
       server_p95_by_view: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, num(v.p95, 1)])),
+      // The first request of each view: rendered, not from the response cache (significance: every request is).
+      first_ms_by_view: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, num(v.first, 1)])),
+      kib_by_view: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, num(v.bytes / 1024)])),
       goals: { server_p95_ms: 150, render_42_ms: 500 },
       intervals: "normal approximation (grid stats; see bench/support/views-grid.ts)",
       requests_per_view: REQUESTS,

@@ -1,6 +1,7 @@
 /**
  * `npm run demo` / `npm start` / `npm run dev`: database (DATABASE_URL or the embedded one), migrations,
- * demo seed, a production build when sources changed, then `next start` (or `next dev`) on
+ * demo seed, a production build when sources changed, then the web server (scripts/web-server.ts: Next.js behind the
+ * views' response cache; `next dev` with --dev) on
  * http://localhost:3000 (PORT to change) and a queue worker beside it. Ctrl-C stops everything and,
  * when it was the last user, the embedded database.
  */
@@ -47,7 +48,12 @@ async function main() {
     if (code !== 0) process.exit(code);
   }
   const children: ChildProcess[] = [];
-  children.push(run(nextBin, [dev ? "dev" : "start", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: webUrl }));
+  // Production: Next.js's handler behind the views' response cache, in ATLAS_WEB_PROCESSES processes (web-server.ts).
+  children.push(
+    dev
+      ? run(nextBin, ["dev", "-p", port, "-H", "127.0.0.1"], { DATABASE_URL: webUrl })
+      : run(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], { DATABASE_URL: webUrl, PORT: port, NODE_ENV: "production" }),
+  );
   if (worker) {
     // The demo's fixture model scores a question in milliseconds: slow it so progress can be watched.
     const throttle = String(readEnv("ATLAS_WORKER_THROTTLE_MS") ?? (readEnv("ATLAS_SEED") ? 1000 : 0));

@@ -59,7 +59,7 @@ export function drawResample(rng: Rng, counts: Int32Array): void {
   for (let i = 0; i < n; i++) counts[rng.nextInt(n)]++;
 }
 
-function checkOptions(opts: BootstrapOptions): { resamples: number; level: number; binnings: readonly Binning[] } {
+export function checkOptions(opts: BootstrapOptions): { resamples: number; level: number; binnings: readonly Binning[] } {
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const level = opts.level ?? DEFAULT_LEVEL;
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
@@ -158,20 +158,26 @@ export function pairedBootstrap(
     const vb = metricValue(fullB, name, binning);
     if (va === null || vb === null) continue;
     const d = new Float64Array(resamples);
-    let le = 0;
-    let ge = 0;
-    for (let r = 0; r < resamples; r++) {
+    for (let r = 0; r < resamples; r++)
       d[r] = (metricValue(sa[r], name, binning) as number) - (metricValue(sb[r], name, binning) as number);
-      if (d[r] <= 0) le++;
-      if (d[r] >= 0) ge++;
-    }
-    out[name] = {
-      a: va,
-      b: vb,
-      difference: va - vb,
-      interval: percentileInterval(d, level),
-      pValue: Math.min(1, (2 * (1 + Math.min(le, ge))) / (resamples + 1)),
-    };
+    out[name] = pairedDifference(va, vb, d, level);
   }
   return out;
+}
+
+/** The paired comparison from the full-sample values and the B resampled differences a* − b*. */
+export function pairedDifference(va: number, vb: number, d: Float64Array, level: number): PairedDifference {
+  let le = 0;
+  let ge = 0;
+  for (let r = 0; r < d.length; r++) {
+    if (d[r] <= 0) le++;
+    if (d[r] >= 0) ge++;
+  }
+  return {
+    a: va,
+    b: vb,
+    difference: va - vb,
+    interval: percentileInterval(d, level),
+    pValue: Math.min(1, (2 * (1 + Math.min(le, ge))) / (d.length + 1)),
+  };
 }

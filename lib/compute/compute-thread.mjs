@@ -3,7 +3,9 @@
  * web server's event loop. Plain JavaScript, loaded by worker_threads as is (under next start, tsx or vitest
  * alike); it loads the TypeScript library through tsx's isolated tsImport, so nothing changes for other modules
  * of the process. Messages:
- *  - { id, kind: "bootstrap", a, b, options } → pairedBootstrap(a, b, options) (lib/calibration);
+ *  - { id, kind: "paired-basic", a, b, options } or { id, kind: "paired-basic", text, options } →
+ *    pairedBootstrapBasic (lib/calibration/paired-basic), the significance bootstrap (ECE, accuracy, entropy), on
+ *    built sets or on labelled rows as text (pairFromText: the parsing stays off the request thread too);
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
@@ -21,7 +23,7 @@ try {
   // not permitted here: normal priority
 }
 
-let bootstrap = null;
+let pairedBasic = null;
 let recalibration = null;
 let pg = null;
 
@@ -39,11 +41,12 @@ async function recalibrate({ url, runId, method }) {
 }
 
 async function run(message) {
-  switch (message.kind ?? "bootstrap") {
-    case "bootstrap": {
-      bootstrap ??= tsImport("../calibration/bootstrap.ts", import.meta.url);
-      const { pairedBootstrap } = await bootstrap;
-      return pairedBootstrap(message.a, message.b, message.options);
+  switch (message.kind) {
+    case "paired-basic": {
+      pairedBasic ??= tsImport("../calibration/paired-basic.ts", import.meta.url);
+      const { pairedBootstrapBasic, pairFromText } = await pairedBasic;
+      const [a, b] = message.text ? pairFromText(message.text) : [message.a, message.b];
+      return pairedBootstrapBasic(a, b, message.options);
     }
     case "recalibration":
       return recalibrate(message);

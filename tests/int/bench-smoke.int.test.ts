@@ -53,7 +53,7 @@ const SMOKE: Record<string, Smoke> = {
   "bench:views": {
     env: { BENCH_QUESTIONS: "20", BENCH_REQUESTS: "2", BENCH_WARMUP: "0", BENCH_RENDERS: "1" },
     bench: "views",
-    keys: ["predictions", "stats_rows", "server_p95_ms", "render_42_ms", "server_p95_by_view"],
+    keys: ["predictions", "stats_rows", "server_p95_ms", "render_42_ms", "server_p95_by_view", "first_ms_by_view"],
     timeoutMs: 900_000,
     check: (l) => expect(l.predictions).toBe(30 * (42 + 29) * 20),
   },

@@ -1,6 +1,7 @@
 /**
  * Vitest global setup for browser tests: a real Postgres (embedded, .atlas-test) with a fresh,
- * migrated and seeded database, a production build of the app, and `next start` on a free port.
+ * migrated and seeded database, a production build of the app, and the app's web server (scripts/web-server.ts, as
+ * `npm start` runs it) on a free port.
  * Provides `appUrl` and `appDbUrl` to the tests; tears everything down afterwards.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -49,9 +50,18 @@ export default async function setup({ provide }: { provide: (k: string, v: strin
     if (b.status !== 0) throw new Error(`next build failed:\n${b.stdout}\n${b.stderr}`);
   }
   const port = process.env.E2E_PORT ?? "3107";
-  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", port, "-H", "127.0.0.1"], {
+  // The web server `npm start` runs (scripts/web-server.ts: Next.js behind the views' response cache), so the browser
+  // tests also check that pages follow imports, cancels and deletions through the cache.
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: webUrl ? withDatabase(webUrl, "atlas_e2e") : url, NEXT_TELEMETRY_DISABLED: "1", ATLAS_API_TOKEN: "e2e-token" },
+    env: {
+      ...process.env,
+      PORT: port,
+      NODE_ENV: "production",
+      DATABASE_URL: webUrl ? withDatabase(webUrl, "atlas_e2e") : url,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ATLAS_API_TOKEN: "e2e-token",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stopping = false;

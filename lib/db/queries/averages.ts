@@ -15,7 +15,7 @@ import { type Averages, type LanguageSummary, macroAverage, microAverage, microE
 import { DEFAULT_BINS } from "../../calibration/binning";
 import { summarizeRows } from "../../calibration/rows";
 import { runLanguageInput } from "../stats";
-import { versionedCache } from "./versioned-cache";
+import { versionedCache } from "../../cache/versioned";
 
 export interface MeasuredAverages {
   model: string;

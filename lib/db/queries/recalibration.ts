@@ -18,6 +18,7 @@ import type pg from "pg";
 import type { RecalibrationMethod } from "../../calibration/recalibrate/index";
 import { PoolBusy } from "../../compute/thread-pool";
 import { recalibrateOffThread } from "../../compute/recalibration-pool";
+import { LruCache } from "../../cache/lru-cache";
 import type { RecalibrationView } from "./recalibration-compute";
 
 export { RECALIBRATION_RESAMPLES, type RecalibrationLanguage, type RecalibrationView } from "./recalibration-compute";
@@ -36,8 +37,14 @@ interface Flight {
   failedAt?: number;
 }
 
-/** Per (run, stats version, method): the computation, in flight or settled. */
-const flights = new Map<string, Flight>();
+/**
+ * Per (run, stats version, method): the computation, in flight or settled. Only settled entries are evicted (least
+ * recently used first); one in flight stays, since it is the single flight its waiters share.
+ */
+const flights = new LruCache<Flight>({
+  maxEntries: CACHE_LIMIT,
+  evictable: (f) => f.value !== undefined || f.error !== undefined,
+});
 /** How many computations started (tests check that identical concurrent requests share one). */
 export const recalibrationComputations = { count: 0 };
 
@@ -66,11 +73,7 @@ async function latestRun(pool: pg.Pool, benchmark: string, model: string): Promi
 function flight(pool: pg.Pool, runId: number, version: string, method: RecalibrationMethod): Flight {
   const key = `${runId}|${version}|${method}`;
   const hit = flights.get(key);
-  if (hit && !(hit.failedAt !== undefined && performance.now() - hit.failedAt > FAILURE_TTL_MS)) {
-    flights.delete(key); // re-insert: most recently used last
-    flights.set(key, hit);
-    return hit;
-  }
+  if (hit && !(hit.failedAt !== undefined && performance.now() - hit.failedAt > FAILURE_TTL_MS)) return hit;
   let looked!: () => void;
   const f: Flight = { looked: new Promise<void>((res) => (looked = res)), computing: false, promise: null as unknown as Promise<RecalibrationView> };
   f.promise = stored(pool, runId, method, version, () => {
@@ -88,11 +91,6 @@ function flight(pool: pg.Pool, runId: number, version: string, method: Recalibra
     },
   );
   flights.set(key, f);
-  // Evict the least recently used settled entries; a computation in flight stays (it is the single flight).
-  for (const [k, old] of flights) {
-    if (flights.size <= CACHE_LIMIT) break;
-    if (old.value !== undefined || old.error !== undefined) flights.delete(k);
-  }
   return f;
 }
 

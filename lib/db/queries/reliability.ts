@@ -10,6 +10,7 @@ import { FEW_QUESTIONS, passesBetaFilter } from "../../view-state/config";
 import { formatBeta } from "../../format";
 import { packBins, packCurve, type PackedBin } from "../../charts/reliability-codec";
 import { statsFrom } from "./slices";
+import { LruCache } from "../../cache/lru-cache";
 
 export interface MeasuredModel {
   id: number;
@@ -191,8 +192,7 @@ export function selectSeries(
  * are the expensive part of a read (the smoothed curves especially), and a row's computedAt changes whenever
  * recomputeRunStats rewrites it, so a cached entry can never be stale.
  */
-const packed = new Map<string, { bins?: PackedBin[]; curve?: number[] | null }>();
-const PACKED_MAX = 50_000;
+const packed = new LruCache<{ bins?: PackedBin[]; curve?: number[] | null }>({ maxEntries: 50_000 });
 
 /** Latest completed/running run per (model, language) of the given models, with its stored stats. */
 export async function statsRows(
@@ -223,7 +223,6 @@ export async function statsRows(
   const needCurve = smooth ? r.rows.filter((row) => packed.get(key(row))?.curve === undefined) : [];
   const missing = [...new Map([...needBins, ...needCurve].map((row) => [key(row), row])).values()];
   if (missing.length) {
-    if (packed.size + missing.length > PACKED_MAX) packed.clear();
     const withCurve = needCurve.length > 0;
     const j = await pool.query<{
       runId: number;

@@ -2,7 +2,7 @@ import "server-only";
 /** The results view's filter options (families, SFT datasets, β values, languages), cached per data version. */
 import type pg from "pg";
 import { formatBeta } from "../../format";
-import { versionedCache } from "./versioned-cache";
+import { versionedCache } from "../../cache/versioned";
 
 type Facets = {
   families: string[];

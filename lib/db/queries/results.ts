@@ -12,7 +12,7 @@ import { sig6 } from "../../format";
 import { RESULT_METRICS, type ResultMetric } from "../../calibration/registry";
 import { intervalSql, PUBLISHED_COLUMNS, publishedTextSql, valueSql } from "./metric-columns";
 import { TEXT_COLUMNS, type ResultsData, type ResultsQuery, type TextColumn } from "./results-columns";
-import { versionedCache } from "./versioned-cache";
+import { versionedCache } from "../../cache/versioned";
 import { publishedInSlice, statsFrom } from "./slices";
 
 const ALWAYS_SENT: TextColumn[] = ["source", "benchmark", "language", "model", "beta", "runId"];

@@ -8,7 +8,7 @@ import type pg from "pg";
 import type { ViewState } from "../../view-state/filters";
 import { byMetric } from "../../calibration/registry";
 import { publishedTextSql, valueSql } from "./metric-columns";
-import { versionedCache } from "./versioned-cache";
+import { versionedCache } from "../../cache/versioned";
 import { publishedInSlice, statsFrom } from "./slices";
 import {
   aggregateSmoothing,
