@@ -4,25 +4,31 @@
  * alike); it loads the TypeScript library through tsx's isolated tsImport, so nothing changes for other modules
  * of the process. Messages:
  *  - { id, kind: "bootstrap", a, b, options } → pairedBootstrap(a, b, options) (lib/calibration);
+ *  - { id, kind: "stats", task } → computeLanguageStats(task) (lib/db/stats-compute.ts): one language's metrics and
+ *    bootstrap intervals for recomputeRunStats (the `calib recompute` path);
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
  */
 import { setPriority } from "node:os";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
 // Lowest CPU priority for this thread only (on Linux a nice value belongs to the calling thread): with as many busy
 // compute threads as cores, the request thread still gets the CPU first, so pages stay responsive during a burst of
-// bootstraps. Where it is not allowed, the thread simply runs at normal priority.
-try {
-  setPriority(19);
-} catch {
-  // not permitted here: normal priority
+// bootstraps. Where it is not allowed, the thread simply runs at normal priority. A pool with no request thread to
+// protect (`calib recompute`) asks for { priority: "normal" }.
+if (workerData?.priority !== "normal") {
+  try {
+    setPriority(19);
+  } catch {
+    // not permitted here: normal priority
+  }
 }
 
 let bootstrap = null;
 let recalibration = null;
+let stats = null;
 let pg = null;
 
 async function recalibrate({ url, runId, method }) {
@@ -44,6 +50,11 @@ async function run(message) {
       bootstrap ??= tsImport("../calibration/bootstrap.ts", import.meta.url);
       const { pairedBootstrap } = await bootstrap;
       return pairedBootstrap(message.a, message.b, message.options);
+    }
+    case "stats": {
+      stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
+      const { computeLanguageStats } = await stats;
+      return computeLanguageStats(message.task);
     }
     case "recalibration":
       return recalibrate(message);

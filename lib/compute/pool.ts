@@ -13,10 +13,10 @@ let pool: ThreadPool | null = null;
  * import.meta.url: the web server's bundle does not contain it.
  */
 export function computePool(): ThreadPool {
-  pool ??= new ThreadPool(
-    path.resolve(process.env.ATLAS_ROOT ?? process.cwd(), "lib/compute/compute-thread.mjs"),
-    computeThreads(),
-    computeQueue(),
-  );
+  pool ??= new ThreadPool(computeThreadFile(), computeThreads(), computeQueue());
   return pool;
+}
+
+export function computeThreadFile(): string {
+  return path.resolve(process.env.ATLAS_ROOT ?? process.cwd(), "lib/compute/compute-thread.mjs");
 }
