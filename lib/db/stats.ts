@@ -162,10 +162,22 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   for (const id of [runId, benchmarkId])
     if (!Number.isSafeInteger(id)) throw badInput(`run and benchmark ids must be integers, got ${id}`, { field: "runId" });
   if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
+  // The language's question ids span [lo, hi] (contiguous when its questions were stored together, as imports and
+  // plans do): the Prediction key is read as that one range. Without the range, a hash join (nested loops are off,
+  // below) scans every prediction of the table for each language — 8.7 s per language on the 28M grid instead
+  // of 0.2 s.
+  const span = await client.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min("id") AS lo, max("id") AS hi FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = $2`,
+    [benchmarkId, language],
+  );
+  const { lo, hi } = span.rows[0];
+  if (lo === null || hi === null) return null;
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new AtlasError("INTERNAL", `question id range ${lo}…${hi} is not integral`);
   const sql = `COPY (
       SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
         FROM "Question" q JOIN "Prediction" p ON p."runId" = ${runId} AND p."questionId" = q."id"
        WHERE q."benchmarkId" = ${benchmarkId} AND q."languageCode" = ${pg.escapeLiteral(language)}
+         AND p."questionId" BETWEEN ${lo} AND ${hi}
        ORDER BY p."questionId"
     ) TO STDOUT (FORMAT binary)`;
   let rows: LanguageRows | null = null;
