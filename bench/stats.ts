@@ -1,14 +1,18 @@
 /**
  * `npm run bench:stats`: the statistics of 1,000,000 predictions (10 languages × 100,000 questions, K = 4, as
  * bench:ingest imports), as recomputeRunStats computes them — per language, every metric for both binnings plus
- * the seeded 200-resample bootstrap — twice in one run, side by side: "old" walks every sorted entry for the
- * equal-mass and ACE groups (the reference procedure), "new" adds whole blocks (lib/calibration/resample.ts).
- * Same seeds, so the same resamples: the intervals must agree to rounding (max_interval_diff) and the point metrics
- * exactly. The reference pass runs first, the blocked one second, so warm-up favours neither much. Last line: one JSON object.
+ * the seeded 200-resample bootstrap — side by side in one run:
+ *  - old: the row-order resampling engine (lib/calibration/resample.ts, the procedure as it was), one thread;
+ *  - new: the sorted-order engine (resample-sorted.ts) through computeLanguageStats (lib/db/stats-compute.ts), one
+ *    thread — CPU time is the figure that does not depend on the core count;
+ *  - threads: the same computeLanguageStats on `--threads` compute threads (lib/compute, kind "stats"), the
+ *    languages spread over them as `calib recompute` does.
+ * Same seeds, so the same resamples: the intervals must agree to rounding (max_interval_diff ≤ 1e-12), the point
+ * metrics exactly, and the threads' results must equal the in-process ones. Last line: one JSON object.
  *
- *   npm run bench:stats [-- --n 1000000 --languages 10 --resamples 200]
+ *   npm run bench:stats [-- --n 1000000 --languages 10 --resamples 200 --threads <cores>]
  */
-import { cpus, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import {
   BINNINGS,
@@ -19,6 +23,9 @@ import {
   metricsFromEngine,
   Rng,
 } from "../lib/calibration/index";
+import { computeThreadFile } from "../lib/compute/pool";
+import { ThreadPool } from "../lib/compute/thread-pool";
+import { computeLanguageStats, type StatsRow } from "../lib/db/stats-compute";
 
 const K = 4;
 
@@ -52,63 +59,94 @@ function language(seed: number, n: number): LabelledSet {
   return { kind: "labelled", n, offsets, probs, maxK: K, labels };
 }
 
-type Result = { metrics: unknown; intervals: ReturnType<typeof bootstrapWithEngine> };
-
-function statsOf(set: LabelledSet, seed: string, resamples: number, blocks: boolean): Result {
+/** The old procedure's rows: row-order engine, in the shape computeLanguageStats returns. */
+function oldStats(set: LabelledSet, seed: string, resamples: number): StatsRow[] {
   const engine = new MetricEngine(set, DEFAULT_BINS);
-  return { metrics: metricsFromEngine(engine, BINNINGS), intervals: bootstrapWithEngine(engine, { resamples, seed, binnings: BINNINGS, blocks }) };
+  const metrics = metricsFromEngine(engine, BINNINGS);
+  const intervals = bootstrapWithEngine(engine, { resamples, seed, binnings: BINNINGS, engine: "row" });
+  return BINNINGS.map((b) => ({ binning: b, metrics: metrics[b] as StatsRow["metrics"], intervals: intervals[b] ?? {} }));
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { n: { type: "string", default: "1000000" }, languages: { type: "string", default: "10" }, resamples: { type: "string", default: "200" } } });
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      n: { type: "string", default: "1000000" },
+      languages: { type: "string", default: "10" },
+      resamples: { type: "string", default: "200" },
+      threads: { type: "string", default: String(availableParallelism()) },
+    },
+  });
   const n = Number(values.n);
   const langs = Number(values.languages);
   const resamples = Number(values.resamples);
+  const threads = Number(values.threads);
   const per = Math.ceil(n / langs);
   const sets = Array.from({ length: langs }, (_, l) => language(1000 + l, per));
+  const seed = (l: number) => `bench/${l}`;
   const log = (m: string) => process.stderr.write(`[bench:stats] ${m}\n`);
-  log(`${langs} languages × ${per} predictions, ${resamples} resamples; ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`);
-  const run = (blocks: boolean) => {
+  const load0 = loadavg()[0];
+  log(`${langs} languages × ${per} predictions, ${resamples} resamples; ${cpus().length} CPUs, load ${load0.toFixed(2)}`);
+  const timed = async (f: () => Promise<StatsRow[][]> | StatsRow[][]) => {
     const t = performance.now();
     const c = process.cpuUsage();
-    const out = sets.map((s, l) => statsOf(s, `bench/${l}`, resamples, blocks));
+    const out = await f();
     const cpu = process.cpuUsage(c);
     return { out, seconds: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
   };
-  const old = run(false);
-  log(`old (every entry walked): ${old.seconds.toFixed(2)} s`);
-  const neu = run(true);
-  log(`new (blocked walks): ${neu.seconds.toFixed(2)} s`);
+  const old = await timed(() => sets.map((s, l) => oldStats(s, seed(l), resamples)));
+  log(`old (row-order engine): ${old.seconds.toFixed(2)} s, ${old.cpu.toFixed(2)} s CPU`);
+  const neu = await timed(() => sets.map((s, l) => computeLanguageStats({ input: s, bins: DEFAULT_BINS, resamples, seed: seed(l) })));
+  log(`new (sorted engine): ${neu.seconds.toFixed(2)} s, ${neu.cpu.toFixed(2)} s CPU`);
+  const pool = new ThreadPool(computeThreadFile(), threads, langs, { priority: "normal" });
+  // Start the threads (and their tsx import) before the clock: recompute keeps its pool for the whole command.
+  await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: "stats", task: { input: language(1, 50), bins: DEFAULT_BINS, resamples: 2, seed: "warm" } })));
+  const par = await timed(() =>
+    Promise.all(sets.map((s, l) => pool.run<StatsRow[]>({ kind: "stats", task: { input: s, bins: DEFAULT_BINS, resamples, seed: seed(l) } }))),
+  );
+  await pool.close();
+  log(`new on ${threads} threads: ${par.seconds.toFixed(2)} s`);
   let diff = 0;
   let samePoint = true;
+  let threadsSame = true;
   for (let l = 0; l < langs; l++) {
-    if (JSON.stringify(old.out[l].metrics) !== JSON.stringify(neu.out[l].metrics)) samePoint = false;
-    for (const b of BINNINGS) {
-      const a = old.out[l].intervals[b] ?? {};
-      const c = neu.out[l].intervals[b] ?? {};
-      for (const [name, iv] of Object.entries(a)) {
-        const other = (c as Record<string, [number, number]>)[name];
+    if (JSON.stringify(par.out[l]) !== JSON.stringify(neu.out[l])) threadsSame = false;
+    for (let i = 0; i < BINNINGS.length; i++) {
+      const a = old.out[l][i];
+      const c = neu.out[l][i];
+      if (JSON.stringify(a.metrics) !== JSON.stringify(c.metrics)) samePoint = false;
+      for (const [name, iv] of Object.entries(a.intervals)) {
+        const other = (c.intervals as Record<string, [number, number]>)[name];
         diff = Math.max(diff, Math.abs(iv[0] - other[0]), Math.abs(iv[1] - other[1]));
       }
     }
   }
-  if (!samePoint || !(diff < 1e-12)) throw new Error(`old and new disagree: point metrics identical ${samePoint}, max interval difference ${diff}`);
+  if (!samePoint || !(diff <= 1e-12) || !threadsSame)
+    throw new Error(`old and new disagree: point metrics identical ${samePoint}, max interval difference ${diff}, threads = in-process ${threadsSame}`);
+  const r2 = (x: number) => Number(x.toFixed(2));
   console.log(
     JSON.stringify({
       bench: "stats",
       predictions: langs * per,
       languages: langs,
       resamples,
-      old_s: Number(old.seconds.toFixed(2)),
-      new_s: Number(neu.seconds.toFixed(2)),
-      ratio: Number((old.seconds / neu.seconds).toFixed(2)),
-      old_cpu_s: Number(old.cpu.toFixed(2)),
-      new_cpu_s: Number(neu.cpu.toFixed(2)),
+      old_s: r2(old.seconds),
+      new_s: r2(neu.seconds),
+      ratio: r2(old.seconds / neu.seconds),
+      old_cpu_s: r2(old.cpu),
+      new_cpu_s: r2(neu.cpu),
+      cpu_ratio: r2(old.cpu / neu.cpu),
+      threads,
+      threads_s: r2(par.seconds),
+      threads_ratio: r2(old.seconds / par.seconds),
       max_interval_diff: diff,
       point_metrics_identical: samePoint,
-      load_avg: Number(loadavg()[0].toFixed(2)),
+      threads_identical: threadsSame,
+      load_avg: [r2(load0), r2(loadavg()[0])],
     }),
   );
 }
 
-main();
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

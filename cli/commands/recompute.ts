@@ -4,6 +4,7 @@
  * computed one language of one run at a time (lib/db/stats.ts), so memory does not grow with the database;
  * a progress bar on stderr counts predictions (28M for the paper's full grid).
  */
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { AtlasError, badInput } from "../../lib/errors";
 import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
@@ -11,11 +12,17 @@ import { resolveDatabaseUrl } from "../../lib/db/url";
 import { recomputeRunStats } from "../../lib/db/stats";
 import { cliArgs } from "../args";
 import { ProgressBar } from "../../lib/progress";
+import { computeThreadFile } from "../../lib/compute/pool";
+import { ThreadPool } from "../../lib/compute/thread-pool";
 
-export const summary = "recompute the per-language statistics of one run (--run ID) or all runs";
+export const summary = "recompute the per-language statistics of one run (--run ID) or all runs (--threads N: compute threads, default one per core)";
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = cliArgs(() => parseArgs({ args: argv, options: { run: { type: "string" } } }));
+  const { values } = cliArgs(() => parseArgs({ args: argv, options: { run: { type: "string" }, threads: { type: "string" } } }));
+  // Compute threads: each language's bootstrap runs on one while the next language is read (0 = in this thread).
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  if (!Number.isSafeInteger(threads) || threads < 0 || threads > 256)
+    throw badInput(`--threads must be an integer from 0 to 256, got "${values.threads}"`, { field: "threads" });
   let only: number | undefined;
   if (values.run !== undefined) {
     only = Number(values.run);
@@ -23,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       throw badInput(`--run must be a run id, got "${values.run}"`, { field: "run" });
   }
   const pool = poolFor(await resolveDatabaseUrl());
+  const compute = threads > 0 ? new ThreadPool(computeThreadFile(), threads, threads + 1, { priority: "normal" }) : undefined;
   try {
     // Runs with their prediction counts (the progress total), from the Prediction key alone.
     const runs = (
@@ -45,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       const t0 = Date.now();
       await inTransaction(pool, (client) =>
         recomputeRunStats(client, id, {
+          pool: compute,
           onLanguage: (language, predictions) => {
             done += predictions;
             progress(`run ${id} ${language}`);
@@ -56,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (runs.length === 0) console.log("no runs");
   } finally {
+    await compute?.close();
     await endPools();
   }
   return 0;

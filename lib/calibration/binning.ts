@@ -207,6 +207,87 @@ export function equalMassSumsSorted(
   return s;
 }
 
+/**
+ * Per-range sums of a sorted column under weights laid out in its order (the bootstrap's sorted engine): the column
+ * is cut into fixed ranges (end positions `end`), and a resample's pass fills Σw, Σw·value, Σw·outcome per range.
+ */
+export interface RangeSums {
+  readonly end: Int32Array;
+  readonly count: Float64Array;
+  readonly sumValue: Float64Array;
+  readonly sumOutcome: Float64Array;
+}
+
+/** Most entries per range of a sorted column: a walk reads single entries only inside the ranges a group boundary cuts. */
+export const RANGE_MAX = 64;
+
+/**
+ * Equal-mass group sums (the groups of equalMassSumsSorted) of a sorted column whose weights are laid out in its
+ * order (weights[j] belongs to values[j]), from its range sums: a range that lies inside the current group is added
+ * whole; entries are walked only in the ranges where a group ends. The same groups; sums equal up to the order of
+ * additions. Writes count/sumValue/sumOutcome of `out` (reused across resamples; edges are not tracked).
+ * `total` = Σ weights.
+ */
+export function equalMassSumsOfRanges(
+  values: Float64Array,
+  outcome: Uint8Array,
+  weights: Int32Array,
+  ranges: RangeSums,
+  total: number,
+  m: number,
+  out: { count: Float64Array; sumValue: Float64Array; sumOutcome: Float64Array },
+): void {
+  const { count, sumValue, sumOutcome } = out;
+  count.fill(0);
+  sumValue.fill(0);
+  sumOutcome.fill(0);
+  // numpy.array_split sizes (groupSizes): the first total mod m groups get one more.
+  const q = Math.floor(total / m);
+  const extra = total - q * m;
+  let g = 0;
+  let room = extra > 0 ? q + 1 : q;
+  if (room === 0) return;
+  let cnt = 0;
+  let sv = 0;
+  let so = 0;
+  let start = 0;
+  for (let r = 0; r < ranges.end.length; r++) {
+    const end = ranges.end[r];
+    const rc = ranges.count[r];
+    if (rc < room) {
+      cnt += rc;
+      sv += ranges.sumValue[r];
+      so += ranges.sumOutcome[r];
+      room -= rc;
+      start = end;
+      continue;
+    }
+    for (let j = start; j < end; j++) {
+      let w = weights[j];
+      const c = values[j];
+      const y = outcome[j];
+      while (w > 0) {
+        const take = w < room ? w : room;
+        cnt += take;
+        sv += take * c;
+        so += take * y;
+        w -= take;
+        room -= take;
+        if (room === 0) {
+          count[g] = cnt;
+          sumValue[g] = sv;
+          sumOutcome[g] = so;
+          cnt = sv = so = 0;
+          if (++g === m) return;
+          room = g < extra ? q + 1 : q;
+          if (room === 0) return;
+        }
+      }
+    }
+    start = end;
+  }
+}
+
 /** A sample sorted for equal-mass binning: see equalMassSumsSorted. */
 export interface SortedSample {
   readonly order: Int32Array;

@@ -15,6 +15,7 @@ import { MetricEngine, METRIC_NAMES, type MetricName, metricValue, type Scalars 
 import type { CalibrationInput } from "./input";
 import { Rng } from "./prng";
 import { ResampleEngine } from "./resample";
+import { SortedResampleEngine } from "./resample-sorted";
 
 export const DEFAULT_RESAMPLES = 200;
 export const DEFAULT_LEVEL = 0.95;
@@ -33,8 +34,11 @@ export interface BootstrapOptions {
   bins?: number;
   /** Binnings of ece/rms/mce to report (default both). */
   binnings?: readonly Binning[];
-  /** Blocked equal-mass walks (default true; see resample.ts). false: walk every entry, as before (bench:stats). */
-  blocks?: boolean;
+  /**
+   * Resampling engine: "sorted" (default; resample-sorted.ts) or "row" — the row-order engine (resample.ts) that
+   * computes the same numbers up to the order of additions, kept as the reference of bench:stats and the tests.
+   */
+  engine?: "sorted" | "row";
 }
 
 /** Type-7 quantile of sorted values. */
@@ -54,9 +58,8 @@ export function percentileInterval(samples: Float64Array, level: number): Interv
 
 /** Fills `counts` with the multiplicities of one resample of size counts.length. */
 export function drawResample(rng: Rng, counts: Int32Array): void {
-  const n = counts.length;
   counts.fill(0);
-  for (let i = 0; i < n; i++) counts[rng.nextInt(n)]++;
+  rng.addDraws(counts); // = counts[rng.nextInt(n)]++, n times
 }
 
 export function checkOptions(opts: BootstrapOptions): { resamples: number; level: number; binnings: readonly Binning[] } {
@@ -94,7 +97,7 @@ export function bootstrapWithEngine(engine: MetricEngine, opts: BootstrapOptions
   const { resamples, level, binnings } = checkOptions(opts);
   const rng = new Rng(opts.seed ?? 0);
   const counts = new Int32Array(engine.n);
-  const fast = new ResampleEngine(engine, { blocks: opts.blocks });
+  const fast = opts.engine === "row" ? new ResampleEngine(engine) : new SortedResampleEngine(engine);
   const scalars: Scalars[] = [];
   for (let b = 0; b < resamples; b++) {
     drawResample(rng, counts);
@@ -143,8 +146,8 @@ export function pairedBootstrap(
   const fullB = eb.scalars([binning]);
   const rng = new Rng(opts.seed ?? 0);
   const counts = new Int32Array(a.n);
-  const ra = new ResampleEngine(ea);
-  const rb = new ResampleEngine(eb);
+  const ra = new SortedResampleEngine(ea);
+  const rb = new SortedResampleEngine(eb);
   const sa: Scalars[] = [];
   const sb: Scalars[] = [];
   for (let r = 0; r < resamples; r++) {

@@ -91,6 +91,45 @@ export class Rng {
     }
   }
 
+  /**
+   * Adds one to counts[nextInt(n)] n times, n = counts.length (one bootstrap resample's multiplicities): the same
+   * draws as n calls of nextInt(n), with the generator's state in locals for the loop (the bootstrap's draw was
+   * ~10% of its time through the method calls and field writes).
+   */
+  addDraws(counts: Int32Array): void {
+    const n = counts.length;
+    if (n > 2097152) {
+      for (let i = 0; i < n; i++) counts[this.nextInt(n)]++;
+      return;
+    }
+    // nextInt's Lemire branch, inlined: accept when low ≥ 2^32 mod n (that bound is < n, so it covers low ≥ n too).
+    const threshold = TWO_32 % n;
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    for (let i = 0; i < n; i++) {
+      for (;;) {
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        const m = (t >>> 0) * n;
+        const hi = Math.floor(m * INV_2_32);
+        if (m - hi * TWO_32 >= threshold) {
+          counts[hi]++;
+          break;
+        }
+      }
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** Standard normal deviate (Box–Muller; one of the pair is discarded for simplicity). */
   nextNormal(): number {
     let u = 0;

@@ -6,25 +6,31 @@
  *  - { id, kind: "paired-basic", a, b, options } or { id, kind: "paired-basic", text, options } →
  *    pairedBootstrapBasic (lib/calibration/paired-basic), the significance bootstrap (ECE, accuracy, entropy), on
  *    built sets or on labelled rows as text (pairFromText: the parsing stays off the request thread too);
+ *  - { id, kind: "stats", task } → computeLanguageStats(task) (lib/db/stats-compute.ts): one language's metrics and
+ *    bootstrap intervals for recomputeRunStats (the `calib recompute` path);
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
  */
 import { setPriority } from "node:os";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
 
 // Lowest CPU priority for this thread only (on Linux a nice value belongs to the calling thread): with as many busy
 // compute threads as cores, the request thread still gets the CPU first, so pages stay responsive during a burst of
-// bootstraps. Where it is not allowed, the thread simply runs at normal priority.
-try {
-  setPriority(19);
-} catch {
-  // not permitted here: normal priority
+// bootstraps. Where it is not allowed, the thread simply runs at normal priority. A pool with no request thread to
+// protect (`calib recompute`) asks for { priority: "normal" }.
+if (workerData?.priority !== "normal") {
+  try {
+    setPriority(19);
+  } catch {
+    // not permitted here: normal priority
+  }
 }
 
 let pairedBasic = null;
 let recalibration = null;
+let stats = null;
 let pg = null;
 
 async function recalibrate({ url, runId, method }) {
@@ -47,6 +53,11 @@ async function run(message) {
       const { pairedBootstrapBasic, pairFromText } = await pairedBasic;
       const [a, b] = message.text ? pairFromText(message.text) : [message.a, message.b];
       return pairedBootstrapBasic(a, b, message.options);
+    }
+    case "stats": {
+      stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
+      const { computeLanguageStats } = await stats;
+      return computeLanguageStats(message.task);
     }
     case "recalibration":
       return recalibrate(message);

@@ -14,10 +14,10 @@ let pool: ThreadPool | null = null;
  * import.meta.url: the web server's bundle does not contain it.
  */
 export function computePool(): ThreadPool {
-  pool ??= new ThreadPool(
-    path.resolve(readEnv("ATLAS_ROOT") ?? process.cwd(), "lib/compute/compute-thread.mjs"),
-    computeThreads(),
-    computeQueue(),
-  );
+  pool ??= new ThreadPool(computeThreadFile(), computeThreads(), computeQueue());
   return pool;
+}
+
+export function computeThreadFile(): string {
+  return path.resolve(readEnv("ATLAS_ROOT") ?? process.cwd(), "lib/compute/compute-thread.mjs");
 }

@@ -48,6 +48,8 @@ export class ThreadPool {
     private readonly file: string,
     readonly size: number,
     readonly maxQueue: number,
+    /** Handed to each thread as workerData (compute-thread.mjs reads `priority`). */
+    private readonly workerData: Record<string, unknown> = {},
   ) {}
 
   run<T>(message: Record<string, unknown>): Promise<T> {
@@ -75,7 +77,7 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.file), task: null };
+    const slot: Slot = { worker: new Worker(this.file, { workerData: this.workerData }), task: null };
     slot.worker.unref();
     slot.worker.on("message", (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const t = slot.task;

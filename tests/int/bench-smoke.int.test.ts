@@ -36,7 +36,16 @@ const SMOKE: Record<string, Smoke> = {
     keys: ["model", "method", "batch", "questions_per_s", "overhead_share"],
   },
   "bench:plan": { args: ["--languages", "3", "--questions", "300"], bench: "plan", keys: ["benchmark", "questions", "seconds", "peak_rss_mb"] },
-  "bench:stats": { args: ["--n", "4000", "--resamples", "20"], bench: "stats", keys: ["predictions", "old_s", "new_s", "ratio", "max_interval_diff"] },
+  "bench:stats": {
+    args: ["--n", "4000", "--resamples", "20", "--threads", "2"],
+    bench: "stats",
+    keys: ["predictions", "old_s", "new_s", "ratio", "new_cpu_s", "threads_s", "max_interval_diff"],
+    check: (l) => {
+      expect(l.point_metrics_identical).toBe(true);
+      expect(l.threads_identical).toBe(true);
+      expect(l.max_interval_diff).toBeLessThanOrEqual(1e-12);
+    },
+  },
   "bench:split": { args: ["--questions", "1500"], bench: "split", keys: ["questions", "seconds", "questions_per_s", "done_at_kill", "predictions"] },
   "bench:load-import": {
     env: { BENCH_SIZE: "20000", BENCH_DURATION_S: "2" },

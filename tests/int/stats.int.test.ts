@@ -18,6 +18,8 @@ import {
 import { AtlasError } from "../../lib/errors";
 import { recomputeRunStats } from "../../lib/db/stats";
 import { readEnv } from "../../lib/env";
+import { computeThreadFile } from "../../lib/compute/pool";
+import { ThreadPool } from "../../lib/compute/thread-pool";
 
 let db: TestDatabase;
 let client: pg.Client;
@@ -153,6 +155,21 @@ describe("recomputeRunStats", () => {
       expect((row.reliability as { accLo: unknown }[]).some((b) => typeof b.accLo === "number")).toBe(true);
       expect(row.smoothCurve).toHaveLength(101);
     }
+  });
+
+  it("stores the same rows when the languages are computed on compute threads", { timeout: 120_000 }, async () => {
+    const strip = (rows: StatsRow[]) => rows.map((r) => ({ ...r, id: undefined, computedAt: undefined }));
+    await inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 30 }));
+    const inProcess = strip(await statsRows(labelledRun));
+    const pool = new ThreadPool(computeThreadFile(), 2, 3, { priority: "normal" });
+    const seen: string[] = [];
+    try {
+      await inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 30, pool, onLanguage: (l) => seen.push(l) }));
+    } finally {
+      await pool.close();
+    }
+    expect(strip(await statsRows(labelledRun))).toEqual(inProcess);
+    expect(seen.sort()).toEqual(["de", "fr"]);
   });
 
   it("replaces the run's rows instead of adding to them, and honours the caller's transaction", async () => {

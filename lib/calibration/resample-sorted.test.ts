@@ -1,0 +1,118 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ResampleEngine } from "./resample";
+import { SortedResampleEngine } from "./resample-sorted";
+import { type CalibrationInput, labelledSet, MetricEngine, METRIC_NAMES, metricValue, Rng, topLabelSet } from "./index";
+
+const BOTH = ["equal-width", "equal-mass"] as const;
+
+/** Mixed option counts (2–6), values on a 1/20 grid (many ties and exact bin edges), so ranges, groups and ties interact. */
+function mixedSet(seed: number, n: number): CalibrationInput {
+  const rng = new Rng(seed);
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = 2 + rng.nextInt(5);
+    const w = Array.from({ length: k }, () => 1 + Math.round(20 * Math.exp(rng.nextNormal())));
+    const s = w.reduce((a, b) => a + b);
+    rows.push(w.map((x) => x / s));
+    labels.push(rng.nextInt(k));
+  }
+  return labelledSet(rows, labels);
+}
+
+/** Every metric of both engines against MetricEngine's weighted reference. */
+function expectSame(engine: MetricEngine, w: Int32Array, tolerance: number): void {
+  const reference = engine.scalars(BOTH, w);
+  const sorted = new SortedResampleEngine(engine).scalars(BOTH, w);
+  for (const b of BOTH)
+    for (const name of METRIC_NAMES) {
+      const r = metricValue(reference, name, b);
+      const s = metricValue(sorted, name, b);
+      if (r === null) expect(s, `${name} ${b}`).toBeNull();
+      else expect(Math.abs((s as number) - r), `${name} ${b}: ${s} vs ${r}`).toBeLessThanOrEqual(tolerance);
+    }
+}
+
+describe("sorted resampling engine", { timeout: 120_000 }, () => {
+  it.each([
+    [1, 20_000, 15],
+    [2, 3_000, 7],
+    [3, 700, 40],
+    [4, 9, 15], // fewer rows than bins: empty equal-mass groups
+  ])("seed %i, %i rows, %i bins: the reference's metrics for resamples (≤ 1e-12)", (seed, n, bins) => {
+    const engine = new MetricEngine(mixedSet(seed, n), bins);
+    const rng = new Rng(seed + 100);
+    const w = new Int32Array(n);
+    for (let r = 0; r < 4; r++) {
+      w.fill(0);
+      rng.addDraws(w);
+      expectSame(engine, w, 1e-12);
+    }
+    // heavy weights on few rows: one row's copies straddle several equal-mass groups
+    w.fill(0);
+    w[0] = n;
+    w[n - 1] = 3;
+    expectSame(engine, w, 1e-12);
+  });
+
+  it("top-label sets, with and without stored probabilities", () => {
+    const rng = new Rng(7);
+    const n = 5_000;
+    const conf = Array.from({ length: n }, () => (rng.nextInt(4) === 0 ? 1 : 0.25 + 0.75 * rng.nextFloat()));
+    const correct = conf.map((c) => rng.nextFloat() < c);
+    const w = new Int32Array(n);
+    rng.addDraws(w);
+    expectSame(new MetricEngine(topLabelSet(conf, correct), 15), w, 1e-12);
+    const mixed = mixedSet(8, 3_000) as Extract<CalibrationInput, { kind: "labelled" }>;
+    const c2 = new Float64Array(3_000);
+    for (let i = 0; i < 3_000; i++) for (let j = mixed.offsets[i]; j < mixed.offsets[i + 1]; j++) c2[i] = Math.max(c2[i], mixed.probs[j]);
+    const withRows: CalibrationInput = { kind: "top-label", n: 3_000, confidence: c2, correct: Uint8Array.from(c2, () => rng.nextInt(2)), rows: mixed };
+    const w2 = new Int32Array(3_000);
+    rng.addDraws(w2);
+    expectSame(new MetricEngine(withRows, 15), w2, 1e-12);
+  });
+
+  it("agrees with the row-order engine on small weighted samples (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 5 }), fc.nat(), fc.integer({ min: 0, max: 3 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 1, max: 8 }),
+        (spec, bins) => {
+          const rows = spec.map(([w]) => {
+            const ww = w.some((x) => x > 0) ? w : w.map((_, j) => (j === 0 ? 1 : 0));
+            const s = ww.reduce((a, b) => a + b);
+            return ww.map((x) => x / s);
+          });
+          const weights = Int32Array.from(spec, ([, , m]) => m);
+          if (weights.every((m) => m === 0)) weights[0] = 1;
+          const engine = new MetricEngine(labelledSet(rows, spec.map(([w, y]) => y % w.length)), bins);
+          const row = new ResampleEngine(engine).scalars(BOTH, weights);
+          const sorted = new SortedResampleEngine(engine).scalars(BOTH, weights);
+          for (const b of BOTH)
+            for (const name of METRIC_NAMES)
+              expect(Math.abs((metricValue(sorted, name, b) as number) - (metricValue(row, name, b) as number)), `${name} ${b}`).toBeLessThanOrEqual(1e-12);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("Rng.addDraws", { timeout: 60_000 }, () => {
+  it.each([1, 7, 1000, 5_001])("gives the multiplicities of n calls of nextInt(n), n = %i, and the same state after", (n) => {
+    const a = new Rng(`draws ${n}`);
+    const b = new Rng(`draws ${n}`);
+    const fast = new Int32Array(n);
+    a.addDraws(fast);
+    const slow = new Int32Array(n);
+    for (let i = 0; i < n; i++) slow[b.nextInt(n)]++;
+    let same = true;
+    for (let i = 0; i < n; i++) if (fast[i] !== slow[i]) same = false;
+    expect(same).toBe(true);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+});
