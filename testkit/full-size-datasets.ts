@@ -27,19 +27,30 @@ export function fullSizeLanguages(kind: FullSizeBenchmark, languages = FULL_SIZE
   return LANGUAGES.slice(0, languages).map((l) => l.code);
 }
 
-/** The folder of a generated dataset (written on first use). `questions` per language defaults to the published size. */
-export function fullSizeDataset(kind: FullSizeBenchmark, opts: { languages?: number; questions?: number } = {}): string {
+/** How the files are written: every language in one format, or (mixed) the format rotating by language. */
+export type FullSizeFormat = "parquet" | "jsonl" | "csv" | "mixed";
+
+/**
+ * The folder of a generated dataset (written on first use). `questions` per language defaults to the published size;
+ * `format` to mixed.
+ */
+export function fullSizeDataset(
+  kind: FullSizeBenchmark,
+  opts: { languages?: number; questions?: number; format?: FullSizeFormat } = {},
+): string {
   const langs = fullSizeLanguages(kind, opts.languages);
   const questions = opts.questions ?? FULL_SIZE[kind].questions;
-  const args = [kind, langs.join(","), String(questions)];
+  const format = opts.format ?? "mixed";
+  // A mixed folder keeps the name it had before a format could be chosen.
+  const args = [kind, langs.join(","), String(questions), ...(format === "mixed" ? [] : [format])];
   const key = createHash("sha256").update(readFileSync(GENERATOR)).update(readFileSync(path.join(path.dirname(GENERATOR), "make-fixtures.py"))).update(args.join("\0")).digest("hex").slice(0, 12);
   const cache = path.join(root, ".atlas-test", "datasets");
-  const dir = path.join(cache, `${kind}-${langs.length}x${questions}-${key}`);
+  const dir = path.join(cache, `${kind}-${langs.length}x${questions}${format === "mixed" ? "" : `-${format}`}-${key}`);
   if (existsSync(dir)) return dir;
   mkdirSync(cache, { recursive: true });
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
-  execFileSync("/usr/bin/python3", [GENERATOR, kind, partial, langs.join(","), String(questions)], { stdio: "inherit" });
+  execFileSync("/usr/bin/python3", [GENERATOR, kind, partial, ...args.slice(1)], { stdio: "inherit" });
   try {
     renameSync(partial, dir);
   } catch (e) {

@@ -1,9 +1,10 @@
 /**
- * Raw rows of a dataset file, each with its place for error messages: JSONL and CSV by line number (streamed
- * with the importer's line reader, so the same size limits apply), Parquet by 0-based row index (hyparquet reads
- * the file whole: one language split is at most a few tens of MB).
+ * Raw rows of a dataset file, each with its place for error messages, in batches so that a caller can stream a
+ * file: JSONL and CSV by line number (streamed with the importer's line reader, one batch per 1 MiB read, so the
+ * same size limits apply), Parquet by 0-based row index, one row group per batch (hyparquet reads only that row
+ * group's column chunks).
  */
-import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from "hyparquet";
 import { badInput } from "../errors";
 import { CsvReader } from "../import/read/csv";
 import { parseJsonObject } from "../import/read/formats/json-line";
@@ -11,36 +12,43 @@ import { importLimits } from "../import/limits";
 import { readLineBatches } from "../import/read/lines";
 import type { DatasetFormat, RawRow } from "./types";
 
-export async function readRawRows(path: string, format: DatasetFormat): Promise<RawRow[]> {
+export function rawRowBatches(path: string, format: DatasetFormat): AsyncGenerator<RawRow[]> {
   switch (format) {
     case "jsonl":
-      return readJsonl(path);
+      return jsonlBatches(path);
     case "csv":
-      return readCsv(path);
+      return csvBatches(path);
     case "parquet":
-      return readParquet(path);
+      return parquetBatches(path);
   }
 }
 
-async function readJsonl(path: string): Promise<RawRow[]> {
+/** Every row of a file at once (small files; streaming callers use rawRowBatches). */
+export async function readRawRows(path: string, format: DatasetFormat): Promise<RawRow[]> {
   const rows: RawRow[] = [];
+  for await (const batch of rawRowBatches(path, format)) for (const r of batch) rows.push(r);
+  return rows;
+}
+
+async function* jsonlBatches(path: string): AsyncGenerator<RawRow[]> {
   const { maxLineBytes } = importLimits();
   for await (const batch of readLineBatches(path, { name: path, maxLineBytes })) {
+    const rows: RawRow[] = [];
     batch.lines.forEach((text, i) => {
       const line = batch.first + i;
       if (text.trim() === "") return; // blank lines (a trailing one especially) carry no row
       rows.push({ values: parseJsonObject(text, path, line), where: { file: path, line } });
     });
+    if (rows.length > 0) yield rows;
   }
-  return rows;
 }
 
-async function readCsv(path: string): Promise<RawRow[]> {
-  const rows: RawRow[] = [];
+async function* csvBatches(path: string): AsyncGenerator<RawRow[]> {
   const { maxLineBytes } = importLimits();
   const reader = new CsvReader(path, maxLineBytes);
   let header: string[] | null = null;
   for await (const batch of readLineBatches(path, { name: path, maxLineBytes })) {
+    const rows: RawRow[] = [];
     batch.lines.forEach((text, i) => {
       const record = reader.push(text, batch.first + i);
       if (!record) return;
@@ -56,20 +64,38 @@ async function readCsv(path: string): Promise<RawRow[]> {
       header.forEach((name, k) => (values[name] = record.fields[k]));
       rows.push({ values, where: { file: path, line: record.line } });
     });
+    if (rows.length > 0) yield rows;
   }
   reader.finish();
   if (!header) throw badInput("empty CSV file (no header)", { file: path });
-  return rows;
 }
 
-async function readParquet(path: string): Promise<RawRow[]> {
-  let objects: Record<string, unknown>[];
+function parquetError(e: unknown, path: string): Error {
+  const message = (e as Error).message;
+  const hint = /compress|codec/i.test(message) ? " (only uncompressed and snappy Parquet can be read: re-save with snappy)" : "";
+  return badInput(`cannot read Parquet: ${message}${hint}`, { file: path });
+}
+
+async function* parquetBatches(path: string): AsyncGenerator<RawRow[]> {
+  let file: AsyncBuffer;
+  let metadata: FileMetaData;
   try {
-    objects = await parquetReadObjects({ file: await asyncBufferFromFile(path) });
+    file = await asyncBufferFromFile(path);
+    metadata = await parquetMetadataAsync(file);
   } catch (e) {
-    const message = (e as Error).message;
-    const hint = /compress|codec/i.test(message) ? " (only uncompressed and snappy Parquet can be read: re-save with snappy)" : "";
-    throw badInput(`cannot read Parquet: ${message}${hint}`, { file: path });
+    throw parquetError(e, path);
   }
-  return objects.map((values, i) => ({ values, where: { file: `${path}, row ${i}` } }));
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    let objects: Record<string, unknown>[];
+    try {
+      objects = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end });
+    } catch (e) {
+      throw parquetError(e, path);
+    }
+    const first = start;
+    if (objects.length > 0) yield objects.map((values, i) => ({ values, where: { file: `${path}, row ${first + i}` } }));
+    start = end;
+  }
 }

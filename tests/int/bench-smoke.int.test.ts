@@ -35,7 +35,13 @@ const SMOKE: Record<string, Smoke> = {
     bench: "worker",
     keys: ["model", "method", "batch", "questions_per_s", "overhead_share"],
   },
-  "bench:plan": { args: ["--languages", "3", "--questions", "300"], bench: "plan", keys: ["benchmark", "questions", "seconds", "peak_rss_mb"] },
+  "bench:plan": {
+    args: ["--languages", "3", "--questions", "300"],
+    bench: "plan",
+    keys: ["benchmark", "format", "questions", "seconds", "cpu_seconds", "peak_rss_mb", "max_questions_held", "memory_bound"],
+    check: (l) => expect(l.questions).toBe(900),
+    timeoutMs: 900_000, // one process per benchmark and format (six)
+  },
   "bench:stats": {
     args: ["--n", "4000", "--resamples", "20", "--threads", "2"],
     bench: "stats",

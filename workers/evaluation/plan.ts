@@ -5,11 +5,11 @@
  * what is not finished, so "evaluate" after a crash simply resumes.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { AtlasError, badInput } from "../../lib/errors";
-import { loadDataset, type DatasetQuestion } from "../../lib/datasets";
+import { listDatasetFiles } from "../../lib/datasets";
 import { inTransaction } from "../../lib/db/pool";
 import {
   createBenchmark,
@@ -21,20 +21,25 @@ import { bossFor } from "../queue/boss";
 import { notifyJobsQueued } from "../queue/wake";
 import { evaluateSplit } from "../jobs/registry";
 import { promptId, type EvaluationRequest } from "./request";
-import { upsertQuestions } from "./questions";
 import { chatForRequest } from "./chat";
+import { plannedLanguages, plannedOptionCount, storePlannedQuestions, type PlanSelection } from "./plan-questions";
 
 export interface PlannedEvaluation {
   runId: number;
   created: boolean;
   splits: { language: string; total: number; status: string }[];
   enqueued: number;
+  /** The most dataset questions held in memory at once while planning (one read batch; see plan-questions.ts). */
+  maxQuestionsHeld: number;
 }
 
-function fileDigest(files: string[]): string {
+/** The run key's digest of the data: every file's name and bytes, in path order (streamed, one chunk at a time). */
+async function fileDigest(files: string[]): Promise<string> {
   const h = createHash("sha256");
   for (const f of [...files].sort()) {
-    h.update(path.basename(f)).update("\0").update(readFileSync(f)).update("\0");
+    h.update(path.basename(f)).update("\0");
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+    h.update("\0");
   }
   return h.digest("hex");
 }
@@ -49,24 +54,16 @@ export async function planEvaluation(
   } catch {
     throw badInput(`dataset not found: ${req.data}`, { field: "data" });
   }
-  const dataset = await loadDataset(req.data);
-  const wanted = new Set(req.languages);
-  // One pass, appending in place and keeping at most `limit` per language: a whole benchmark is ~600k questions
-  // (42 × 14,042), so no per-append copies and no spreading questions into call arguments.
-  const byLang = new Map<string, DatasetQuestion[]>();
-  let optionCount = 0;
-  for (const q of dataset.questions) {
-    if (q.split !== "test" || (wanted.size && !wanted.has(q.language))) continue;
-    let list = byLang.get(q.language);
-    if (!list) byLang.set(q.language, (list = []));
-    if (req.limit && list.length >= req.limit) continue;
-    list.push(q);
-    if (q.options.length > optionCount) optionCount = q.options.length;
-  }
-  for (const l of wanted)
-    if (!byLang.has(l))
+  // The dataset is streamed, never held (a whole benchmark is ~600k questions): the files and their names say which
+  // languages are planned; the questions are read and written inside the transaction (plan-questions.ts).
+  const files = listDatasetFiles(req.data);
+  const sel: PlanSelection = { languages: new Set(req.languages), limit: req.limit };
+  const languages = plannedLanguages(files, sel);
+  for (const l of sel.languages)
+    if (!languages.includes(l))
       throw badInput(`no test questions for language "${l}" in ${req.data}`, { field: "languages" });
-  if (byLang.size === 0) throw badInput(`no test questions in ${req.data}`, { field: "data" });
+  if (languages.length === 0) throw badInput(`no test questions in ${req.data}`, { field: "data" });
+  const digest = await fileDigest(files.map((f) => f.path));
 
   const planned: PlannedEvaluation = await inTransaction(pool, async (client) => {
     const model = await client.query<{ id: number; onnxPath: string | null }>(
@@ -83,16 +80,15 @@ export async function planEvaluation(
       });
     const benchmark =
       (await findBenchmark(client, req.benchmark)) ??
-      (await createBenchmark(client, req.benchmark, KNOWN_OPTION_COUNTS[req.benchmark] ?? optionCount));
-    if (optionCount > benchmark.optionCount) {
-      throw badInput(
-        `questions have ${optionCount} options but ${req.benchmark} has ${benchmark.optionCount}`,
-        { field: "benchmark" },
-      );
-    }
+      (await createBenchmark(
+        client,
+        req.benchmark,
+        KNOWN_OPTION_COUNTS[req.benchmark] ?? (await plannedOptionCount(files, sel)),
+      ));
     const chat = chatForRequest(req, model.rows[0].onnxPath);
-    await ensureLanguages(client, byLang.keys());
-    for (const qs of byLang.values()) await upsertQuestions(client, benchmark.id, qs);
+    await ensureLanguages(client, languages);
+    const stored = await storePlannedQuestions(client, { ...benchmark, name: req.benchmark }, files, sel);
+    const { totals } = stored;
 
     const key = createHash("sha256")
       .update(
@@ -104,8 +100,8 @@ export async function planEvaluation(
           normalization: req.normalization,
           shots: req.shots,
           limit: req.limit ?? null,
-          languages: [...byLang.keys()].sort(),
-          data: fileDigest(dataset.files.map((f) => f.path)),
+          languages: [...totals.keys()].sort(),
+          data: digest,
           // Only when asked, so the keys of plain-prompt runs stay what they were.
           ...(chat ? { chat } : {}),
           ...(req.maxLength ? { maxLength: req.maxLength } : {}),
@@ -117,7 +113,7 @@ export async function planEvaluation(
     ]);
     let runId = existing.rows[0]?.id;
     const created = runId === undefined;
-    const total = [...byLang.values()].reduce((s, qs) => s + qs.length, 0);
+    const total = [...totals.values()].reduce((s, n) => s + n, 0);
     if (runId === undefined) {
       const run = await client.query<{ id: number }>(
         `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "prompt", "shots", "status", "provenance", "importKey", "config", "progressTotal", "sourceFiles")
@@ -131,7 +127,7 @@ export async function planEvaluation(
           key,
           JSON.stringify({
             data: path.resolve(req.data),
-            layout: dataset.layout,
+            layout: stored.layout,
             normalization: req.normalization,
             batchSize: req.batchSize,
             limit: req.limit ?? null,
@@ -141,14 +137,14 @@ export async function planEvaluation(
           }),
           total,
           JSON.stringify(
-            dataset.files.map((f) => ({ name: path.basename(f.path), language: f.language, split: f.split })),
+            files.map((f) => ({ name: path.basename(f.path), language: f.language, split: f.split })),
           ),
         ],
       );
       runId = run.rows[0].id;
       await client.query(
         `INSERT INTO "RunSplit" ("runId", "languageCode", "total") SELECT $1, l, t FROM unnest($2::text[], $3::int[]) AS u(l, t)`,
-        [runId, [...byLang.keys()], [...byLang.values()].map((qs) => qs.length)],
+        [runId, [...totals.keys()], [...totals.values()]],
       );
     } else {
       // Resuming: unfinished splits go back to the queue; a failed or cancelled run is retried.
@@ -165,7 +161,7 @@ export async function planEvaluation(
       `SELECT "languageCode" AS language, "total", "status"::text AS status FROM "RunSplit" WHERE "runId" = $1 ORDER BY 1`,
       [runId],
     );
-    return { runId, created, splits: splits.rows, enqueued: 0 };
+    return { runId, created, splits: splits.rows, enqueued: 0, maxQuestionsHeld: stored.maxQuestionsHeld };
   });
 
   const boss = await bossFor(databaseUrl);

@@ -28,6 +28,18 @@ describe("binary COPY rows", () => {
     expect(w.length).toBe(0);
   });
 
+  it("writes text and jsonb as UTF-8, jsonb after its version byte", () => {
+    const w = new BinaryRowWriter(2);
+    w.text("水 ok").jsonb('["á"]');
+    const b = w.take();
+    expect(b.readInt32BE(0)).toBe(6); // 水 is 3 bytes
+    expect(b.toString("utf8", 4, 10)).toBe("水 ok");
+    expect(b.readInt32BE(10)).toBe(1 + 6);
+    expect(b[14]).toBe(1);
+    expect(b.toString("utf8", 15)).toBe('["á"]');
+    expect(b.length).toBe(21);
+  });
+
   it("writes a missing array as NULL", () => {
     const w = new BinaryRowWriter();
     w.float8Array(null);

@@ -66,6 +66,25 @@ export class BinaryRowWriter {
     return this;
   }
 
+  /** Text as UTF-8 bytes (the caller has refused NUL, which Postgres text cannot hold). */
+  text(v: string): this {
+    const bytes = Buffer.byteLength(v);
+    this.room(4 + bytes);
+    this.pos = this.buf.writeInt32BE(bytes, this.pos);
+    this.pos += this.buf.write(v, this.pos, bytes, "utf8");
+    return this;
+  }
+
+  /** jsonb from its JSON text: a version byte (1), then the text. */
+  jsonb(json: string): this {
+    const bytes = Buffer.byteLength(json);
+    this.room(5 + bytes);
+    this.pos = this.buf.writeInt32BE(bytes + 1, this.pos);
+    this.buf[this.pos++] = 1;
+    this.pos += this.buf.write(json, this.pos, bytes, "utf8");
+    return this;
+  }
+
   /** A one-dimensional float8[] without NULL elements (lower bound 1), or NULL. */
   float8Array(xs: readonly number[] | null | undefined): this {
     if (xs === null || xs === undefined) return this.null();

@@ -52,6 +52,15 @@ export function tableLockRows(env: Readonly<Record<string, string | undefined>> 
   return readEnv("ATLAS_IMPORT_TABLE_LOCK_ROWS", env);
 }
 
+/** The locks the Question → Benchmark and Question → Language FK triggers would have taken. */
+export async function lockCatalogRows(client: pg.ClientBase, benchmarkId: number, languages: string[]): Promise<void> {
+  await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
+  await client.query(
+    `SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`,
+    [languages],
+  );
+}
+
 /** The locks the FK triggers would have taken on rows that other transactions can see. */
 export async function lockReferencedRows(
   client: pg.ClientBase,
@@ -60,11 +69,7 @@ export async function lockReferencedRows(
   stage: string,
   stagedRows = 0,
 ): Promise<void> {
-  await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
-  await client.query(
-    `SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`,
-    [languages],
-  );
+  await lockCatalogRows(client, benchmarkId, languages);
   if (stagedRows >= tableLockRows()) {
     await client.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`);
     return;
