@@ -5,9 +5,9 @@
  *   (streamed, validated row by row) → languages → clashes with stored questions → INSERT questions →
  *   INSERT predictions (duplicate ids caught here) → Run row → recomputeRunStats → COMMIT
  *
- * Large imports over a benchmark that already stores questions first try the direct path (direct-path.ts:
- * predictions COPY'd straight into "Prediction", question ids looked up in memory); if a question turns out not to
- * be stored, it rolls back to a savepoint and the staging path above runs instead.
+ * Large imports take the direct path instead (direct-path.ts: questions and predictions COPY'd straight into their
+ * tables, question ids looked up or assigned in memory); should it not apply, it rolls back to a savepoint and the
+ * staging path above runs.
  *
  * Any error rolls the whole transaction back, so nothing stored before the import changes.
  */
@@ -44,7 +44,7 @@ import {
   STAGE_COPY_SQL,
 } from "./write/stage";
 import { recomputeRunStats } from "../db/stats";
-import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
+import { directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
 import { clashError, duplicateError } from "./write/stored-question-errors";
 
 export interface ImportOptions {
@@ -211,10 +211,10 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
     onBatch: (t) => report(opts, "reading", t),
   };
   const bytes = files.reduce((a, f) => a + f.bytes, 0);
-  if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
+  if (bytes >= directPathBytes()) {
     await client.query("SAVEPOINT direct_path");
     try {
-      const result = await importOverStoredQuestions(client, job, modelId, benchmark, read);
+      const result = await importDirectly(client, job, modelId, benchmark, knownCount, read);
       await client.query("RELEASE SAVEPOINT direct_path");
       return result;
     } catch (e) {
@@ -286,32 +286,31 @@ async function importInTransaction(client: pg.ClientBase, job: ImportJob): Promi
   });
 }
 
-/** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
-async function importOverStoredQuestions(
+/** The direct path (direct-path.ts): the Run first, then questions and predictions straight into their tables. */
+async function importDirectly(
   client: pg.ClientBase,
   { opts, parse, files, key, started }: ImportJob,
   modelId: number,
-  benchmark: BenchmarkRow,
+  found: BenchmarkRow | null,
+  knownCount: number | undefined,
   read: ReadOptions,
 ): Promise<ImportResult> {
   const tally = newTally(files);
+  // A new benchmark of unknown option count takes the largest count seen, set once the files are read.
+  const benchmark = found ?? (await createBenchmark(client, opts.benchmark, knownCount ?? 2));
   // Scoring method, top-label flag and row count are known once the files are read: set again below.
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
-  const predictions = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  if (!found && knownCount === undefined)
+    await client.query(`UPDATE "Benchmark" SET "optionCount" = $2 WHERE "id" = $1`, [benchmark.id, tally.maxOptions]);
   const scoringMethod = scoringMethodOf(tally);
   report(opts, "writing", tally);
   await client.query(
     `UPDATE "Run" SET "status" = 'completed', "scoringMethod" = $2, "topLabelOnly" = $3, "progressTotal" = $4,
             "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
-    [runId, scoringMethod, tally.topLabelOnly, predictions],
+    [runId, scoringMethod, tally.topLabelOnly, written.predictions],
   );
-  return finishImport(client, opts, runId, files, tally, {
-    predictions,
-    questionsCreated: 0,
-    newLanguages: [],
-    scoringMethod,
-    writePath: "direct",
-  });
+  return finishImport(client, opts, runId, files, tally, { ...written, scoringMethod, writePath: "direct" });
 }
 
 /** Both write paths end alike: the run's statistics (unless skipped), then the result. */

@@ -11,16 +11,34 @@ import { StringDecoder } from "node:string_decoder";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 
-export interface StoredQuestions {
+/**
+ * One language's questions as the import sees them: the stored ones, loaded first, and the ones this import creates,
+ * appended as their rows arrive (`add`). An external id's index k addresses every array.
+ */
+export class StoredQuestions {
   /** External id → index into the arrays below. */
-  readonly index: Map<string, number>;
-  readonly ids: number[];
-  readonly optionCounts: number[];
-  /** Gold index, or -1 when the stored question has none. */
-  readonly golds: number[];
+  readonly index = new Map<string, number>();
+  readonly ids: number[] = [];
+  readonly optionCounts: number[] = [];
+  /** Gold index, or -1 when the question has none. */
+  readonly golds: number[] = [];
   /** Where this import first used the question: file index + 1 (0: not yet), and line. */
-  readonly firstFile: Int32Array;
-  readonly firstLine: Int32Array;
+  readonly firstFile: number[] = [];
+  readonly firstLine: number[] = [];
+  /** How many of the entries were stored before the import (the rest are new). */
+  stored = 0;
+
+  /** Appends a question (id 0 until one is assigned); returns its index. */
+  add(externalId: string, id: number, optionCount: number, gold: number): number {
+    const k = this.ids.length;
+    this.index.set(externalId, k);
+    this.ids.push(id);
+    this.optionCounts.push(optionCount);
+    this.golds.push(gold);
+    this.firstFile.push(0);
+    this.firstLine.push(0);
+    return k;
+  }
 }
 
 /** Undoes COPY text-format escaping (COPY TO emits only these: \\ \b \f \n \r \t \v). */
@@ -34,19 +52,13 @@ export async function loadStoredQuestions(
   benchmarkId: number,
   language: string,
 ): Promise<StoredQuestions> {
-  const index = new Map<string, number>();
-  const ids: number[] = [];
-  const optionCounts: number[] = [];
-  const golds: number[] = [];
+  const q = new StoredQuestions();
   // Called once per stored question (1M for a large benchmark): fields found with indexOf, not split.
   const add = (line: string) => {
     const a = line.indexOf("\t");
     const b = line.indexOf("\t", a + 1);
     const c = line.indexOf("\t", b + 1);
-    index.set(copyUnescape(line.slice(0, a)), ids.length);
-    ids.push(+line.slice(a + 1, b));
-    optionCounts.push(+line.slice(b + 1, c));
-    golds.push(+line.slice(c + 1));
+    q.add(copyUnescape(line.slice(0, a)), +line.slice(a + 1, b), +line.slice(b + 1, c), +line.slice(c + 1));
   };
   // COPY takes no bind parameters: the id is an integer by construction and the language goes through pg's
   // escapeLiteral (which also handles backslashes, unlike doubling quotes by hand).
@@ -79,12 +91,6 @@ export async function loadStoredQuestions(
   carry += decoder.end();
   if (carry) add(carry);
   await ready;
-  return {
-    index,
-    ids,
-    optionCounts,
-    golds,
-    firstFile: new Int32Array(ids.length),
-    firstLine: new Int32Array(ids.length),
-  };
+  q.stored = q.ids.length;
+  return q;
 }
