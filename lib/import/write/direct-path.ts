@@ -6,9 +6,10 @@
  * bench:ingest-floor measures as the machine's bound: one COPY of the new questions, one binary COPY of the
  * predictions.
  *
- * Per input batch (~1 MiB of a file): look every row up (checks below), reserve ids for its new questions, COPY those
- * (text format), COPY the batch's predictions (binary format, doubles as their 8 bytes). The next batch is read and
- * parsed while Postgres writes the current one.
+ * Per input batch (~1 MiB of a file): look every row up (checks below); if some questions are new, reserve their ids
+ * and COPY them (text format); stream the batch's predictions into a binary-format COPY (doubles as their 8 bytes),
+ * which stays open across batches that need nothing else from the connection. The next batch is read and parsed
+ * while Postgres writes the current one.
  *
  * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
  * and an id seen twice for one language (including an id this import creates).
@@ -24,7 +25,7 @@
  */
 import type pg from "pg";
 import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../db/copy-binary";
-import { copyBuffer, copyInt, copyText } from "./copy-writer";
+import { copyBuffer, copyInt, copyRows, copyText } from "./copy-writer";
 import { ensureLanguages } from "./catalog";
 import { thresholdFromEnv } from "../limits";
 import { enterBulkMode, leaveBulkMode } from "./fk-fast-path";
@@ -76,67 +77,109 @@ export async function importDirect(
     return q;
   };
 
-  const predictions = new BinaryRowWriter();
-  let written = 0;
-  let created = 0;
+  // A batch read and parsed; `of`/`at` (its records' questions) are filled by lookUp, once its languages are loaded.
+  interface Batch {
+    fileIdx: number;
+    records: ImportRecord[];
+    of: StoredQuestions[];
+    at: Int32Array;
+    /** Records whose question this import creates (ids still to assign), or null before lookUp. */
+    fresh: number[] | null;
+  }
   const batches = recordBatches(files, args.read, args.tally)[Symbol.asyncIterator]();
   const ahead = () => {
     const p = batches.next();
-    p.catch(() => undefined); // awaited below; until then a parse error must not count as unhandled
+    p.catch(() => undefined); // awaited later; until then a parse error must not count as unhandled
     return p;
   };
   let next = ahead();
-  for (;;) {
+  /** The next batch, and the read and parse of the one after it started (they run while Postgres writes). */
+  const take = async (): Promise<Batch | null> => {
     const r = await next;
-    if (r.done) break;
-    const { fileIdx, records } = r.value;
-    // The question (language, index) of each record; new questions get their ids below.
-    const of: StoredQuestions[] = new Array(records.length);
-    const at = new Int32Array(records.length);
+    if (r.done) return null;
+    next = ahead();
+    const n = r.value.records.length;
+    return { ...r.value, of: new Array<StoredQuestions>(n), at: new Int32Array(n), fresh: null };
+  };
+  const unloaded = (b: Batch): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < b.records.length; i++) {
+      const code = b.records[i].language;
+      if ((i === 0 || code !== b.records[i - 1].language) && !languages.has(code) && !out.includes(code)) out.push(code);
+    }
+    return out;
+  };
+  const lookUp = (b: Batch): void => {
     const fresh: number[] = [];
     let q: StoredQuestions | undefined;
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i];
-      if (q === undefined || rec.language !== records[i - 1].language)
-        q = languages.get(rec.language) ?? (await openLanguage(rec.language));
+    for (let i = 0; i < b.records.length; i++) {
+      const rec = b.records[i];
+      if (q === undefined || rec.language !== b.records[i - 1].language) q = languages.get(rec.language)!;
       let k = q.index.get(rec.externalId);
       if (k === undefined) {
         k = q.add(rec.externalId, 0, rec.optionCount, rec.gold ?? -1);
         fresh.push(i);
-      } else check(q, k, rec, fileIdx, files);
-      q.firstFile[k] = fileIdx + 1;
+      } else check(q, k, rec, b.fileIdx, files);
+      q.firstFile[k] = b.fileIdx + 1;
       q.firstLine[k] = rec.line;
-      of[i] = q;
-      at[i] = k;
+      b.of[i] = q;
+      b.at[i] = k;
     }
-    next = ahead(); // read and parse the next batch while Postgres writes this one
+    b.fresh = fresh;
+  };
 
-    if (fresh.length > 0) {
-      let id = await reserveQuestionIds(client, fresh.length);
-      let text = "";
-      for (const i of fresh) {
-        of[i].ids[at[i]] = id;
-        text += questionLine(id++, benchmarkId, records[i]);
-      }
-      created += await copyBuffer(client, QUESTION_COPY_SQL, text);
+  let created = 0;
+  /** Assigns ids to the batch's new questions and writes them (before their predictions: the FK triggers may run). */
+  const writeQuestions = async (b: Batch): Promise<void> => {
+    const fresh = b.fresh!;
+    let id = await reserveQuestionIds(client, fresh.length);
+    let text = "";
+    for (const i of fresh) {
+      b.of[i].ids[b.at[i]] = id;
+      text += questionLine(id++, benchmarkId, b.records[i]);
     }
-    predictions.raw(COPY_BINARY_HEADER);
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i];
-      predictions
+    created += await copyBuffer(client, QUESTION_COPY_SQL, text);
+    b.fresh = [];
+  };
+
+  const writer = new BinaryRowWriter();
+  const encode = (b: Batch): Buffer => {
+    for (let i = 0; i < b.records.length; i++) {
+      const rec = b.records[i];
+      writer
         .row(7)
         .int4(runId)
-        .int4(of[i].ids[at[i]])
+        .int4(b.of[i].ids[b.at[i]])
         .float8Array(rec.probs)
         .float8Array(rec.logLikelihoods)
         .int4(rec.predicted)
         .float8(rec.confidence)
         .bool(rec.correct);
     }
-    predictions.raw(COPY_BINARY_TRAILER);
-    // The writer's buffer is reused for the next batch only after this COPY has finished with it.
-    written += await copyBuffer(client, PREDICTION_COPY_SQL, predictions.view());
-    predictions.reset();
+    return writer.take();
+  };
+
+  // One prediction COPY runs for as long as batches need nothing else from the connection: over stored questions,
+  // one COPY per language, and Postgres always has the next batch queued. A batch with a language to load or new
+  // questions to write ends it; those are done, and the next COPY starts with that batch.
+  let current = await take();
+  async function* predictionChunks(): AsyncGenerator<Buffer> {
+    yield COPY_BINARY_HEADER;
+    for (;;) {
+      yield encode(current!);
+      current = await take();
+      if (!current || unloaded(current).length > 0) break;
+      lookUp(current);
+      if (current.fresh!.length > 0) break;
+    }
+    yield COPY_BINARY_TRAILER;
+  }
+  let written = 0;
+  while (current) {
+    for (const code of unloaded(current)) await openLanguage(code);
+    if (!current.fresh) lookUp(current);
+    if (current.fresh!.length > 0) await writeQuestions(current);
+    written += await copyRows(client, PREDICTION_COPY_SQL, predictionChunks());
   }
   if (bulk) await leaveBulkMode(client);
   return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort() };
