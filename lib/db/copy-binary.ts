@@ -9,6 +9,9 @@
  * Layout (PostgreSQL docs, "COPY", Binary Format): a 19-byte header; per row an int16 field count and, per field,
  * an int32 byte length (−1 for NULL) and the value in network byte order; an int16 −1 trailer.
  */
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+
 const FLOAT8_OID = 701;
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -222,4 +225,25 @@ export class BinaryRowReader {
     this.onTuple(t);
     return p;
   }
+}
+
+/**
+ * Runs a `COPY (…) TO STDOUT (FORMAT binary)` on the client and hands each tuple to onTuple as it arrives. Resolves
+ * once the server's ReadyForQuery has come: the stream itself ends at CopyDone, a moment earlier, and a query sent in
+ * between would be queued by pg behind the COPY (a deprecated use that pg 9 refuses).
+ */
+export async function copyOutBinary(client: pg.ClientBase, copySql: string, onTuple: (t: BinaryTuple) => void): Promise<void> {
+  const reader = new BinaryRowReader(onTuple);
+  const stream = client.query(copyTo(copySql));
+  const hooks = stream as unknown as { handleReadyForQuery(): void };
+  const ready = new Promise<void>((resolve) => {
+    const base = hooks.handleReadyForQuery.bind(stream);
+    hooks.handleReadyForQuery = () => {
+      base();
+      resolve();
+    };
+  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) reader.push(chunk);
+  reader.end();
+  await ready;
 }

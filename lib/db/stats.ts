@@ -3,10 +3,10 @@
  * (language, binning) — from its predictions, so that no view ever scans predictions.
  *
  * Runs inside the caller's transaction (no BEGIN/COMMIT here): DELETE the run's rows (for the chosen
- * languages) and INSERT the new ones. Predictions are read with one binary COPY per language of the run (ordered by
- * question id; the Question index finds the language's questions, the Prediction key their predictions) and
+ * languages) and INSERT the new ones. Predictions are read with one binary COPY per run (ordered by language, then
+ * question id) and
  * parsed straight from the stream into typed arrays — no per-row JS objects, no decimal text. Each language's
- * statistics are computed when its COPY ends and its rows are then dropped, so memory holds one language of one
+ * statistics are computed when its last row has arrived and its rows are then dropped, so memory holds one language of one
  * run, whatever the size of the database; metrics come from
  * lib/calibration (both binnings, default 15 bins) with seeded bootstrap 95% intervals (default 200
  * resamples; seed "<runId>/<languageCode>", so a recompute reproduces the same intervals).
@@ -17,7 +17,6 @@
  * max p (Prediction.confidence when no probabilities are stored) and sce/ace/brier/nll are NULL.
  */
 import pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import {
   BINNINGS,
   type Binning,
@@ -33,7 +32,7 @@ import {
   type ProbRows,
 } from "../calibration/index";
 import { AtlasError, badInput } from "../errors";
-import { BinaryRowReader, type BinaryTuple } from "./copy-binary";
+import { copyOutBinary, type BinaryTuple } from "./copy-binary";
 
 export interface RecomputeOptions {
   /** Bin count of every binned metric (default 15). */
@@ -121,16 +120,11 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (run.rowCount === 0) throw new AtlasError("NOT_FOUND", `no run ${runId}`, { field: "runId" });
   const { topLabelOnly, benchmarkId } = run.rows[0];
   const languages = opts.languages ?? null;
-  // Every language of the benchmark (a language without predictions in this run gets no rows, as before).
-  const todo =
-    languages ??
-    (await client.query<{ code: string }>(`SELECT DISTINCT "languageCode" AS code FROM "Question" WHERE "benchmarkId" = $1`, [benchmarkId])).rows.map((r) => r.code);
 
+  // Languages arrive one after the other from a single read of the run (a language without predictions in this run
+  // gets no rows); each is computed as soon as its last row has come, then let go.
   const stats: { lang: string; rows: StatsRow[] }[] = [];
-  for (const language of [...todo].sort()) {
-    const rows = await readPredictions(client, runId, benchmarkId, language);
-    if (!rows) continue;
-    const lang = language;
+  await readPredictions(client, runId, benchmarkId, languages, (lang, rows) => {
     const input = rows.toInput(topLabelOnly);
     const engine = new MetricEngine(input, bins);
     const metrics = metricsFromEngine(engine, BINNINGS);
@@ -140,7 +134,7 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
       rows: BINNINGS.map((b) => ({ binning: b, metrics: metrics[b] as CalibrationMetrics, intervals: intervals[b] ?? {} })),
     });
     opts.onLanguage?.(lang, input.n);
-  }
+  });
 
   if (languages) await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1 AND "languageCode" = ANY($2::text[])`, [runId, languages]);
   else await client.query(`DELETE FROM "RunLanguageStats" WHERE "runId" = $1`, [runId]);
@@ -148,25 +142,36 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 }
 
 /**
- * Streams the run's predictions with COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
+ * Streams the run's predictions with one COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
  * arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8,
- * languageCode text. Rows come in question-id order, so the language's rows (and hence its equal-mass ties and
- * bootstrap draws) are in a reproducible order. Null when the run has no prediction in that language.
+ * languageCode text. Rows come ordered by language, then question id, so each language's rows (and hence its
+ * equal-mass ties and bootstrap draws) are in a reproducible order, and `done` gets each language once, in code order.
+ * One read per run, not one per language: each per-language read scanned all of the run's predictions (the join
+ * finds a language's predictions through its questions), 10 scans of 1M rows for a 10-language run.
  */
-async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, language: string): Promise<LanguageRows | null> {
-  // COPY takes no bind parameters: the ids are checked integers, and the language code is checked against the
-  // code pattern and then written as a literal by pg's own escapeLiteral (not by doubling quotes here).
+async function readPredictions(
+  client: pg.ClientBase,
+  runId: number,
+  benchmarkId: number,
+  languages: string[] | null,
+  done: (language: string, rows: LanguageRows) => void,
+): Promise<void> {
+  // COPY takes no bind parameters: the ids are checked integers, and the language codes are checked against the
+  // code pattern and then written as literals by pg's own escapeLiteral (not by doubling quotes here).
   for (const id of [runId, benchmarkId])
     if (!Number.isSafeInteger(id)) throw badInput(`run and benchmark ids must be integers, got ${id}`, { field: "runId" });
-  if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
+  for (const language of languages ?? [])
+    if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
+  if (languages && languages.length === 0) return;
+  const only = languages ? `AND q."languageCode" IN (${languages.map((l) => pg.escapeLiteral(l)).join(", ")})` : "";
+  // COLLATE "C": code-point order, as JavaScript sorts the codes.
   const sql = `COPY (
       SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
         FROM "Question" q JOIN "Prediction" p ON p."runId" = ${runId} AND p."questionId" = q."id"
-       WHERE q."benchmarkId" = ${benchmarkId} AND q."languageCode" = ${pg.escapeLiteral(language)}
-       ORDER BY p."questionId"
+       WHERE q."benchmarkId" = ${benchmarkId} ${only}
+       ORDER BY q."languageCode" COLLATE "C", p."questionId"
     ) TO STDOUT (FORMAT binary)`;
-  let rows: LanguageRows | null = null;
-  const parser = new CopyParser(runId, (_, r) => (rows = r));
+  const parser = new CopyParser(runId, done);
   // An import computes its statistics inside its own transaction, before autovacuum can have analysed the rows it
   // just wrote: the planner then estimates one prediction and one question and joins them in a nested loop with a
   // join filter — quadratic, minutes for a 1M-prediction language. This read is always bulk: a hash or merge join is
@@ -175,8 +180,7 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   await client.query("SET enable_nestloop = off");
   let failed = false;
   try {
-    const stream = client.query(copyTo(sql));
-    for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+    await copyOutBinary(client, sql, (t) => parser.tuple(t));
   } catch (e) {
     failed = true;
     throw e;
@@ -186,7 +190,6 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
     });
   }
   parser.end();
-  return rows;
 }
 
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
@@ -196,7 +199,6 @@ const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 class CopyParser {
   /** Languages already handed to `done` (a language seen again means the stream is not ordered by language). */
   private readonly seen = new Set<string>();
-  private readonly reader = new BinaryRowReader((t) => this.tuple(t));
   private last: LanguageRows | null = null;
   private lastLang = "";
 
@@ -205,12 +207,7 @@ class CopyParser {
     private readonly done: (language: string, rows: LanguageRows) => void,
   ) {}
 
-  push(chunk: Buffer): void {
-    this.reader.push(chunk);
-  }
-
   end(): void {
-    this.reader.end();
     this.flush();
   }
 
@@ -223,7 +220,7 @@ class CopyParser {
     this.done(this.lastLang, rows);
   }
 
-  private tuple(t: BinaryTuple): void {
+  tuple(t: BinaryTuple): void {
     const questionId = t.int4(0);
     const gold = t.isNull(2) ? null : t.int4(2);
     const correct = t.bool(3);
