@@ -6,6 +6,10 @@
  * the largest CPU cost of both the importer (shortest round-trip formatting, ~5M numbers) and the server (strtod).
  * Values arrive bit for bit, as the text path's shortest round-trip decimals also do.
  *
+ * Kept instead of npm's pg-copy-streams-binary: `npm run bench:copy-binary` (same 100,000 prediction rows, identical
+ * bytes checked) measured this module 9.7× faster encoding and 4.7× faster decoding (load 3.9, the 2-core dev VM);
+ * the library allocates an object per field and per row.
+ *
  * Layout (PostgreSQL docs, "COPY", Binary Format): a 19-byte header; per row an int16 field count and, per field,
  * an int32 byte length (−1 for NULL) and the value in network byte order; an int16 −1 trailer.
  */
