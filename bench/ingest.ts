@@ -2,8 +2,8 @@
  * `npm run bench:ingest`: end-to-end import speed and memory.
  *
  * 1. Generates a 1,000,000-prediction scores JSONL file (10 languages × 100,000 questions, 4 options).
- * 2. Imports it with importFiles (hash, stream-parse, COPY into staging, INSERT questions and predictions,
- *    statistics when lib/db/stats.ts is present), sampling process RSS every 50 ms.
+ * 2. Imports it with importFiles (hash, stream-parse, COPY the new questions and the predictions by the direct path,
+ *    statistics), sampling process RSS every 50 ms; `write_path` says which path wrote.
  * 3. Imports the same file for a second model (questions exist: only predictions are written, by the direct path
  *    when it applies; statistics skipped to bound the bench's run time) — the common case of many models over one
  *    benchmark. A VACUUM (ANALYZE) of the two tables runs before it (timed apart), so that autovacuum's first pass
@@ -184,6 +184,7 @@ async function main() {
       speedup: Math.round((copyPerS / cmPerS) * 10) / 10,
       end_to_end_per_s: Math.round(N / importS),
       copy_existing_questions_per_s: Math.round(N / reuseS),
+      write_path: r.writePath,
       existing_write_path: again.writePath,
       existing_peak_rss_mb: Math.round(peakAgain / 2 ** 20),
       vacuum_s: round(vacuumS),

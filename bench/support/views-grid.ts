@@ -8,7 +8,7 @@
  * a build that did not finish has no "complete" comment on the database and is dropped and rebuilt. A complete grid
  * of the same size under an older key is dropped when the new one is built (a full grid is several GB).
  *
- * Predictions go in with binary COPY (lib/import/write/copy-binary.ts), sorted by the primary key, with FK triggers off
+ * Predictions go in with binary COPY (lib/db/copy-binary.ts), sorted by the primary key, with FK triggers off
  * for the loading session (the rows reference questions and runs it has just written) and the questionId index
  * built once at the end. Per-question probabilities come from the test fixture's generator
  * (tests/support/measured-fixture.ts: shared question difficulty, per-language skill, over-confident SFT, β
@@ -27,7 +27,7 @@ import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase } from "../../lib/
 import { migrate } from "../../lib/db/migrate";
 import { endPools, poolFor } from "../../lib/db/pool";
 import { copyRows } from "../../lib/import/write/copy-writer";
-import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/import/write/copy-binary";
+import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/db/copy-binary";
 import { importPublishedFile } from "../../lib/published/import";
 import {
   generateSplit,

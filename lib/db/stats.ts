@@ -17,10 +17,10 @@
  * max p (Prediction.confidence when no probabilities are stored) and sce/ace/brier/nll are NULL.
  */
 import pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import { type CalibrationInput, checkProbRow, DEFAULT_BINS, DEFAULT_RESAMPLES, type ProbRows } from "../calibration/index";
 import type { ThreadPool } from "../compute/thread-pool";
 import { AtlasError, badInput } from "../errors";
+import { copyOutBinary, type BinaryTuple } from "./copy-binary";
 import { recomputeSliceStats } from "./slice-stats";
 import { computeLanguageStats, type LanguageStatsTask, type StatsRow } from "./stats-compute";
 
@@ -194,8 +194,7 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   await client.query("SET enable_nestloop = off");
   let failed = false;
   try {
-    const stream = client.query(copyTo(sql));
-    for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+    await copyOutBinary(client, sql, (t) => parser.tuple(t));
   } catch (e) {
     failed = true;
     throw e;
@@ -211,15 +210,10 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
 const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 
-const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
-
-/** Incremental parser of PostgreSQL's binary COPY format for the six columns above. */
+/** The six columns above, decoded by lib/db/copy-binary.ts's reader, accumulated per language. */
 class CopyParser {
   /** Languages already handed to `done` (a language seen again means the stream is not ordered by language). */
   private readonly seen = new Set<string>();
-  private buf: Buffer = Buffer.alloc(0);
-  private headerDone = false;
-  private finished = false;
   private last: LanguageRows | null = null;
   private lastLang = "";
 
@@ -228,25 +222,7 @@ class CopyParser {
     private readonly done: (language: string, rows: LanguageRows) => void,
   ) {}
 
-  push(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    let pos = 0;
-    if (!this.headerDone) {
-      if (this.buf.length < 19) return;
-      if (!this.buf.subarray(0, 11).equals(COPY_SIGNATURE)) throw new AtlasError("INTERNAL", "unexpected COPY header");
-      pos = 19 + this.buf.readInt32BE(15);
-      this.headerDone = true;
-    }
-    for (;;) {
-      const next = this.tuple(pos);
-      if (next < 0) break;
-      pos = next;
-    }
-    this.buf = this.buf.subarray(pos);
-  }
-
   end(): void {
-    if (!this.finished) throw new AtlasError("INTERNAL", "COPY stream ended without its trailer");
     this.flush();
   }
 
@@ -259,32 +235,12 @@ class CopyParser {
     this.done(this.lastLang, rows);
   }
 
-  /** Parses one tuple at pos; returns the position after it, or −1 if it is not complete yet. */
-  private tuple(pos: number): number {
-    const b = this.buf;
-    if (pos + 2 > b.length) return -1;
-    const fields = b.readInt16BE(pos);
-    if (fields === -1) {
-      this.finished = true;
-      return pos + 2;
-    }
-    // Find the tuple's end first, so that a partial tuple is left for the next chunk.
-    let p = pos + 2;
-    const start: number[] = [];
-    const len: number[] = [];
-    for (let f = 0; f < fields; f++) {
-      if (p + 4 > b.length) return -1;
-      const l = b.readInt32BE(p);
-      start.push(p + 4);
-      len.push(l);
-      p += 4 + Math.max(l, 0);
-      if (p > b.length) return -1;
-    }
-    const questionId = b.readInt32BE(start[0]);
-    const gold = len[2] < 0 ? null : b.readInt32BE(start[2]);
-    const correct = b[start[3]] === 1;
-    const confidence = b.readDoubleBE(start[4]);
-    const lang = b.toString("utf8", start[5], start[5] + len[5]);
+  tuple(t: BinaryTuple): void {
+    const questionId = t.int4(0);
+    const gold = t.isNull(2) ? null : t.int4(2);
+    const correct = t.bool(3);
+    const confidence = t.float8(4);
+    const lang = t.text(5);
     let acc = lang === this.lastLang ? this.last : null;
     if (!acc) {
       this.flush();
@@ -293,23 +249,16 @@ class CopyParser {
       this.last = acc;
       this.lastLang = lang;
     }
-    // probs: binary array — ndim, has-null flag, element oid, then per dimension (size, lower bound),
-    // then per element (length 8, float8 big-endian).
-    const a = start[1];
     const where = `run ${this.runId}, question ${questionId}`;
-    const ndim = b.readInt32BE(a);
+    const ndim = t.arrayDims(1);
     let k = 0;
     if (ndim !== 0) {
       if (ndim !== 1) throw badInput(`${where}: probs must be a one-dimensional array`, { field: "Prediction.probs" });
-      if (b.readInt32BE(a + 4) !== 0) throw badInput(`${where}: probs contains NULL`, { field: "Prediction.probs" });
-      k = b.readInt32BE(a + 12);
-      acc.reserve(k);
-      const out = acc.probs;
-      let e = a + 20 + 4;
-      for (let j = 0; j < k; j++, e += 12) out[acc.used + j] = b.readDoubleBE(e);
+      if (t.arrayHasNull(1)) throw badInput(`${where}: probs contains NULL`, { field: "Prediction.probs" });
+      acc.reserve(t.arrayLength(1));
+      k = t.float8Elements(1, acc.probs, acc.used);
     }
     acc.add(questionId, k, gold, correct, confidence, this.runId);
-    return p;
   }
 }
 

@@ -15,7 +15,7 @@ import { insertRun, scoringMethodOf } from "./run-record";
 import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, type BenchmarkRow } from "./write/catalog";
 import { copyRows } from "./write/copy-writer";
 import { isUniqueViolation } from "./write/db";
-import { benchmarkHasQuestions, directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
+import { directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./write/fk-fast-path";
 import {
   createStage,
@@ -65,10 +65,10 @@ export async function importInTransaction(client: pg.ClientBase, job: ImportJob)
     onBatch: (t) => reportProgress(opts, "reading", t),
   };
   const bytes = files.reduce((a, f) => a + f.bytes, 0);
-  if (benchmark && bytes >= directPathBytes() && (await benchmarkHasQuestions(client, benchmark.id))) {
+  if (bytes >= directPathBytes()) {
     await client.query("SAVEPOINT direct_path");
     try {
-      const result = await importOverStoredQuestions(client, job, modelId, benchmark, read);
+      const result = await importDirectly(client, job, modelId, benchmark, knownCount, read);
       await client.query("RELEASE SAVEPOINT direct_path");
       return result;
     } catch (e) {
@@ -140,32 +140,31 @@ export async function importInTransaction(client: pg.ClientBase, job: ImportJob)
   });
 }
 
-/** The direct path (direct-path.ts): the Run first, then predictions straight into their table. */
-async function importOverStoredQuestions(
+/** The direct path (direct-path.ts): the Run first, then questions and predictions straight into their tables. */
+async function importDirectly(
   client: pg.ClientBase,
   { opts, parse, files, key, started }: ImportJob,
   modelId: number,
-  benchmark: BenchmarkRow,
+  found: BenchmarkRow | null,
+  knownCount: number | undefined,
   read: ReadOptions,
 ): Promise<ImportResult> {
   const tally = newTally(files);
+  // A new benchmark of unknown option count takes the largest count seen, set once the files are read.
+  const benchmark = found ?? (await createBenchmark(client, opts.benchmark, knownCount ?? 2));
   // Scoring method, top-label flag and row count are known once the files are read: set again below.
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
-  const predictions = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  if (!found && knownCount === undefined)
+    await client.query(`UPDATE "Benchmark" SET "optionCount" = $2 WHERE "id" = $1`, [benchmark.id, tally.maxOptions]);
   const scoringMethod = scoringMethodOf(tally);
   reportProgress(opts, "writing", tally);
   await client.query(
     `UPDATE "Run" SET "status" = 'completed', "scoringMethod" = $2, "topLabelOnly" = $3, "progressTotal" = $4,
             "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
-    [runId, scoringMethod, tally.topLabelOnly, predictions],
+    [runId, scoringMethod, tally.topLabelOnly, written.predictions],
   );
-  return finishImport(client, opts, runId, files, tally, {
-    predictions,
-    questionsCreated: 0,
-    newLanguages: [],
-    scoringMethod,
-    writePath: "direct",
-  });
+  return finishImport(client, opts, runId, files, tally, { ...written, scoringMethod, writePath: "direct" });
 }
 
 /** Both write paths end alike: the run's statistics (unless skipped), then the result. */

@@ -30,6 +30,12 @@ const SMOKE: Record<string, Smoke> = {
   "bench:metrics": { args: ["--n", "2000", "--k", "4", "--repeats", "1"], bench: "metrics", keys: ["n", "k", "seconds", "questions_per_s"] },
   "bench:ingest": { env: { BENCH_N: "2000" }, bench: "ingest", keys: ["n", "copy_per_s", "end_to_end_per_s"] },
   "bench:ingest-floor": { env: { BENCH_N: "2000" }, bench: "ingest-floor", keys: ["n", "new_questions_bound_per_s", "existing_questions_bound_per_s"] },
+  "bench:copy-binary": {
+    env: { BENCH_N: "3000" },
+    bench: "copy-binary",
+    keys: ["n", "encode_ours_s", "encode_lib_s", "decode_ours_s", "decode_lib_s", "identical"],
+    check: (l) => expect(l.identical).toBe(true),
+  },
   "bench:worker": {
     env: { BENCH_WORKER_MODELS: "tiny-gpt2", BENCH_WORKER_BATCHES: "8", BENCH_WORKER_QUESTIONS: "8" },
     bench: "worker",

@@ -15,7 +15,7 @@
 import type pg from "pg";
 import { badInput } from "../../lib/errors";
 import { scanDataset, type DatasetFile, type DatasetLayout, type DatasetQuestion, type QuestionBatch } from "../../lib/datasets";
-import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/import/write/copy-binary";
+import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/db/copy-binary";
 import { copyRows } from "../../lib/import/write/copy-writer";
 import { enterBulkMode, leaveBulkMode, lockCatalogRows } from "../../lib/import/write/fk-fast-path";
 import { upsertQuestions } from "./questions";

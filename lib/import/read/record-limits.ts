@@ -31,29 +31,31 @@ export function badText(s: string): string | null {
 /** String#isWellFormed (ES2024, Node 20+); the project's TypeScript lib is ES2023. */
 type WellFormed = { isWellFormed(): boolean };
 
-/** Checks the limits above on one parsed row. */
+/** Checks the limits above on one parsed row (once per row of every import: no allocation unless it fails). */
 export function checkRecordLimits(r: ImportRecord, file: string): void {
-  const at = (field: string) => ({ file, line: r.line, field });
   if (r.optionCount < MIN_OPTIONS)
-    throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least ${MIN_OPTIONS}`, at("options"));
+    throw badInput(`${r.optionCount} option(s): a multiple-choice question needs at least ${MIN_OPTIONS}`, at(r, file, "options"));
   if (r.optionCount > MAX_OPTIONS)
-    throw badInput(`${r.optionCount} options: at most ${MAX_OPTIONS} are supported (labels A–Z)`, at("options"));
+    throw badInput(`${r.optionCount} options: at most ${MAX_OPTIONS} are supported (labels A–Z)`, at(r, file, "options"));
   const id = r.externalId;
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short ids skip the byte count.
   if (id.length * 3 > MAX_EXTERNAL_ID_BYTES && Buffer.byteLength(id) > MAX_EXTERNAL_ID_BYTES)
-    throw badInput(`id is ${Buffer.byteLength(id)} bytes: at most ${MAX_EXTERNAL_ID_BYTES} are allowed`, at("id"));
-  const fields: [string, string | null][] = [
-    ["id", id],
-    ["language", r.language],
-    ["subject", r.subject],
-    ["question", r.text],
-  ];
-  for (const [field, v] of fields) {
-    const why = v === null ? null : badText(v);
-    if (why) throw badInput(`${field} ${why}`, at(field));
-  }
+    throw badInput(`id is ${Buffer.byteLength(id)} bytes: at most ${MAX_EXTERNAL_ID_BYTES} are allowed`, at(r, file, "id"));
+  checkText(r, file, "id", id);
+  checkText(r, file, "language", r.language);
+  checkText(r, file, "subject", r.subject);
+  checkText(r, file, "question", r.text);
   for (let i = 0; i < r.options.length; i++) {
     const why = badText(r.options[i]);
-    if (why) throw badInput(`option ${i} ${why}`, at("options"));
+    if (why) throw badInput(`option ${i} ${why}`, at(r, file, "options"));
   }
+}
+
+function checkText(r: ImportRecord, file: string, field: string, v: string | null): void {
+  const why = v === null ? null : badText(v);
+  if (why) throw badInput(`${field} ${why}`, at(r, file, field));
+}
+
+function at(r: ImportRecord, file: string, field: string) {
+  return { file, line: r.line, field };
 }

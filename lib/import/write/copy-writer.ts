@@ -11,7 +11,7 @@ import { from as copyFrom } from "pg-copy-streams";
 
 /**
  * Streams `chunks` into `COPY <target> FROM STDIN`: text chunks of whole newline-terminated rows, or the bytes of a
- * binary-format COPY (copy-binary.ts).
+ * binary-format COPY (lib/db/copy-binary.ts).
  */
 export async function copyRows(
   client: pg.ClientBase,
@@ -34,6 +34,20 @@ export async function copyRows(
     // The server's "COPY from stdin failed" answer to our CopyFail is noise: report the cause.
     throw producerError ?? e;
   }
+  return sink.rowCount;
+}
+
+/**
+ * One COPY … FROM STDIN of data already encoded in full (whole rows, text or binary with header and trailer); resolves
+ * once the server has stored them and the connection is ready for the next statement, with the row count.
+ */
+export async function copyBuffer(client: pg.ClientBase, copySql: string, data: string | Buffer): Promise<number> {
+  const sink = client.query(copyFrom(copySql));
+  await new Promise<void>((resolve, reject) => {
+    sink.once("error", reject);
+    sink.once("finish", resolve);
+    sink.end(data);
+  });
   return sink.rowCount;
 }
 

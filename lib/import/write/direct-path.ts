@@ -1,23 +1,32 @@
 /**
- * The import's direct path, for the common case of another model's outputs over a benchmark whose questions are
- * already stored: predictions are COPY'd straight into "Prediction", with question ids looked up in memory
- * (stored-questions.ts, loaded per language as its first row arrives), instead of staging every row and joining the
- * stage with "Question" three times (clashes, new questions, predictions). 1M predictions over stored questions:
- * 21.8 s → 7.9–11.8 s on the development VM (README, "Importing predictions → Benchmark").
+ * The import's direct path, for large imports: questions and predictions COPY'd straight into their tables, question
+ * ids looked up (stored questions, stored-questions.ts, loaded per language as its first row arrives) or assigned
+ * (new questions, from a block reserved on the id sequence) in memory, instead of staging every row and joining the
+ * stage with "Question" three times (clashes, new questions, predictions). What Postgres does is then what
+ * bench:ingest-floor measures as the machine's bound: one COPY of the new questions, one binary COPY of the
+ * predictions.
  *
- * It is optimistic. The first row whose question is not stored — or a language with no stored questions — throws
- * NotAllStored; the caller rolls back to its savepoint and takes the staging path, which creates questions. Checks
- * give the staging path's errors, with file and line: a stored question with another option count or gold label,
- * and an id seen twice for one language.
+ * Per input batch (~1 MiB of a file): look every row up (checks below); if some questions are new, reserve their ids
+ * and COPY them (text format); stream the batch's predictions into a binary-format COPY (doubles as their 8 bytes),
+ * which stays open across batches that need nothing else from the connection. The next batch is read and parsed
+ * while Postgres writes the current one.
+ *
+ * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
+ * and an id seen twice for one language (including an id this import creates).
  *
  * Locks: the Question table in SHARE ROW EXCLUSIVE mode for the whole import (as the staging path does for large
- * imports), so no question can be deleted or re-keyed between its lookup and the commit. With the FK fast path
- * (fk-fast-path.ts), the benchmark and each language row are locked FOR KEY SHARE, the locks the FK triggers would
- * have taken; without it the triggers run.
+ * imports), so no question can be inserted, deleted or re-keyed by anyone else between its lookup and the commit —
+ * which also keeps every other writer off the question id sequence while a block of it is reserved. With the FK
+ * fast path (fk-fast-path.ts), the benchmark and each language row are locked FOR KEY SHARE, the locks the FK triggers
+ * would have taken; without it the triggers run.
+ *
+ * If the id block cannot be reserved (a role that may not setval the sequence), NotAllStored hands the import over to
+ * the staging path, which lets Postgres assign ids.
  */
 import type pg from "pg";
-import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "./copy-binary";
-import { copyRows } from "./copy-writer";
+import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../db/copy-binary";
+import { copyBuffer, copyInt, copyRows, copyText } from "./copy-writer";
+import { ensureLanguages } from "./catalog";
 import { enterBulkMode, leaveBulkMode } from "./fk-fast-path";
 import { recordBatches, type PlannedFile, type ReadOptions, type ReadTally } from "../read/read-records";
 import type { ImportRecord } from "../read/record";
@@ -25,7 +34,7 @@ import { clashError, duplicateError } from "./stored-question-errors";
 import { loadStoredQuestions, type StoredQuestions } from "./stored-questions";
 import { readEnv } from "../../env";
 
-/** The import needs questions that are not stored: take the staging path. */
+/** The direct path cannot run here: take the staging path. */
 export class NotAllStored extends Error {
   constructor(reason: string) {
     super(`direct import path not applicable: ${reason}`);
@@ -37,90 +46,188 @@ export function directPathBytes(env: Readonly<Record<string, string | undefined>
   return readEnv("ATLAS_IMPORT_DIRECT_BYTES", env);
 }
 
-/** Whether the benchmark stores any question (the direct path cannot apply otherwise). */
-export async function benchmarkHasQuestions(client: pg.ClientBase, benchmarkId: number): Promise<boolean> {
-  const r = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM "Question" WHERE "benchmarkId" = $1) AS any`, [benchmarkId]);
-  return r.rows[0].any;
+// Binary format (lib/db/copy-binary.ts): no decimal text for the probabilities on either side.
+const PREDICTION_COPY_SQL = `COPY "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct") FROM STDIN WITH (FORMAT binary)`;
+const QUESTION_COPY_SQL = `COPY "Question" ("id", "benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold") FROM STDIN`;
+
+export interface DirectResult {
+  predictions: number;
+  questionsCreated: number;
+  /** Codes added to the Language table as unclassified. */
+  newLanguages: string[];
 }
 
-// Binary format (copy-binary.ts): no decimal text for the probabilities on either side.
-const PREDICTION_COPY_SQL = `COPY "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct") FROM STDIN WITH (FORMAT binary)`;
-
-/** Writes the predictions of `files` for run `runId`; returns how many. Throws NotAllStored to hand over. */
+/** Writes the questions and predictions of `files` for run `runId`. Throws NotAllStored to hand over. */
 export async function importDirect(
   client: pg.ClientBase,
   args: { benchmarkId: number; runId: number; files: PlannedFile[]; read: ReadOptions; tally: ReadTally },
-): Promise<number> {
+): Promise<DirectResult> {
   const { benchmarkId, runId, files } = args;
   await client.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`);
   const bulk = await enterBulkMode(client);
   if (bulk) await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
 
-  const stored = new Map<string, StoredQuestions>();
+  const languages = new Map<string, StoredQuestions>();
+  const newLanguages: string[] = [];
+  const openLanguage = async (code: string): Promise<StoredQuestions> => {
+    newLanguages.push(...(await ensureLanguages(client, [code])));
+    if (bulk) await client.query(`SELECT 1 FROM "Language" WHERE "code" = $1 FOR KEY SHARE`, [code]);
+    const q = await loadStoredQuestions(client, benchmarkId, code);
+    languages.set(code, q);
+    return q;
+  };
+
+  // A batch read and parsed; `of`/`at` (its records' questions) are filled by lookUp, once its languages are loaded.
+  interface Batch {
+    fileIdx: number;
+    records: ImportRecord[];
+    of: StoredQuestions[];
+    at: Int32Array;
+    /** Records whose question this import creates (ids still to assign), or null before lookUp. */
+    fresh: number[] | null;
+  }
   const batches = recordBatches(files, args.read, args.tally)[Symbol.asyncIterator]();
-  // The batch being written and the position of its next record; a segment stops at a record whose language is
-  // not loaded yet, since loading needs the connection that the COPY holds.
-  let current: { fileIdx: number; records: ImportRecord[] } | null = null;
-  let at = 0;
-  const next = async (): Promise<boolean> => {
-    while (!current || at >= current.records.length) {
-      const r = await batches.next();
-      if (r.done) return false;
-      current = r.value;
-      at = 0;
+  const ahead = () => {
+    const p = batches.next();
+    p.catch(() => undefined); // awaited later; until then a parse error must not count as unhandled
+    return p;
+  };
+  let next = ahead();
+  /** The next batch, and the read and parse of the one after it started (they run while Postgres writes). */
+  const take = async (): Promise<Batch | null> => {
+    const r = await next;
+    if (r.done) return null;
+    next = ahead();
+    const n = r.value.records.length;
+    return { ...r.value, of: new Array<StoredQuestions>(n), at: new Int32Array(n), fresh: null };
+  };
+  const unloaded = (b: Batch): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < b.records.length; i++) {
+      const code = b.records[i].language;
+      if ((i === 0 || code !== b.records[i - 1].language) && !languages.has(code) && !out.includes(code)) out.push(code);
     }
-    return true;
+    return out;
+  };
+  const lookUp = (b: Batch): void => {
+    const fresh: number[] = [];
+    let q: StoredQuestions | undefined;
+    for (let i = 0; i < b.records.length; i++) {
+      const rec = b.records[i];
+      if (q === undefined || rec.language !== b.records[i - 1].language) q = languages.get(rec.language)!;
+      let k = q.index.get(rec.externalId);
+      if (k === undefined) {
+        k = q.add(rec.externalId, 0, rec.optionCount, rec.gold ?? -1);
+        fresh.push(i);
+      } else check(q, k, rec, b.fileIdx, files);
+      q.firstFile[k] = b.fileIdx + 1;
+      q.firstLine[k] = rec.line;
+      b.of[i] = q;
+      b.at[i] = k;
+    }
+    b.fresh = fresh;
+  };
+
+  let created = 0;
+  /** Assigns ids to the batch's new questions and writes them (before their predictions: the FK triggers may run). */
+  const writeQuestions = async (b: Batch): Promise<void> => {
+    const fresh = b.fresh!;
+    let id = await reserveQuestionIds(client, fresh.length);
+    let text = "";
+    for (const i of fresh) {
+      b.of[i].ids[b.at[i]] = id;
+      text += questionLine(id++, benchmarkId, b.records[i]);
+    }
+    created += await copyBuffer(client, QUESTION_COPY_SQL, text);
+    b.fresh = [];
   };
 
   const writer = new BinaryRowWriter();
-  async function* segment(): AsyncGenerator<Buffer> {
+  const encode = (b: Batch): Buffer => {
+    for (let i = 0; i < b.records.length; i++) {
+      const rec = b.records[i];
+      writer
+        .row(7)
+        .int4(runId)
+        .int4(b.of[i].ids[b.at[i]])
+        .float8Array(rec.probs)
+        .float8Array(rec.logLikelihoods)
+        .int4(rec.predicted)
+        .float8(rec.confidence)
+        .bool(rec.correct);
+    }
+    return writer.take();
+  };
+
+  // One prediction COPY runs for as long as batches need nothing else from the connection: over stored questions,
+  // one COPY per language, and Postgres always has the next batch queued. A batch with a language to load or new
+  // questions to write ends it; those are done, and the next COPY starts with that batch.
+  let current = await take();
+  async function* predictionChunks(): AsyncGenerator<Buffer> {
     yield COPY_BINARY_HEADER;
-    while (await next()) {
-      const { fileIdx, records } = current!;
-      for (; at < records.length; at++) {
-        const rec = records[at];
-        const questions = stored.get(rec.language);
-        if (!questions) break;
-        writePrediction(writer, runId, lookUp(questions, rec, fileIdx, files), rec);
-      }
-      if (writer.length > 0) yield writer.take();
-      if (at < records.length) break; // a language to load first
+    for (;;) {
+      yield encode(current!);
+      current = await take();
+      if (!current || unloaded(current).length > 0) break;
+      lookUp(current);
+      if (current.fresh!.length > 0) break;
     }
     yield COPY_BINARY_TRAILER;
   }
-
   let written = 0;
-  while (await next()) {
-    const language = current!.records[at].language;
-    const questions = await loadStoredQuestions(client, benchmarkId, language);
-    if (questions.ids.length === 0) throw new NotAllStored(`no stored questions in language ${language}`);
-    if (bulk) await client.query(`SELECT 1 FROM "Language" WHERE "code" = $1 FOR KEY SHARE`, [language]);
-    stored.set(language, questions);
-    written += await copyRows(client, PREDICTION_COPY_SQL, segment());
+  while (current) {
+    for (const code of unloaded(current)) await openLanguage(code);
+    if (!current.fresh) lookUp(current);
+    if (current.fresh!.length > 0) await writeQuestions(current);
+    written += await copyRows(client, PREDICTION_COPY_SQL, predictionChunks());
   }
   if (bulk) await leaveBulkMode(client);
-  return written;
+  return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort() };
 }
 
-/** The stored question of a record, after the checks the staging path makes. */
-function lookUp(q: StoredQuestions, rec: ImportRecord, fileIdx: number, files: PlannedFile[]): number {
-  const k = q.index.get(rec.externalId);
-  if (k === undefined) throw new NotAllStored(`question "${rec.externalId}" (${rec.language}) is not stored`);
+/**
+ * A block of n consecutive ids from the question id sequence; returns the first. Other writers of "Question" wait
+ * for this import's table lock, so nothing else draws from the sequence between the two calls; should something
+ * still do, the primary key refuses the overlap and the import fails whole.
+ */
+async function reserveQuestionIds(client: pg.ClientBase, n: number): Promise<number> {
+  await client.query("SAVEPOINT reserve_ids");
+  try {
+    const r = await client.query<{ last: string }>(
+      `SELECT setval('"Question_id_seq"', nextval('"Question_id_seq"') + $1 - 1) AS last`,
+      [n],
+    );
+    await client.query("RELEASE SAVEPOINT reserve_ids");
+    return Number(r.rows[0].last) - n + 1;
+  } catch (e) {
+    if ((e as { code?: string }).code !== "42501") throw e; // insufficient privilege
+    await client.query("ROLLBACK TO SAVEPOINT reserve_ids");
+    throw new NotAllStored(`cannot reserve question ids: ${(e as Error).message}`);
+  }
+}
+
+/** A new question's row in COPY text format. */
+function questionLine(id: number, benchmarkId: number, r: ImportRecord): string {
+  const options = r.options.length === 0 ? "[]" : copyText(JSON.stringify(r.options));
+  return (
+    `${id}\t${benchmarkId}\t${copyText(r.language)}\t${copyText(r.externalId)}\t${copyText(r.subject)}\t` +
+    `${copyText(r.text)}\t${options}\t${r.optionCount}\t${copyInt(r.gold)}\n`
+  );
+}
+
+/**
+ * The staging path's checks of a row whose question is already known: a stored one must agree on option count and
+ * gold (checked first, as the staging path reports clashes before duplicates); any may be used once.
+ */
+function check(q: StoredQuestions, k: number, rec: ImportRecord, fileIdx: number, files: PlannedFile[]): void {
   const gold = q.golds[k] >= 0 ? q.golds[k] : null;
-  if (q.optionCounts[k] !== rec.optionCount || (gold !== null && rec.gold !== null && gold !== rec.gold)) {
+  if (k < q.stored && (q.optionCounts[k] !== rec.optionCount || (gold !== null && rec.gold !== null && gold !== rec.gold))) {
     throw clashError(errorRow(rec, files[fileIdx]), { optionCount: q.optionCounts[k], gold });
   }
   if (q.firstFile[k] !== 0) throw duplicateError(errorRow(rec, files[fileIdx]), { file: files[q.firstFile[k] - 1].name, line: q.firstLine[k] });
-  q.firstFile[k] = fileIdx + 1;
-  q.firstLine[k] = rec.line;
-  return q.ids[k];
 }
 
-/** A record as the shared error messages name it (built only when there is an error: lookUp runs per row). */
+/** A record as the shared error messages name it (built only when there is an error: check runs per row). */
 function errorRow(rec: ImportRecord, file: PlannedFile) {
   return { extId: rec.externalId, lang: rec.language, optionCount: rec.optionCount, gold: rec.gold, file: file.name, line: rec.line };
-}
-
-function writePrediction(w: BinaryRowWriter, runId: number, questionId: number, r: ImportRecord): void {
-  w.row(7).int4(runId).int4(questionId).float8Array(r.probs).float8Array(r.logLikelihoods).int4(r.predicted).float8(r.confidence).bool(r.correct);
 }

@@ -3,30 +3,40 @@
  * (direct-path.ts): external id → question id, with the option count and gold label for clash checks, and where
  * each question was first seen in this import (duplicate ids).
  *
- * Read with COPY … TO STDOUT (text format): plain lines, cut here, instead of one row object per question from the
- * driver. Memory: the Map and its keys; bench:ingest's import over 1M stored questions peaked at 374–405 MB RSS
+ * Read with COPY … TO STDOUT (binary format) instead of one row object per question from the driver. Memory: the Map and its keys; bench:ingest's import over 1M stored questions peaked at 374–405 MB RSS
  * (242–265 MB for the staging path).
  */
-import { StringDecoder } from "node:string_decoder";
 import pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
+import { copyOutBinary } from "../../db/copy-binary";
 
-export interface StoredQuestions {
+/**
+ * One language's questions as the import sees them: the stored ones, loaded first, and the ones this import creates,
+ * appended as their rows arrive (`add`). An external id's index k addresses every array.
+ */
+export class StoredQuestions {
   /** External id → index into the arrays below. */
-  readonly index: Map<string, number>;
-  readonly ids: number[];
-  readonly optionCounts: number[];
-  /** Gold index, or -1 when the stored question has none. */
-  readonly golds: number[];
+  readonly index = new Map<string, number>();
+  readonly ids: number[] = [];
+  readonly optionCounts: number[] = [];
+  /** Gold index, or -1 when the question has none. */
+  readonly golds: number[] = [];
   /** Where this import first used the question: file index + 1 (0: not yet), and line. */
-  readonly firstFile: Int32Array;
-  readonly firstLine: Int32Array;
-}
+  readonly firstFile: number[] = [];
+  readonly firstLine: number[] = [];
+  /** How many of the entries were stored before the import (the rest are new). */
+  stored = 0;
 
-/** Undoes COPY text-format escaping (COPY TO emits only these: \\ \b \f \n \r \t \v). */
-const UNESCAPE: Record<string, string> = { "\\": "\\", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
-export function copyUnescape(s: string): string {
-  return s.includes("\\") ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c) : s;
+  /** Appends a question (id 0 until one is assigned); returns its index. */
+  add(externalId: string, id: number, optionCount: number, gold: number): number {
+    const k = this.ids.length;
+    this.index.set(externalId, k);
+    this.ids.push(id);
+    this.optionCounts.push(optionCount);
+    this.golds.push(gold);
+    this.firstFile.push(0);
+    this.firstLine.push(0);
+    return k;
+  }
 }
 
 export async function loadStoredQuestions(
@@ -34,57 +44,17 @@ export async function loadStoredQuestions(
   benchmarkId: number,
   language: string,
 ): Promise<StoredQuestions> {
-  const index = new Map<string, number>();
-  const ids: number[] = [];
-  const optionCounts: number[] = [];
-  const golds: number[] = [];
-  // Called once per stored question (1M for a large benchmark): fields found with indexOf, not split.
-  const add = (line: string) => {
-    const a = line.indexOf("\t");
-    const b = line.indexOf("\t", a + 1);
-    const c = line.indexOf("\t", b + 1);
-    index.set(copyUnescape(line.slice(0, a)), ids.length);
-    ids.push(+line.slice(a + 1, b));
-    optionCounts.push(+line.slice(b + 1, c));
-    golds.push(+line.slice(c + 1));
-  };
+  const q = new StoredQuestions();
   // COPY takes no bind parameters: the id is an integer by construction and the language goes through pg's
   // escapeLiteral (which also handles backslashes, unlike doubling quotes by hand).
   if (!Number.isSafeInteger(benchmarkId)) throw new Error(`benchmark id ${benchmarkId} is not an integer`);
-  const stream = client.query(
-    copyTo(
-      `COPY (SELECT "externalId", "id", "optionCount", coalesce("gold", -1) FROM "Question"
-              WHERE "benchmarkId" = ${benchmarkId} AND "languageCode" = ${pg.escapeLiteral(language)}) TO STDOUT`,
-    ),
+  // Binary COPY: no text to split and no decimal ids to parse, once per stored question.
+  await copyOutBinary(
+    client,
+    `COPY (SELECT "externalId", "id", "optionCount", coalesce("gold", -1) FROM "Question"
+            WHERE "benchmarkId" = ${benchmarkId} AND "languageCode" = ${pg.escapeLiteral(language)}) TO STDOUT (FORMAT binary)`,
+    (t) => q.add(t.text(0), t.int4(1), t.int4(2), t.int4(3)),
   );
-  // The stream ends at CopyDone, before the server's ReadyForQuery: the next query on this client must wait for that
-  // (pg would queue it, a deprecated use), so hook the moment pg hands the connection back.
-  const hooks = stream as unknown as { handleReadyForQuery(): void };
-  const ready = new Promise<void>((resolve) => {
-    const base = hooks.handleReadyForQuery.bind(stream);
-    hooks.handleReadyForQuery = () => {
-      base();
-      resolve();
-    };
-  });
-  // Chunks hold several rows and may cut one: lines are cut at newlines.
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = carry + decoder.write(chunk);
-    const lines = text.split("\n");
-    carry = lines.pop() ?? "";
-    for (const l of lines) add(l);
-  }
-  carry += decoder.end();
-  if (carry) add(carry);
-  await ready;
-  return {
-    index,
-    ids,
-    optionCounts,
-    golds,
-    firstFile: new Int32Array(ids.length),
-    firstLine: new Int32Array(ids.length),
-  };
+  q.stored = q.ids.length;
+  return q;
 }

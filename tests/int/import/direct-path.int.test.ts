@@ -101,15 +101,74 @@ describe("direct import path", () => {
     expect(got.every((r) => Array.isArray(r.ll) && r.ll.length === 2)).toBe(true);
   });
 
-  it("hands over to the staging path when a question or a language is not stored", async () => {
+  it("creates new questions, languages and benchmarks itself, storing what the staging path stores", async () => {
     const withNew = [...rows(4), { id: "brand-new", language: "en", probs: [0.3, 0.7], label: 1 }];
     const r1 = await imp({ files: [tempFile("n.jsonl", jsonl(withNew))], model: "NewQ", benchmark: "D" });
-    expect(r1).toMatchObject({ writePath: "staging", predictions: 13, questionsCreated: 1 });
+    expect(r1).toMatchObject({ writePath: "direct", predictions: 13, questionsCreated: 1 });
     const r2 = await imp({ files: [tempFile("l.jsonl", jsonl([...rows(5), ...rows(5, ["sw"])]))], model: "NewL", benchmark: "D" });
-    expect(r2).toMatchObject({ writePath: "staging", predictions: 18, questionsCreated: 6, languages: ["am", "en", "sw"] });
-    // Nothing of the abandoned direct attempt is left: one run per import, each prediction once.
-    const n = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name IN ('NewQ', 'NewL')`);
-    expect(n.rows[0].n).toBe(2);
+    expect(r2).toMatchObject({ writePath: "direct", predictions: 18, questionsCreated: 6, languages: ["am", "en", "sw"] });
+
+    // A benchmark of its own on each path (option count unknown: the largest seen), a language new to the database,
+    // and question texts, subjects and option texts that need COPY escaping.
+    const rich = [...rows(6), ...rows(6, ["xq"])].map((r, i) => ({
+      ...r,
+      subject: i % 3 === 0 ? null : `sub\\ject ${i % 2}`,
+      question: i % 2 ? `Q\t${i}\n“quoted”` : undefined,
+      options: i % 4 === 0 ? [`a\\${i}`, "b\tc"] : undefined,
+    }));
+    const file = tempFile("rich.jsonl", rich.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const direct = await imp({ files: [file], model: "Rich", benchmark: "New-direct" });
+    const staged = await imp({ files: [file], model: "Rich-staged", benchmark: "New-staged" }, false);
+    expect(direct).toMatchObject({ writePath: "direct", questionsCreated: 18, newLanguages: ["xq"] });
+    expect(staged).toMatchObject({ writePath: "staging", questionsCreated: 18, newLanguages: [] });
+    const questions = async (benchmark: string) =>
+      (
+        await client.query(
+          `SELECT q."languageCode", q."externalId", q.subject, q.text, q.options, q."optionCount", q.gold, b."optionCount" AS "benchmarkOptions"
+             FROM "Question" q JOIN "Benchmark" b ON b.id = q."benchmarkId" WHERE b.name = $1 ORDER BY 1, 2`,
+          [benchmark],
+        )
+      ).rows;
+    const dq = await questions("New-direct");
+    expect(dq).toEqual(await questions("New-staged"));
+    expect(dq).toHaveLength(18);
+    expect(dq.every((q) => q.benchmarkOptions === 2)).toBe(true);
+    expect(dq.some((q) => q.text?.includes("\t") && q.options.length === 0)).toBe(true);
+    expect(await predictions(direct.runId)).toEqual(await predictions(staged.runId));
+    // The sequence moved past the ids the direct path assigned: the next question Postgres numbers is new.
+    const seq = await client.query(`SELECT last_value::int AS v FROM "Question_id_seq"`);
+    const max = await client.query(`SELECT max(id)::int AS v FROM "Question"`);
+    expect(seq.rows[0].v).toBeGreaterThanOrEqual(max.rows[0].v);
+  });
+
+  it("rejects an id repeated among the questions it creates, naming both places", async () => {
+    const before = await snapshot(client);
+    const fresh = rows(7, ["yq"]);
+    const e = await failure(imp({ files: [tempFile("a.jsonl", jsonl(fresh)), tempFile("b.jsonl", jsonl([fresh[4]]))], model: "Dup-new", benchmark: "D" }));
+    expect(e.message).toMatch(/duplicate id "ክፍል-7" for language yq \(first at a\.jsonl:5\)/);
+    expect(e.where).toMatchObject({ file: "b.jsonl", line: 1, field: "id" });
+    expect(await snapshot(client)).toEqual(before);
+  });
+
+  it("hands over to the staging path when its role may not reserve question ids", async () => {
+    // A role that may write the tables and draw ids one by one (USAGE) but not set the sequence (no UPDATE).
+    await client.query(`DO $$ BEGIN CREATE ROLE atlas_direct_test NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO atlas_direct_test`);
+    await client.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO atlas_direct_test`);
+    await client.query(`GRANT TEMPORARY ON DATABASE "${db.name}" TO atlas_direct_test`);
+    const limited = new pg.Client({ connectionString: db.url });
+    await limited.connect();
+    try {
+      await limited.query("SET ROLE atlas_direct_test");
+      process.env.ATLAS_IMPORT_DIRECT_BYTES = "0";
+      const r = await importFiles({ db: limited, files: [tempFile("role.jsonl", jsonl(rows(8, ["zq"])))], model: "Limited", benchmark: "D" });
+      expect(r).toMatchObject({ writePath: "staging", predictions: 6, questionsCreated: 6 });
+    } finally {
+      await limited.end();
+    }
+    // Nothing of the abandoned direct attempt is left: one run, each prediction once.
+    const n = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = 'Limited'`);
+    expect(n.rows[0].n).toBe(1);
   });
 
   it("rejects clashes and duplicate ids with file:line, leaving every table as it was", async () => {
