@@ -10,6 +10,7 @@
  * Goal (issue 12): p99 < 500 ms, 0 errors. Ends with one JSON line:
  *   {"bench":"load","predictions":…,"connections":…,"p99_ms":…,"errors":…, …details}
  */
+import { readEnv } from "../lib/env";
 import autocannon from "autocannon";
 import { loadavg } from "node:os";
 import pg from "pg";
@@ -122,7 +123,7 @@ async function main() {
       non_2xx: result.non2xx,
       goals: { p99_ms: 500, errors: 0 },
       mix,
-      server: `npm start (scripts/serve.ts → scripts/web-server.ts: Next.js behind the response cache, ${process.env.ATLAS_WEB_PROCESSES ?? 1} process(es); ATLAS_SEED=0, ATLAS_WORKER=0)`,
+      server: `npm start (scripts/serve.ts → scripts/web-server.ts: Next.js behind the response cache, ${readEnv("ATLAS_WEB_PROCESSES")} process(es); ATLAS_SEED=0, ATLAS_WORKER=0)`,
       load_avg: loadavg().map((x) => Number(x.toFixed(2))),
     };
     console.log(JSON.stringify(out));

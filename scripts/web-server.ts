@@ -9,6 +9,7 @@
  *
  * Run without `--conditions=react-server` (Next.js loads its own React builds for rendering).
  */
+import { readEnv } from "../lib/env";
 import cluster from "node:cluster";
 import http from "node:http";
 import next from "next";
@@ -19,14 +20,6 @@ import { responseCache } from "../lib/http/response-cache";
 const port = Number(process.env.PORT ?? 3000);
 // Loopback only, as `next start -H 127.0.0.1` before it (lib/http/guard.ts checks Host besides).
 const hostname = "127.0.0.1";
-
-function positiveInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min} (got "${raw}")`);
-  return n;
-}
 
 /** The views whose GET response is a function of the URL and the stored data alone. */
 const CACHEABLE = /^\/(?:reliability|smoothing|smoothing\/significance|results|runs|questions|questions\/\d+)?$/;
@@ -42,7 +35,7 @@ async function serve(): Promise<void> {
   const cache = responseCache({
     version: coalesced(() => dataVersion(db, LIVE_TABLES)),
     cacheable: (p) => CACHEABLE.test(p),
-    maxBytes: positiveInt("ATLAS_RESPONSE_CACHE_MB", 256, 0) * 1024 * 1024,
+    maxBytes: readEnv("ATLAS_RESPONSE_CACHE_MB") * 1024 * 1024,
   });
   const server = http.createServer((req, res) => {
     cache.serve(req, res, (rq, rs) => handle(rq, rs)).catch((e: Error) => {
@@ -73,7 +66,7 @@ function primary(processes: number): void {
   process.on("SIGTERM", stop);
 }
 
-const processes = positiveInt("ATLAS_WEB_PROCESSES", 1, 1);
+const processes = readEnv("ATLAS_WEB_PROCESSES");
 if (processes > 1 && cluster.isPrimary) primary(processes);
 else
   serve().catch((e) => {

@@ -8,7 +8,7 @@ import { topLabelSet, type CalibrationInput, type PairedDifference } from "../..
 import { badInput } from "../../errors";
 import { pairedBootstrapBasicOffThread, type PairedInput } from "../../compute/bootstrap-pool";
 import { LruCache } from "../../cache/lru-cache";
-import { SMOOTHING_METRICS, type SmoothingMetric } from "./smoothing-aggregate";
+import type { SmoothingMetric } from "./smoothing-aggregate";
 
 /** Largest language split the on-request paired bootstrap accepts (two runs × this many questions). */
 export const BOOTSTRAP_MAX_QUESTIONS = 20000;
