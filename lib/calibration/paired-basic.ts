@@ -3,8 +3,9 @@
  * bins, accuracy and mean entropy — with the same draws and the same sums as pairedBootstrap (bootstrap.ts). Those
  * three are sums over the rows of a resample (ResampleEngine's first loop), so a resample costs one O(n) pass per run
  * instead of every metric (smECE's grid and bandwidth search, SCE, ACE, equal-mass walks): ~2.5 s → tens of ms for
- * two runs of 14,042 questions at 200 resamples. Resampled values are identical to pairedBootstrap's (same order of
- * additions); full-sample values agree to ≤ 1e-12 (bootstrap.test.ts checks both).
+ * two runs of 14,042 questions at 200 resamples. Same draws as pairedBootstrap: resampled values are those of the
+ * row-order engine exactly, and agree with pairedBootstrap's sorted-order engine to rounding (≤ 1e-12, another order
+ * of additions); paired-basic.test.ts checks it.
  */
 import { binnedErrors } from "./binned-errors";
 import { type BootstrapOptions, checkOptions, drawResample, type PairedDifference, pairedDifference } from "./bootstrap";
