@@ -3,6 +3,7 @@
  * then each measured cell shows the stored out-of-sample ECE after the chosen method and fit (RecalibrationResult,
  * the same result /recalibration reads), with URL state, a legend naming method and fit, and the CSV twin.
  */
+import { screenshot } from "../../testkit/browser";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -70,6 +71,7 @@ describe("heatmap after recalibration", () => {
     await page.locator('select[name="fit"]').selectOption("pooled");
     await page.waitForURL(/fit=pooled/);
     await expect.poll(() => cell("sw").locator("text").textContent()).toBe(sw.after.pooled!.ece.toFixed(3));
+    await screenshot(page, "heatmap-recalibrated");
   });
 
   it("the CSV twin answers the same values, labelled with method and fit; a bad fit is a 400", async () => {

@@ -3,6 +3,7 @@
  * per-slice value), the n of each slice is shown, a slice below MIN_SLICE_N is refused with its n, and the link and
  * the CSV twin carry the slice.
  */
+import { screenshot } from "../../testkit/browser";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -83,6 +84,7 @@ describe("slices", () => {
     // n per cell in its tooltip
     await cell("sw").hover();
     await expect.poll(() => page.locator('[data-testid="tooltip"]').textContent()).toContain("n = 150");
+    await screenshot(page, "heatmap-slice");
   });
 
   it("refuses a slice below the minimum n, naming model, language and n, and draws nothing for it", async () => {
