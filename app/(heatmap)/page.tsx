@@ -15,12 +15,11 @@ import { DEFAULT_BINS } from "@/lib/calibration/binning";
 import { binningText } from "@/lib/calibration/registry";
 import { sliceBarData } from "@/lib/db/queries/slices";
 import { sliceLabel } from "@/lib/slices/slice";
+import { FIT_LABELS, METHOD_LABELS } from "@/lib/calibration/recalibrate";
 import { METRIC_BETTER, METRIC_LABELS, parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-const METHOD_TEXT: Record<string, string> = { temperature: "temperature scaling", histogram: "histogram binning", isotonic: "isotonic regression" };
-const FIT_TEXT: Record<string, string> = { "per-language": "fitted per language", english: "fitted on English", pooled: "fitted on all languages pooled" };
 
 export default withExpectedErrors("/", async function HeatmapPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const sp = await searchParams;
@@ -28,7 +27,7 @@ export default withExpectedErrors("/", async function HeatmapPage({ searchParams
   const pool = db();
   const [benchmarks, { all, data, matrixMode, recal }, slices] = await Promise.all([listBenchmarks(pool), heatmapView(pool, state), sliceBarData(pool, state)]);
   const recalibrated = state.mode === "recalibrated";
-  const metricLabel = recalibrated ? `ECE after ${METHOD_TEXT[state.method]} (${FIT_TEXT[state.fit]}), out of sample` : METRIC_LABELS[state.metric];
+  const metricLabel = recalibrated ? `ECE after ${METHOD_LABELS[state.method]} (${FIT_LABELS[state.fit]}), out of sample` : METRIC_LABELS[state.metric];
 
   const facets = {
     benchmarks: benchmarks.map((b) => b.name),

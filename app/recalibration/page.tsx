@@ -5,6 +5,7 @@
  * The computation runs on a compute thread (lib/db/queries/recalibration.ts): until its result is there the page
  * renders "computing…" at once, and a client leaf polls /recalibration/status and refreshes it when ready.
  */
+import { METHOD_LABELS, RECALIBRATION_METHODS, type RecalibrationMethod } from "@/lib/calibration/recalibrate";
 import { RecalibrationPending } from "@/components/analysis/RecalibrationPending";
 import { RecalibrationReliability } from "@/components/analysis/RecalibrationReliability";
 import { RecalibrationTable } from "@/components/analysis/RecalibrationTable";
@@ -17,7 +18,12 @@ import { parseViewState, type SearchParams } from "@/lib/view-state/filters";
 
 export const dynamic = "force-dynamic";
 
-const METHOD_LABELS = { temperature: "temperature scaling", histogram: "histogram binning (15 equal-mass bins)", isotonic: "isotonic regression (PAV)" } as const;
+/** The method as this page describes it: with the histogram's bins and the isotonic algorithm. */
+const METHOD_DETAIL: Record<RecalibrationMethod, string> = {
+  temperature: METHOD_LABELS.temperature,
+  histogram: `${METHOD_LABELS.histogram} (15 equal-mass bins)`,
+  isotonic: `${METHOD_LABELS.isotonic} (PAV)`,
+};
 
 export default withExpectedErrors("/recalibration", async function RecalibrationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const state = parseViewState(await searchParams, { strict: true });
@@ -33,7 +39,7 @@ export default withExpectedErrors("/recalibration", async function Recalibration
       <h1>Post-hoc recalibration — {state.benchmark}</h1>
       <p className="subtitle">
         Would a post-hoc fix do what label smoothing does, and does a fit on English transfer? ECE (15 equal-width
-        bins) of each language before and after {METHOD_LABELS[state.method]}, fitted on the language itself, on
+        bins) of each language before and after {METHOD_DETAIL[state.method]}, fitted on the language itself, on
         English only, or on all languages pooled. Every number is out of sample: 5-fold cross-validation with
         folds by question (a question and its translations share a fold; seeded). Brackets: 95% bootstrap
         intervals ({RECALIBRATION_RESAMPLES} resamples); English − own is paired.
@@ -54,7 +60,7 @@ export default withExpectedErrors("/recalibration", async function Recalibration
         <label>
           Method{" "}
           <select name="method" defaultValue={state.method} data-testid="recal-method">
-            {(Object.keys(METHOD_LABELS) as (keyof typeof METHOD_LABELS)[]).map((m) => <option key={m} value={m}>{METHOD_LABELS[m]}</option>)}
+            {RECALIBRATION_METHODS.map((m) => <option key={m} value={m}>{METHOD_DETAIL[m]}</option>)}
           </select>
         </label>
         {data && (

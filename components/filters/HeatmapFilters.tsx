@@ -2,6 +2,7 @@
 /**
  * Heatmap filters: benchmark, metric, absolute or Δ values, source, row order, family × SFT dataset × β.
  */
+import { FIT_LABELS, FIT_SCOPES, METHOD_LABELS, RECALIBRATION_METHODS } from "@/lib/calibration/recalibrate/crossval";
 import { METRICS, METRIC_LABELS, type ViewState } from "@/lib/view-state/filters";
 import { Select } from "./Select";
 import { useViewStatePush } from "./use-view-state-push";
@@ -51,22 +52,14 @@ export function HeatmapFilters({ state, facets }: { state: ViewState; facets: He
             label="Method"
             name="method"
             value={state.method}
-            options={[
-              { value: "temperature", label: "temperature scaling" },
-              { value: "histogram", label: "histogram binning" },
-              { value: "isotonic", label: "isotonic regression" },
-            ]}
+            options={RECALIBRATION_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] }))}
             onChange={(method) => go({ method })}
           />
           <Select
             label="Fit"
             name="fit"
             value={state.fit}
-            options={[
-              { value: "per-language", label: "per language" },
-              { value: "english", label: "on English only" },
-              { value: "pooled", label: "on all languages pooled" },
-            ]}
+            options={FIT_SCOPES.map((value) => ({ value, label: FIT_LABELS[value] }))}
             onChange={(fit) => go({ fit })}
           />
         </>

@@ -25,6 +25,17 @@ export const RECALIBRATION_METHODS = ["temperature", "histogram", "isotonic"] as
 export type RecalibrationMethod = (typeof RECALIBRATION_METHODS)[number];
 export const FIT_SCOPES = ["per-language", "english", "pooled"] as const;
 export type FitScope = (typeof FIT_SCOPES)[number];
+/** How views name each method and fit (one place: the heatmap, /recalibration and exports). */
+export const METHOD_LABELS: Record<RecalibrationMethod, string> = {
+  temperature: "temperature scaling",
+  histogram: "histogram binning",
+  isotonic: "isotonic regression",
+};
+export const FIT_LABELS: Record<FitScope, string> = {
+  "per-language": "fitted per language",
+  english: "fitted on English",
+  pooled: "fitted on all languages pooled",
+};
 export const DEFAULT_FOLDS = 5;
 export const DEFAULT_CV_SEED = "recalibration";
 export const ENGLISH = "en";

@@ -10,6 +10,8 @@ export { DEFAULT_HISTOGRAM_BINS, fitHistogram, applyHistogram, type HistogramMap
 export { fitIsotonic, applyIsotonic, type IsotonicMap } from "./isotonic";
 export {
   RECALIBRATION_METHODS,
+  METHOD_LABELS,
+  FIT_LABELS,
   FIT_SCOPES,
   DEFAULT_FOLDS,
   DEFAULT_CV_SEED,
