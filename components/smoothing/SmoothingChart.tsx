@@ -3,7 +3,9 @@
  * Metric against label-smoothing β, one row of charts (ECE, accuracy, entropy) per language and source:
  * one line per model family × SFT dataset (colour = family, dash + marker = SFT dataset), the base
  * model at the left. A β marked * differs from β = 0 (p < 0.05): paired t-test across languages for
- * averages, paired bootstrap over questions for one language of measured runs (on request).
+ * averages, paired bootstrap over questions for one language of measured runs (on request). The per-language
+ * bootstrap p-values are Holm-adjusted within their family — one configuration × β × metric across the languages
+ * shown — once every language of the family is tested; the raw p stays in the tooltip, data-p and the CSV.
  */
 import { extent, line, scaleLinear, scalePoint } from "d3";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -19,6 +21,7 @@ import { PAPER_METRICS, reportedUnder, titleWithBins } from "@/lib/calibration/r
 import { ExportBar } from "@/components/ui/ExportBar";
 import { markerPath } from "@/components/ui/marker-path";
 import { DASHES, MARKERS, OKABE_ITO } from "@/lib/views/reliability-view";
+import { holmWithinFamilies } from "@/lib/calibration/multiplicity";
 
 /** Per language, only the equal-width (or unbinned) metrics can be tested by the equal-width paired bootstrap. */
 const SHOWN: { m: SmoothingMetric; title: string }[] = reportedUnder(PAPER_METRICS, "equal-width").map((m) => ({
@@ -80,7 +83,7 @@ export function SmoothingChart({
 
   // Paired bootstrap for single-language measured rows: every (β, β = 0) pair, one request each.
   const pairs = useMemo(() => {
-    const out: { key: string; runA: number; runB: number; language: string }[] = [];
+    const out: { key: string; family: string; runA: number; runB: number; language: string }[] = [];
     if (!bootstrap) return out;
     for (const r of rows) {
       if (r.source !== "measured" || r.panel.language === "avg") continue;
@@ -91,6 +94,7 @@ export function SmoothingChart({
           if (p !== ref && p.runId)
             out.push({
               key: bootKey(r.panel.language, s, p),
+              family: `${s.key}|${p.beta}`,
               runA: ref.runId,
               runB: p.runId,
               language: r.panel.language,
@@ -134,11 +138,36 @@ export function SmoothingChart({
     };
   }, [pairs]);
 
-  const pointTest = (language: string, s: SmoothingSeries, p: SmoothingPoint, m: SmoothingMetric) => {
-    if (p.test === "t-test") return { test: "t-test", p: p.p[m] ?? null };
-    const b = boot[bootKey(language, s, p)];
-    if (b && !b.error) return { test: "bootstrap", p: b.p[m] ?? null };
-    return { test: null, p: null };
+  // Holm within each family (configuration × β × metric across languages); null until the whole family is tested.
+  const holmP = useMemo(() => {
+    const out = new Map<string, number | null>();
+    for (const { m } of SHOWN) {
+      const items = pairs.map((pr) => {
+        const b = boot[pr.key];
+        return { family: `${pr.family}|${m}`, p: b && !b.error ? (b.p[m] ?? null) : null };
+      });
+      holmWithinFamilies(items).forEach((h, i) => out.set(`${pairs[i].key}|${m}`, h));
+    }
+    return out;
+  }, [pairs, boot]);
+
+  const pointTest = (
+    language: string,
+    s: SmoothingSeries,
+    p: SmoothingPoint,
+    m: SmoothingMetric,
+  ): { test: string | null; p: number | null; holm: number | null; decides: number | null } => {
+    if (p.test === "t-test") {
+      const raw = p.p[m] ?? null;
+      return { test: "t-test", p: raw, holm: null, decides: raw };
+    }
+    const key = bootKey(language, s, p);
+    const b = boot[key];
+    if (b && !b.error) {
+      const holm = holmP.get(`${key}|${m}`) ?? null;
+      return { test: "bootstrap", p: b.p[m] ?? null, holm, decides: holm };
+    }
+    return { test: null, p: null, holm: null, decides: null };
   };
 
   // The legend lists only what is plotted (colours stay keyed to the full family list, so they are stable).
@@ -168,6 +197,7 @@ export function SmoothingChart({
               null,
               null,
               null,
+              null,
             ]);
           for (const p of s.points) {
             const t = pointTest(r.panel.language, s, p, m);
@@ -183,7 +213,8 @@ export function SmoothingChart({
               p.text[m] ?? p.value[m],
               t.test,
               t.p,
-              t.p === null ? null : t.p < ALPHA ? 1 : 0,
+              t.decides === null ? null : t.decides < ALPHA ? 1 : 0,
+              t.holm,
             ]);
           }
         }
@@ -202,6 +233,7 @@ export function SmoothingChart({
         "test",
         "p_value",
         "significant",
+        "p_holm",
       ],
       out,
     );
@@ -217,7 +249,11 @@ export function SmoothingChart({
       text:
         `${d.label}\n${d.family} · ${d.sft} · β=${d.beta} (${d.source})\n${d.metric}: ${d.value}` +
         (d.p
-          ? `\nvs β=${betas[0]}: p = ${Number(d.p).toPrecision(3)} (${d.test})${Number(d.p) < ALPHA ? " — significant" : ""}`
+          ? d.test === "bootstrap"
+            ? d.pHolm
+              ? `\nvs β=${betas[0]}: Holm p = ${Number(d.pHolm).toPrecision(3)} over the languages shown (raw p = ${Number(d.p).toPrecision(3)}, paired bootstrap)${Number(d.pHolm) < ALPHA ? " — significant" : ""}`
+              : `\nvs β=${betas[0]}: raw p = ${Number(d.p).toPrecision(3)} (paired bootstrap; Holm once every language shown is tested)`
+            : `\nvs β=${betas[0]}: p = ${Number(d.p).toPrecision(3)} (${d.test})${Number(d.p) < ALPHA ? " — significant" : ""}`
           : d.beta === betas[0]
             ? "\nreference (β = 0)"
             : "\nnot tested"),
@@ -389,8 +425,8 @@ export function SmoothingChart({
                           {pts.map((p) => {
                             const t = pointTest(r.panel.language, s, p, m);
                             const isRef = p.beta === betas[0];
-                            const sig = t.p !== null && t.p < ALPHA;
-                            const hollow = !isRef && t.p !== null && !sig;
+                            const sig = t.decides !== null && t.decides < ALPHA;
+                            const hollow = !isRef && t.decides !== null && !sig;
                             const x = sx(p.beta) ?? 0;
                             const y = sy(p.value[m] as number);
                             return (
@@ -407,7 +443,8 @@ export function SmoothingChart({
                                 data-value={p.text[m] ?? (p.value[m] as number)}
                                 data-p={t.p ?? ""}
                                 data-test={t.test ?? ""}
-                                data-sig={t.p === null ? "" : sig ? "1" : "0"}
+                                data-p-holm={t.holm ?? ""}
+                                data-sig={t.decides === null ? "" : sig ? "1" : "0"}
                                 data-model={p.model}
                               >
                                 <path

@@ -149,12 +149,34 @@ describe("smoothing /smoothing", () => {
     );
     expect(await pt.getAttribute("data-test")).toBe("bootstrap");
     expect(Number(await pt.getAttribute("data-p"))).toBe(expected.ece!.pValue);
+    // One language shown: Holm over a family of one is the raw p.
+    expect(await pt.getAttribute("data-p-holm")).toBe(await pt.getAttribute("data-p"));
     const s = await client.query<{ ece: number }>(
       `SELECT "ece" FROM "RunLanguageStats" WHERE "runId" = $1 AND "languageCode" = 'de' AND "binning" = 'equal-width'`,
       [b.runId],
     );
     expect(Number(await pt.getAttribute("data-value"))).toBe(s.rows[0].ece);
     await screenshot(page, "smoothing-bootstrap");
+  });
+
+  it("Holm-adjusts the per-language bootstrap p-values within a configuration × β × metric across the languages shown", async () => {
+    await page.goto(appUrl + "/smoothing?benchmark=GlobalMMLU&source=measured&languages=de,sw&bootstrap=on");
+    await page.waitForSelector('[data-testid="smoothing"]');
+    const progress = page.locator('[data-testid="bootstrap-progress"]');
+    await expect.poll(() => progress.getAttribute("data-done"), { timeout: 90_000 }).toBe("4");
+    const point = (lang: string) =>
+      page.locator(`[data-testid="smoothing-point"][data-language="${lang}"][data-source="measured"][data-sft="Alpaca"][data-metric="ece"][data-beta="0.1"]`);
+    const raw = await Promise.all(["de", "sw"].map(async (l) => Number(await point(l).getAttribute("data-p"))));
+    const holm = await Promise.all(["de", "sw"].map(async (l) => Number(await point(l).getAttribute("data-p-holm"))));
+    // Holm by hand for two tests: the smaller p × 2, the larger p × 1, kept monotone, capped at 1.
+    const lo = raw[0] <= raw[1] ? 0 : 1;
+    const expected = [0, 0];
+    expected[lo] = Math.min(1, 2 * raw[lo]);
+    expected[1 - lo] = Math.max(expected[lo], Math.min(1, raw[1 - lo]));
+    expect(holm[0]).toBeCloseTo(expected[0], 12);
+    expect(holm[1]).toBeCloseTo(expected[1], 12);
+    for (const [i, l] of ["de", "sw"].entries())
+      expect(await point(l).getAttribute("data-sig")).toBe(holm[i] < 0.05 ? "1" : "0");
   });
 
   it("base → tuned per language: Holm-adjusted p across each pair's languages, raw p on hover and in the CSV", async () => {
