@@ -4,6 +4,7 @@ import "server-only";
  * measured models, one per (model, language) — the latest completed or running run, as in the heatmap.
  * Never reads predictions.
  */
+import type { ReliabilityBin } from "../../calibration/binned-errors";
 import type pg from "pg";
 import type { BinningScheme, ViewState } from "../../view-state/filters";
 import { FEW_QUESTIONS, passesBetaFilter } from "../../view-state/config";
@@ -23,15 +24,8 @@ export interface MeasuredModel {
   languages: number;
 }
 
-export interface StoredBin {
-  lower: number;
-  upper: number;
-  count: number;
-  accuracy: number | null;
-  confidence: number | null;
-  accLo: number | null;
-  accHi: number | null;
-}
+/** A reliability bin as RunLanguageStats stores it (lib/calibration's reliability bins, as JSON). */
+export type StoredBin = ReliabilityBin;
 
 export interface StatsRow {
   runId: number;
