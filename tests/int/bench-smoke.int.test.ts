@@ -78,6 +78,12 @@ const SMOKE: Record<string, Smoke> = {
     timeoutMs: 900_000,
     check: (l) => expect(l.predictions).toBe(30 * (42 + 29) * 20),
   },
+  "bench:slices": {
+    args: ["--languages", "2", "--questions", "300"],
+    bench: "slices",
+    keys: ["languages", "questions_per_language", "stats_s_unsliced", "stats_s_sliced", "heatmap_p95_ms_slice", "results_p95_ms_slice"],
+    check: (l) => expect(l.questions_per_language).toBe(300),
+  },
   "bench:libraries": {
     args: ["--csv-mb", "1", "--reps", "1", "--fft-reps", "20"],
     bench: "libraries",
