@@ -56,7 +56,8 @@ export async function startServer(
         })
       : spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/serve.ts"], {
           cwd: root,
-          env: { ...env, PORT: String(port), ATLAS_SEED: "0", ATLAS_WORKER: "0" },
+          // The benches measure the views behind the response cache (off by default in `npm start`).
+          env: { ATLAS_RESPONSE_CACHE_MB: "256", ...env, PORT: String(port), ATLAS_SEED: "0", ATLAS_WORKER: "0" },
           stdio: ["ignore", "pipe", "pipe"],
           detached: true,
         });
