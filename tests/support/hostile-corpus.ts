@@ -83,6 +83,8 @@ function cases(): HostileCase[] {
     c({ kind: "bom-inside-file", file: "bom.jsonl", content: b(JSON.stringify(row()) + "\n\uFEFF" + JSON.stringify(row({ id: "hq2" })) + "\n"), expect: "malformed JSON", line: 2 }),
     c({ kind: "double-bom", file: "bom2.jsonl", content: b("\uFEFF\uFEFF" + JSON.stringify(row()) + "\n"), expect: "malformed JSON", line: 1 }),
     c({ kind: "nul-in-json-text", file: "nul.jsonl", content: jsonl(row({ question: "a\u0000b" })), expect: "contains a NUL", line: 1, field: "question" }),
+    // A NUL between JSON tokens: JSON.parse's message quotes it, and the API job must still record that error.
+    c({ kind: "nul-between-json-tokens", file: "nul2.jsonl", content: b(JSON.stringify(row()).replace(":", ":\u0000") + "\n"), expect: "malformed JSON", line: 1 }),
     c({ kind: "raw-nul-byte-in-csv-id", file: "nul.csv", content: b(CSV_HEADER + "q\u00001,de,0,0.5,0.5\n"), expect: "contains a NUL", line: 2, field: "id" }),
     c({ kind: "lone-surrogate-option", file: "sur.jsonl", content: jsonl('{"id": "q1", "language": "de", "label": 0, "probs": [0.5, 0.5], "options": ["ok", "bad\\ud800"]}'), expect: "lone UTF-16 surrogate", line: 1, field: "options" }),
     // Sizes

@@ -38,11 +38,20 @@ async function finish(
     [
       id,
       outcome.error ? "failed" : "succeeded",
-      outcome.result ? JSON.stringify(outcome.result) : null,
-      outcome.error ? JSON.stringify(outcome.error) : null,
+      outcome.result ? jsonbText(outcome.result) : null,
+      outcome.error ? jsonbText(outcome.error) : null,
       outcome.runId ?? null,
     ],
   );
+}
+
+/**
+ * JSON for a jsonb column: Postgres refuses the \u0000 escape in jsonb, and an error message may quote a hostile
+ * line with a NUL in it (JSON.parse names the offending character) — shown as U+2400 ␀ instead, so the job still
+ * records its failure rather than leaving the worker unable to finish it.
+ */
+function jsonbText(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" ? v.replaceAll("\u0000", "\u2400") : v));
 }
 
 export default async function importUploadJob(
