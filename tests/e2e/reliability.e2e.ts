@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { ReliabilityBin } from "../../lib/calibration/binned-errors";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -14,15 +15,8 @@ let fx: MeasuredFixture;
 let client: pg.Client;
 let session: E2eSession;
 
-interface Bin {
-  lower: number;
-  upper: number;
-  count: number;
-  accuracy: number | null;
-  confidence: number | null;
-  accLo: number | null;
-  accHi: number | null;
-}
+/** A stored reliability bin (RunLanguageStats.reliability). */
+type Bin = ReliabilityBin;
 
 async function stats(model: string, lang: string, binning = "equal-width") {
   const r = await client.query<{
