@@ -117,7 +117,8 @@ export class Rng {
         c = (c << 21) | (c >>> 11);
         c = (c + t) | 0;
         const m = (t >>> 0) * n;
-        const hi = Math.floor(m * INV_2_32);
+        // m < 2^53 and m·2^−32 < n ≤ 2^21 are exact, so truncation (| 0) is the floor
+        const hi = (m * INV_2_32) | 0;
         if (m - hi * TWO_32 >= threshold) {
           counts[hi]++;
           break;
