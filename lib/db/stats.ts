@@ -184,8 +184,7 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
          AND p."questionId" BETWEEN ${lo} AND ${hi}
        ORDER BY p."questionId"
     ) TO STDOUT (FORMAT binary)`;
-  let rows: LanguageRows | null = null;
-  const parser = new CopyParser(runId, (_, r) => (rows = r));
+  const parser = new CopyParser(runId);
   // An import computes its statistics inside its own transaction, before autovacuum can have analysed the rows it
   // just wrote: the planner then estimates one prediction and one question and joins them in a nested loop with a
   // join filter — quadratic, minutes for a 1M-prediction language. This read is always bulk: a hash or merge join is
@@ -203,37 +202,22 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
       if (!failed) throw e;
     });
   }
-  parser.end();
-  return rows;
+  return parser.rows;
 }
 
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
 const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 
-/** The six columns above, decoded by lib/db/copy-binary.ts's reader, accumulated per language. */
+/**
+ * The six columns above, decoded by lib/db/copy-binary.ts's reader, accumulated into one language's rows (each COPY
+ * reads one language; a row of another language would mean the query is wrong, and is refused).
+ */
 class CopyParser {
-  /** Languages already handed to `done` (a language seen again means the stream is not ordered by language). */
-  private readonly seen = new Set<string>();
-  private last: LanguageRows | null = null;
-  private lastLang = "";
+  /** The language's rows; null until the first row. */
+  rows: LanguageRows | null = null;
+  private language = "";
 
-  constructor(
-    private readonly runId: number,
-    private readonly done: (language: string, rows: LanguageRows) => void,
-  ) {}
-
-  end(): void {
-    this.flush();
-  }
-
-  /** Hands the current language's rows on and lets go of them. */
-  private flush(): void {
-    if (!this.last) return;
-    const rows = this.last;
-    this.seen.add(this.lastLang);
-    this.last = null;
-    this.done(this.lastLang, rows);
-  }
+  constructor(private readonly runId: number) {}
 
   tuple(t: BinaryTuple): void {
     const questionId = t.int4(0);
@@ -241,14 +225,11 @@ class CopyParser {
     const correct = t.bool(3);
     const confidence = t.float8(4);
     const lang = t.text(5);
-    let acc = lang === this.lastLang ? this.last : null;
+    let acc = this.rows;
     if (!acc) {
-      this.flush();
-      if (this.seen.has(lang)) throw new AtlasError("INTERNAL", `COPY rows of language ${lang} are not contiguous`);
-      acc = new LanguageRows();
-      this.last = acc;
-      this.lastLang = lang;
-    }
+      acc = this.rows = new LanguageRows();
+      this.language = lang;
+    } else if (lang !== this.language) throw new AtlasError("INTERNAL", `COPY of language ${this.language} returned a row of ${lang}`);
     const where = `run ${this.runId}, question ${questionId}`;
     const ndim = t.arrayDims(1);
     let k = 0;
