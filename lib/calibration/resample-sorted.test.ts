@@ -56,6 +56,23 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
     expectSame(engine, w, 1e-12);
   });
 
+  it.each([2, 3, 10])("fixed K = %i, ties and exact bin edges: the reference's metrics (≤ 1e-12)", (K) => {
+    const rng = new Rng(K);
+    const rows = Array.from({ length: 2_000 }, () => {
+      const w = Array.from({ length: K }, () => rng.nextInt(6));
+      if (w.every((x) => x === 0)) w[0] = 1;
+      const s = w.reduce((a, b) => a + b);
+      return w.map((x) => x / s);
+    });
+    const engine = new MetricEngine(labelledSet(rows, rows.map(() => rng.nextInt(K))), 15);
+    const w = new Int32Array(rows.length);
+    for (let r = 0; r < 3; r++) {
+      w.fill(0);
+      rng.addDraws(w);
+      expectSame(engine, w, 1e-12);
+    }
+  });
+
   it("top-label sets, with and without stored probabilities", () => {
     const rng = new Rng(7);
     const n = 5_000;
@@ -103,6 +120,15 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
 });
 
 describe("Rng.addDraws", { timeout: 60_000 }, () => {
+  it.each([1, 7, 5_001])("skipDraws(n, t) leaves the state t calls of addDraws leave, n = %i", (n) => {
+    const a = new Rng(`skip ${n}`);
+    const b = new Rng(`skip ${n}`);
+    const w = new Int32Array(n);
+    for (let t = 0; t < 3; t++) a.addDraws(w);
+    b.skipDraws(n, 3);
+    expect(b.nextUint32()).toBe(a.nextUint32());
+  });
+
   it.each([1, 7, 1000, 5_001])("gives the multiplicities of n calls of nextInt(n), n = %i, and the same state after", (n) => {
     const a = new Rng(`draws ${n}`);
     const b = new Rng(`draws ${n}`);

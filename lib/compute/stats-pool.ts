@@ -19,18 +19,14 @@ export function statsThreads(env: EnvSource = process.env): number {
 }
 
 /**
- * Runs `fn` with a pool of min(statsThreads(), tasks) threads for statistics of `predictions` predictions split
- * into `tasks` independent tasks (languages), or with none (in-process) when that is fewer than two threads or the
- * work is small. The pool is closed when `fn` settles.
+ * Runs `fn` with a pool of statsThreads() threads for statistics of `predictions` predictions (recomputeRunStats
+ * spreads the languages over them, and a language's resamples when there are too few languages), or with none
+ * (in-process) when that is fewer than two threads or the work is small. The pool is closed when `fn` settles.
  */
-export async function withStatsPool<T>(
-  work: { predictions: number; tasks: number },
-  fn: (pool: ThreadPool | undefined) => Promise<T>,
-  env: EnvSource = process.env,
-): Promise<T> {
-  const size = Math.min(statsThreads(env), work.tasks);
-  // One thread would only add its start: the tasks run one after another either way.
-  if (size < 2 || work.predictions < STATS_POOL_MIN_PREDICTIONS) return fn(undefined);
+export async function withStatsPool<T>(predictions: number, fn: (pool: ThreadPool | undefined) => Promise<T>, env: EnvSource = process.env): Promise<T> {
+  const size = statsThreads(env);
+  // One thread would only add its start: the tasks would run one after another either way.
+  if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return fn(undefined);
   const pool = new ThreadPool(computeThreadFile(), size, size + 1, { priority: "normal" });
   try {
     return await fn(pool);

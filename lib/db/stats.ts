@@ -22,7 +22,15 @@ import type { ThreadPool } from "../compute/thread-pool";
 import { AtlasError, badInput } from "../errors";
 import { copyOutBinary, type BinaryTuple } from "./copy-binary";
 import { recomputeSliceStats } from "./slice-stats";
-import { computeLanguageStats, type LanguageStatsTask, type StatsRow } from "./stats-compute";
+import {
+  computeLanguageStats,
+  type LanguageStatsPartResult,
+  type LanguageStatsTask,
+  mergeStatsParts,
+  partsPerLanguage,
+  statsParts,
+  type StatsRow,
+} from "./stats-compute";
 
 export interface RecomputeOptions {
   /** Bin count of every binned metric (default 15). */
@@ -34,9 +42,10 @@ export interface RecomputeOptions {
   /** Called after each language's statistics, with its prediction count (progress of a long recompute). */
   onLanguage?: (language: string, predictions: number) => void;
   /**
-   * Compute threads (lib/compute, task kind "stats"): each language's statistics are computed on a thread while the
-   * next language is read, at most pool.size + 1 languages in memory. Without a pool, in-process one at a time.
-   * The numbers are the same either way (same code, same seeds).
+   * Compute threads (lib/compute, task kinds "stats" and "stats-part"): each language's statistics are computed on
+   * threads while the next language is read, at most pool.size + 1 languages in memory; a language's resamples are
+   * split over several threads when there are too few languages to keep them evenly busy (partsPerLanguage). Without
+   * a pool, in-process one at a time. The numbers are the same either way (same code, same seeded draws).
    */
   pool?: ThreadPool;
 }
@@ -117,11 +126,20 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 
   const stats: { lang: string; rows: StatsRow[] }[] = [];
   const pool = opts.pool;
-  // With a pool: languages in flight on the threads, in language order; a failure anywhere fails the whole call
-  // (the caller's transaction rolls back) once every task in flight has settled.
+  // With a pool: languages in flight on the threads, in language order, each as `parts` tasks (its resamples split,
+  // when the languages alone would leave threads idle or uneven), at most pool.size + 1 languages in memory. A failure anywhere fails the whole call (the caller's transaction rolls
+  // back) once every task in flight has settled.
+  const parts = pool ? partsPerLanguage(todo.length, pool.size) : 1;
   const inFlight: Promise<void>[] = [];
+  let oldest = 0;
   const compute = async (lang: string, task: LanguageStatsTask): Promise<void> => {
-    const rows = pool ? await pool.run<StatsRow[]>({ kind: "stats", task }) : computeLanguageStats(task);
+    let rows: StatsRow[];
+    if (!pool) rows = computeLanguageStats(task);
+    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task });
+    else {
+      const results = statsParts(task, parts).map((part) => pool.run<LanguageStatsPartResult>({ kind: "stats-part", part }));
+      rows = mergeStatsParts(task, await Promise.all(results));
+    }
     stats.push({ lang, rows });
     opts.onLanguage?.(lang, task.input.n);
   };
@@ -135,7 +153,8 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
         const done = compute(language, task);
         done.catch(() => {}); // observed below (allSettled); this only keeps it from counting as unhandled meanwhile
         inFlight.push(done);
-        if (inFlight.length > pool.size) await inFlight[inFlight.length - pool.size - 1];
+        // Read the next language only while at most pool.size tasks are in flight (pool.size + parts once dispatched).
+        while ((inFlight.length - oldest) * parts > pool.size) await inFlight[oldest++];
       }
     }
   } catch (e) {

@@ -182,7 +182,7 @@ async function finishImport(
 ): Promise<ImportResult> {
   if (opts.stats !== false) {
     reportProgress(opts, "stats", tally);
-    await withStatsPool({ predictions: written.predictions, tasks: tally.languages.size }, (pool) => recomputeRunStats(client, runId, { pool }));
+    await withStatsPool(written.predictions, (pool) => recomputeRunStats(client, runId, { pool }));
   }
   return {
     runId,
