@@ -60,7 +60,7 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
     const rng = new Rng(K);
     const rows = Array.from({ length: 2_000 }, () => {
       const w = Array.from({ length: K }, () => rng.nextInt(6));
-      if (w.every((x) => x === 0)) w[0] = 1;
+      if (!w.some((x) => x > 0)) w[0] = 1;
       const s = w.reduce((a, b) => a + b);
       return w.map((x) => x / s);
     });

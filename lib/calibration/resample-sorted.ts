@@ -23,7 +23,7 @@
  * (1 − f)·r summed as r − f·r): within 1e-12 of the row-order engine (ResampleEngine, kept as the reference of
  * bench:stats and the unit tests).
  */
-import { type Binning, equalMassSumsOfRanges, equalWidthBin, RANGE_MAX, type RangedColumn, type RangeSums } from "./binning";
+import { type Binning, equalMassSumsOfRanges, equalWidthBin, RANGE_MAX, type RangedColumn } from "./binning";
 import { binnedErrors, type BinnedErrors } from "./binned-errors";
 import type { MetricEngine, Scalars } from "./engine";
 import type { RowSummary } from "./rows";
