@@ -2,24 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResampleEngine } from "./resample";
 import { SortedResampleEngine } from "./resample-sorted";
+import { mixedSet } from "./testing/mixed-set";
 import { type CalibrationInput, labelledSet, MetricEngine, METRIC_NAMES, metricValue, Rng, topLabelSet } from "./index";
 
 const BOTH = ["equal-width", "equal-mass"] as const;
-
-/** Mixed option counts (2–6), values on a 1/20 grid (many ties and exact bin edges), so ranges, groups and ties interact. */
-function mixedSet(seed: number, n: number): CalibrationInput {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 2 + rng.nextInt(5);
-    const w = Array.from({ length: k }, () => 1 + Math.round(20 * Math.exp(rng.nextNormal())));
-    const s = w.reduce((a, b) => a + b);
-    rows.push(w.map((x) => x / s));
-    labels.push(rng.nextInt(k));
-  }
-  return labelledSet(rows, labels);
-}
 
 /** Every metric of both engines against MetricEngine's weighted reference. */
 function expectSame(engine: MetricEngine, w: Int32Array, tolerance: number): void {

@@ -1,27 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type CalibrationInput, labelledSet, Rng, topLabelSet } from "../calibration/index";
+import { type CalibrationInput, Rng, topLabelSet } from "../calibration/index";
+import { mixedSet } from "../calibration/testing/mixed-set";
 import { computeLanguageStats, computeLanguageStatsPart, type LanguageStatsTask, mergeStatsParts, partsPerLanguage, statsParts } from "./stats-compute";
-
-/** Ragged option counts (2–6) on a coarse grid: ties, exact bin edges. */
-function ragged(seed: number, n: number): CalibrationInput {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 2 + rng.nextInt(5);
-    const w = Array.from({ length: k }, () => 1 + rng.nextInt(8));
-    const s = w.reduce((a, b) => a + b);
-    rows.push(w.map((x) => x / s));
-    labels.push(rng.nextInt(k));
-  }
-  return labelledSet(rows, labels);
-}
 
 describe("a language's statistics in parts (its resamples spread over threads)", { timeout: 60_000 }, () => {
   const rng = new Rng(3);
   const conf = Array.from({ length: 900 }, () => 0.3 + 0.7 * rng.nextFloat());
   const cases: [string, CalibrationInput][] = [
-    ["labelled, ragged option counts", ragged(1, 1_500)],
+    ["labelled, ragged option counts", mixedSet(1, 1_500)],
     ["top-label", topLabelSet(conf, conf.map((c) => rng.nextFloat() < c))],
   ];
   it.each(cases)("%s: the parts merged are computeLanguageStats' rows, number for number", (_, input) => {
@@ -35,14 +21,14 @@ describe("a language's statistics in parts (its resamples spread over threads)",
   });
 
   it("without resamples: one part, point metrics only", () => {
-    const task: LanguageStatsTask = { input: ragged(2, 50), bins: 10, resamples: 0, seed: "s" };
+    const task: LanguageStatsTask = { input: mixedSet(2, 50), bins: 10, resamples: 0, seed: "s" };
     const split = statsParts(task, 4);
     expect(split).toHaveLength(1);
     expect(JSON.stringify(mergeStatsParts(task, split.map(computeLanguageStatsPart)))).toBe(JSON.stringify(computeLanguageStats(task)));
   });
 
   it("refuses parts that do not make up the bootstrap", () => {
-    const task: LanguageStatsTask = { input: ragged(4, 30), bins: 5, resamples: 4, seed: "s" };
+    const task: LanguageStatsTask = { input: mixedSet(4, 30), bins: 5, resamples: 4, seed: "s" };
     const [first, second] = statsParts(task, 2).map(computeLanguageStatsPart);
     expect(() => mergeStatsParts(task, [first])).toThrow("2 of 4 resamples");
     expect(() => mergeStatsParts(task, [second, first])).toThrow("point metrics");
