@@ -127,8 +127,8 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   const stats: { lang: string; rows: StatsRow[] }[] = [];
   const pool = opts.pool;
   // With a pool: languages in flight on the threads, in language order, each as `parts` tasks (its resamples split,
-  // when the languages alone would leave threads idle or uneven), at most pool.size + 1 languages in memory. A failure anywhere fails the whole call (the caller's transaction rolls
-  // back) once every task in flight has settled.
+  // when the languages alone would leave threads idle or uneven), at most pool.size + 1 languages in memory. A
+  // failure anywhere fails the whole call (the caller's transaction rolls back) once every task in flight has settled.
   const parts = pool ? partsPerLanguage(todo.length, pool.size) : 1;
   const inFlight: Promise<void>[] = [];
   let oldest = 0;
@@ -174,9 +174,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 }
 
 /**
- * Streams the run's predictions with COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
- * arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8,
- * languageCode text. Rows come in question-id order, so the language's rows (and hence its equal-mass ties and
+ * Streams the run's predictions of one language with COPY … TO STDOUT (FORMAT binary) and parses the tuples as
+ * they arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8. Rows come in
+ * question-id order, so the language's rows (and hence its equal-mass ties and
  * bootstrap draws) are in a reproducible order. Null when the run has no prediction in that language.
  */
 async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, language: string): Promise<LanguageRows | null> {
@@ -197,7 +197,7 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   if (lo === null || hi === null) return null;
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new AtlasError("INTERNAL", `question id range ${lo}…${hi} is not integral`);
   const sql = `COPY (
-      SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
+      SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence"
         FROM "Question" q JOIN "Prediction" p ON p."runId" = ${runId} AND p."questionId" = q."id"
        WHERE q."benchmarkId" = ${benchmarkId} AND q."languageCode" = ${pg.escapeLiteral(language)}
          AND p."questionId" BETWEEN ${lo} AND ${hi}
@@ -227,14 +227,10 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
 const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 
-/**
- * The six columns above, decoded by lib/db/copy-binary.ts's reader, accumulated into one language's rows (each COPY
- * reads one language; a row of another language would mean the query is wrong, and is refused).
- */
+/** The five columns above, decoded by lib/db/copy-binary.ts's reader, accumulated into the language's rows. */
 class CopyParser {
   /** The language's rows; null until the first row. */
   rows: LanguageRows | null = null;
-  private language = "";
 
   constructor(private readonly runId: number) {}
 
@@ -243,12 +239,7 @@ class CopyParser {
     const gold = t.isNull(2) ? null : t.int4(2);
     const correct = t.bool(3);
     const confidence = t.float8(4);
-    const lang = t.text(5);
-    let acc = this.rows;
-    if (!acc) {
-      acc = this.rows = new LanguageRows();
-      this.language = lang;
-    } else if (lang !== this.language) throw new AtlasError("INTERNAL", `COPY of language ${this.language} returned a row of ${lang}`);
+    const acc = (this.rows ??= new LanguageRows());
     const where = `run ${this.runId}, question ${questionId}`;
     const ndim = t.arrayDims(1);
     let k = 0;
