@@ -17,6 +17,10 @@
  * probabilities rather than by reading 28M rows back; intervals are a normal approximation of the same JSON shape
  * (200 bootstrap resamples × 2,130 splits of ~13k questions is hours on 2 cores, and no view's latency depends on
  * the interval values).
+ *
+ * PairedSignificance (the per-language paired bootstrap of /smoothing/significance) is filled as statistics time
+ * fills it — lib/db/paired-stats.ts storeRunPairs for each β = 0 run, reading the stored predictions — in a step of
+ * its own after the load (fillGridPairs): resumable run by run, and run on a reused grid that lacks it.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -25,7 +29,10 @@ import pg from "pg";
 import { computeMetricsForBinnings, labelledSet, Rng, type CalibrationMetrics } from "../../lib/calibration";
 import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
-import { endPools, poolFor } from "../../lib/db/pool";
+import { storeRunPairs } from "../../lib/db/paired-stats";
+import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
+import { computeThreadFile } from "../../lib/compute/pool";
+import { ThreadPool } from "../../lib/compute/thread-pool";
 import { copyRows } from "../../lib/import/write/copy-writer";
 import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/db/copy-binary";
 import { importPublishedFile } from "../../lib/published/import";
@@ -118,6 +125,7 @@ export async function gridDatabase(size: GridSize, opts: { fresh?: boolean } = {
     );
     const { s, p, r } = counts.rows[0];
     log(`reusing ${name}: ${r} runs, ${Number(p).toLocaleString("en")} predictions (count taken when it was built)`);
+    await fillGridPairs(url);
     return { url, statsRows: s, predictions: Number(p), runs: r, built: false };
   }
   // Ours (incomplete or forced fresh), and complete grids of the same size from an older version or schema; grids of
@@ -138,8 +146,40 @@ export async function gridDatabase(size: GridSize, opts: { fresh?: boolean } = {
     await c.query(`INSERT INTO "_BenchGrid" VALUES ($1)`, [loaded.predictions]);
   });
   await withClient(admin, (c) => c.query(`COMMENT ON DATABASE "${name}" IS '${complete}'`));
+  await fillGridPairs(url);
   log(`built ${name} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return { url, ...loaded, built: true };
+}
+
+/**
+ * Stores the smoothing pairs of every β = 0 run that has none yet (each run in its own transaction, so an
+ * interrupted fill resumes where it stopped), two runs at a time with the bootstrap on two compute threads.
+ */
+async function fillGridPairs(url: string): Promise<void> {
+  const pool = poolFor(url);
+  const todo = await pool.query<{ id: number }>(
+    `SELECT r."id" FROM "Run" r JOIN "Model" m ON m."id" = r."modelId"
+     WHERE m."smoothing" = 0 AND m."sftDataset" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "PairedSignificance" p WHERE p."runA" = r."id")
+     ORDER BY r."id"`,
+  );
+  if (todo.rows.length === 0) return endPools();
+  const threads = new ThreadPool(computeThreadFile(), 2, 4, { priority: "normal" });
+  const t0 = Date.now();
+  let stored = 0;
+  try {
+    const queue = todo.rows.map((r) => r.id);
+    const lane = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        stored += await inTransaction(pool, (c) => storeRunPairs(c, id, { pool: threads }));
+        log(`paired significance: ${stored} stored (run ${id}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      }
+    };
+    await Promise.all([lane(), lane()]);
+  } finally {
+    await threads.close();
+    await endPools();
+  }
 }
 
 /** Intervals without resampling: value ± 1.96·se, se from a binomial-style approximation (same JSON shape). */

@@ -1,0 +1,169 @@
+/**
+ * PairedSignificance (lib/db/paired-stats.ts): the per-language paired bootstrap of the smoothing pairs, stored with
+ * the runs' statistics. Stored rows are exactly what GET /smoothing/significance computes on request (same text);
+ * only the pairs the /smoothing page compares are stored; a recompute replaces them, a deleted run takes them
+ * along, a row older than either run's statistics is ignored, and pairs not stored are computed on request.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, type TestDatabase } from "../support/db";
+
+const DIR = path.resolve(__dirname, `../../.atlas-test/paired-stats-${process.pid}`);
+const N = 150;
+let db: TestDatabase;
+let pool: import("pg").Pool;
+const runs: Record<string, number> = {};
+
+/** N questions in each of en and de; `skill` moves the model's probability of the right answer. */
+function scoresFile(name: string, skill: number, seed: number): string {
+  let x = seed;
+  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const lines: string[] = [];
+  for (const language of ["de", "en"])
+    for (let i = 0; i < N; i++) {
+      const label = i % 4;
+      const raw = [0, 1, 2, 3].map((k) => rand() + (k === label ? skill : 0));
+      const sum = raw.reduce((a, b) => a + b, 0);
+      lines.push(JSON.stringify({ id: `q${i}`, language, probs: raw.map((v) => v / sum), label }));
+    }
+  const file = path.join(DIR, `${name}.jsonl`);
+  writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+async function importRun(key: string, sft: string, beta: number, skill: number, seed: number): Promise<void> {
+  const { importFiles } = await import("../../lib/import/import-files");
+  const r = await importFiles({
+    db: pool,
+    files: [scoresFile(key, skill, seed)],
+    model: `Fam-${sft}-b${beta}`,
+    base: "Fam",
+    family: "Fam",
+    sft,
+    beta,
+    benchmark: "Bench",
+  });
+  runs[key] = r.runId;
+}
+
+interface Row {
+  runA: number;
+  runB: number;
+  languageCode: string;
+  result: Record<string, unknown>;
+  computedAt: Date;
+}
+const stored = async () =>
+  (await pool.query<Row>(`SELECT * FROM "PairedSignificance" ORDER BY "runA", "runB", "languageCode"`)).rows;
+const pairsOf = (rows: Row[]) => rows.map((r) => `${r.runA}>${r.runB} ${r.languageCode}`);
+
+const get = async (a: number, b: number, language: string) => {
+  const { GET } = await import("../../app/smoothing/significance/route");
+  const res = await GET(
+    new Request(`http://localhost:3000/smoothing/significance?runA=${a}&runB=${b}&language=${language}`, {
+      headers: { host: "localhost:3000" },
+    }),
+  );
+  expect(res.status).toBe(200);
+  return res.text();
+};
+const computations = async () =>
+  (await import("../../lib/db/queries/smoothing-significance")).significanceComputations.count;
+
+beforeAll(async () => {
+  db = await freshDatabase("paired_stats");
+  process.env.DATABASE_URL = db.url;
+  pool = (await import("../../lib/db/pool")).poolFor(db.url);
+  mkdirSync(DIR, { recursive: true });
+  // β = 0.1 first: no partner yet. Then its β = 0 partner (stores that pair), β = 0.2 (stores its own), and a
+  // β = 0.1 model of another SFT dataset with no β = 0 run (nothing to compare).
+  await importRun("b01", "Alpaca", 0.1, 0.5, 2);
+  await importRun("b0", "Alpaca", 0, 0.3, 1);
+  await importRun("b02", "Alpaca", 0.2, 0.7, 3);
+  await importRun("other", "Tulu", 0.1, 0.6, 4);
+});
+
+afterAll(async () => {
+  await (await import("../../lib/compute/bootstrap-pool")).bootstrapPool().close();
+  await pool?.end();
+  await db?.drop();
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+describe("PairedSignificance", () => {
+  it("stores the smoothing pairs (β > 0 against β = 0 of the same family × SFT dataset) in every language", async () => {
+    const { b0, b01, b02 } = runs;
+    expect(pairsOf(await stored())).toEqual([`${b0}>${b01} de`, `${b0}>${b01} en`, `${b0}>${b02} de`, `${b0}>${b02} en`]);
+  });
+
+  it("stores exactly what the route computes on request, and the route answers from the row", async () => {
+    const { computePairedSignificance, inProcessRunner } = await import("../../lib/db/paired-stats");
+    const before = await computations();
+    for (const row of await stored()) {
+      const bench = await pool.query<{ benchmarkId: number }>(`SELECT "benchmarkId" FROM "Run" WHERE "id" = $1`, [row.runA]);
+      const computed = await computePairedSignificance(pool, row.runA, row.runB, row.languageCode, bench.rows[0].benchmarkId, inProcessRunner);
+      expect(row.result).toEqual(computed);
+      expect(computed.n).toBe(N);
+      expect(Object.keys(computed.metrics)).toEqual(["ece", "accuracy", "entropy"]);
+      // Same bytes from the route (the stored row's keys put back in the computed order).
+      expect(await get(row.runA, row.runB, row.languageCode)).toBe(JSON.stringify(computed));
+    }
+    expect((await computations()) - before).toBe(0);
+  });
+
+  it("computes pairs not stored on request, with the numbers it would have stored", async () => {
+    const [row] = await stored();
+    await pool.query(`DELETE FROM "PairedSignificance" WHERE "runA" = $1 AND "runB" = $2 AND "languageCode" = $3`, [
+      row.runA, row.runB, row.languageCode,
+    ]);
+    const before = await computations();
+    expect(JSON.parse(await get(row.runA, row.runB, row.languageCode))).toEqual(row.result);
+    expect((await computations()) - before).toBe(1);
+    // Not a smoothing pair (base-less β = 0.1 of another SFT dataset against β = 0): computed, never stored.
+    expect(JSON.parse(await get(runs.b0, runs.other, "en")).n).toBe(N);
+  });
+
+  it("ignores a row older than either run's statistics of that language", async () => {
+    const [, row] = await stored();
+    await pool.query(
+      `UPDATE "PairedSignificance" SET "result" = jsonb_set("result", '{n}', '1'), "computedAt" = "computedAt" - interval '1 day'
+       WHERE "runA" = $1 AND "runB" = $2 AND "languageCode" = $3`,
+      [row.runA, row.runB, row.languageCode],
+    );
+    const before = await computations();
+    expect(JSON.parse(await get(row.runA, row.runB, row.languageCode)).n).toBe(N);
+    expect((await computations()) - before).toBe(1);
+  });
+
+  it("a recompute of either run replaces its rows (only its languages), with the same numbers on a thread pool", async () => {
+    const { recomputeRunStats } = await import("../../lib/db/stats");
+    const { inTransaction } = await import("../../lib/db/pool");
+    const { ThreadPool } = await import("../../lib/compute/thread-pool");
+    const { computeThreadFile } = await import("../../lib/compute/pool");
+    const { b0, b01, b02 } = runs;
+    // Restore the rows the tests above removed or aged: a full recompute of the β = 0 run stores all its pairs.
+    await inTransaction(pool, (c) => recomputeRunStats(c, b0));
+    const full = await stored();
+    expect(pairsOf(full)).toEqual([`${b0}>${b01} de`, `${b0}>${b01} en`, `${b0}>${b02} de`, `${b0}>${b02} en`]);
+    const threads = new ThreadPool(computeThreadFile(), 2, 4);
+    try {
+      await inTransaction(pool, (c) => recomputeRunStats(c, b02, { languages: ["de"], pool: threads }));
+    } finally {
+      await threads.close();
+    }
+    const after = await stored();
+    expect(after.map((r) => r.result)).toEqual(full.map((r) => r.result));
+    const at = (rows: Row[], b: number, l: string) => rows.find((r) => r.runB === b && r.languageCode === l)!.computedAt.getTime();
+    expect(at(after, b02, "de")).toBeGreaterThan(at(full, b02, "de"));
+    for (const [b, l] of [[b02, "en"], [b01, "de"], [b01, "en"]] as const) expect(at(after, b, l)).toBe(at(full, b, l));
+  });
+
+  it("a deleted run takes its rows along", async () => {
+    const { deleteRun } = await import("../../lib/db/runs");
+    await deleteRun(pool, runs.b01);
+    expect(pairsOf(await stored())).toEqual([`${runs.b0}>${runs.b02} de`, `${runs.b0}>${runs.b02} en`]);
+    await deleteRun(pool, runs.b0);
+    expect(await stored()).toEqual([]);
+  });
+});
