@@ -19,8 +19,9 @@
  * the interval values).
  *
  * PairedSignificance (the per-language paired bootstrap of /smoothing/significance) is filled as statistics time
- * fills it — lib/db/paired-stats.ts storeRunPairs for each β = 0 run, reading the stored predictions — in a step of
- * its own after the load (fillGridPairs): resumable run by run, and run on a reused grid that lacks it.
+ * fills it — lib/db/paired-stats.ts storeRunPairs for each reference run (β = 0 and base models), reading the stored
+ * predictions — in a step of its own after the load (fillGridPairs): resumable run by run, and run on a reused grid
+ * that lacks it.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -152,14 +153,15 @@ export async function gridDatabase(size: GridSize, opts: { fresh?: boolean } = {
 }
 
 /**
- * Stores the smoothing pairs of every β = 0 run that has none yet (each run in its own transaction, so an
- * interrupted fill resumes where it stopped), two runs at a time with the bootstrap on two compute threads.
+ * Stores the comparisons of every reference run — β = 0 runs and base-model runs, run A of every pair — that has
+ * none yet, each pair once (storeRunPairs asReference) and each run in its own transaction, so an interrupted fill
+ * resumes where it stopped; two runs at a time with the bootstrap on two compute threads.
  */
 async function fillGridPairs(url: string): Promise<void> {
   const pool = poolFor(url);
   const todo = await pool.query<{ id: number }>(
     `SELECT r."id" FROM "Run" r JOIN "Model" m ON m."id" = r."modelId"
-     WHERE m."smoothing" = 0 AND m."sftDataset" IS NOT NULL
+     WHERE ((m."smoothing" = 0 AND m."sftDataset" IS NOT NULL) OR EXISTS (SELECT 1 FROM "Model" t WHERE t."baseModelId" = m."id"))
        AND NOT EXISTS (SELECT 1 FROM "PairedSignificance" p WHERE p."runA" = r."id")
      ORDER BY r."id"`,
   );
@@ -171,7 +173,7 @@ async function fillGridPairs(url: string): Promise<void> {
     const queue = todo.rows.map((r) => r.id);
     const lane = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        stored += await inTransaction(pool, (c) => storeRunPairs(c, id, { pool: threads }));
+        stored += await inTransaction(pool, (c) => storeRunPairs(c, id, { pool: threads, asReference: true }));
         log(`paired significance: ${stored} stored (run ${id}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       }
     };

@@ -8,9 +8,10 @@
  * calls it on request for pairs not stored, and storeRunPairs calls it inside recomputeRunStats's transaction, so a
  * stored row is exactly what the route would compute.
  *
- * Pairs are the ones the /smoothing page compares: the same family × SFT dataset on the same benchmark, β > 0 against
- * β = 0, each model's latest completed or running run (lib/db/queries/smoothing.ts), in every language where both
- * have statistics. A row goes away with either run (ON DELETE CASCADE) and is replaced whenever either run's
+ * Pairs are the ones the /smoothing page compares (comparisonPairsOf): β > 0 against β = 0 of the same family × SFT
+ * dataset, and each tuned model against its base model, on the same benchmark, each model's latest completed or
+ * running run (as lib/db/queries/smoothing.ts and base-tuned.ts pick them), in every language where both have
+ * statistics. A row goes away with either run (ON DELETE CASCADE) and is replaced whenever either run's
  * statistics are recomputed; the route also ignores a row older than either run's statistics of that language.
  */
 import type pg from "pg";
@@ -161,7 +162,7 @@ async function topLabelPair(
   return { a: set("cb", "okb", "pb"), b: set("ca", "oka", "pa") };
 }
 
-/** One stored comparison: run A (β = 0) and run B (β > 0) of one family × SFT dataset, in one language. */
+/** One stored comparison: run B against run A (the reference: β = 0, or the base model) in one language. */
 export interface SmoothingPair {
   runA: number;
   runB: number;
@@ -170,57 +171,72 @@ export interface SmoothingPair {
 }
 
 /**
- * The smoothing pairs `runId` belongs to, in `languages` (all when null): its model's β = 0 partner's latest run
- * when it has β > 0, or every β > 0 partner's latest run when it has β = 0 — on the same benchmark, in the languages
- * where both runs have equal-width statistics (this transaction's, for `runId`). Runs of other models: none.
+ * The comparisons the /smoothing page shows that `runId` belongs to, in `languages` (all when null), each model's
+ * latest completed or running run on the same benchmark standing for it:
+ *  - the chart's β pairs: a β > 0 model against the β = 0 model of its family × SFT dataset (SmoothingChart);
+ *  - the base → tuned table: a tuned model against its base model (BaseTunedSignificance, lib/db/queries/base-tuned.ts;
+ *    also shown on /reliability).
+ * Only in the languages where both runs have equal-width statistics (this transaction's, for `runId`). With
+ * `asReference`, only the pairs where `runId` is run A.
  */
-export async function smoothingPairsOf(
+export async function comparisonPairsOf(
   db: pg.Pool | pg.ClientBase,
   runId: number,
   languages: string[] | null,
+  asReference = false,
 ): Promise<SmoothingPair[]> {
   const r = await db.query<SmoothingPair>(
-    `WITH me AS (SELECT r."id", r."benchmarkId", m."family", m."sftDataset", m."smoothing"
-                 FROM "Run" r JOIN "Model" m ON m."id" = r."modelId"
-                 WHERE r."id" = $1 AND m."sftDataset" IS NOT NULL AND m."smoothing" IS NOT NULL),
-          partner AS (SELECT DISTINCT ON (r."modelId") r."id", m."smoothing"
-                      FROM me JOIN "Model" m ON m."family" = me."family" AND m."sftDataset" = me."sftDataset"
-                        AND m."smoothing" IS NOT NULL AND ((me."smoothing" = 0) <> (m."smoothing" = 0))
-                      JOIN "Run" r ON r."modelId" = m."id" AND r."benchmarkId" = me."benchmarkId"
-                        AND r."status" IN ('completed', 'running') AND r."id" <> me."id"
+    `WITH me AS (SELECT r."id", r."benchmarkId", m."id" AS model, m."family", m."sftDataset", m."smoothing", m."baseModelId"
+                 FROM "Run" r JOIN "Model" m ON m."id" = r."modelId" WHERE r."id" = $1),
+          -- The partner models, and whether the partner is run A (the reference) of the pair.
+          pm AS (SELECT m."id", m."smoothing" = 0 AS "isA" FROM me JOIN "Model" m
+                   ON me."sftDataset" IS NOT NULL AND me."smoothing" IS NOT NULL
+                  AND m."family" = me."family" AND m."sftDataset" = me."sftDataset" AND m."smoothing" IS NOT NULL
+                  AND (me."smoothing" = 0) <> (m."smoothing" = 0)
+                 UNION ALL
+                 SELECT me."baseModelId", true FROM me WHERE me."baseModelId" IS NOT NULL
+                 UNION ALL
+                 SELECT m."id", false FROM me JOIN "Model" m ON m."baseModelId" = me.model),
+          partner AS (SELECT DISTINCT ON (r."modelId") r."id", pm."isA"
+                      FROM pm JOIN "Run" r ON r."modelId" = pm."id"
+                      JOIN me ON r."benchmarkId" = me."benchmarkId" AND r."id" <> me."id"
+                      WHERE r."status" IN ('completed', 'running') AND NOT ($3 AND pm."isA")
                       ORDER BY r."modelId", r."createdAt" DESC, r."id" DESC)
-     SELECT CASE WHEN me."smoothing" = 0 THEN me."id" ELSE p."id" END AS "runA",
-            CASE WHEN me."smoothing" = 0 THEN p."id" ELSE me."id" END AS "runB",
+     SELECT CASE WHEN p."isA" THEN p."id" ELSE me."id" END AS "runA",
+            CASE WHEN p."isA" THEN me."id" ELSE p."id" END AS "runB",
             s."languageCode" AS language, me."benchmarkId" AS "benchmarkId"
      FROM me CROSS JOIN partner p
      JOIN "RunLanguageStats" s ON s."runId" = me."id" AND s."binning" = 'equal-width'
      JOIN "RunLanguageStats" t ON t."runId" = p."id" AND t."binning" = 'equal-width' AND t."languageCode" = s."languageCode"
      WHERE $2::text[] IS NULL OR s."languageCode" = ANY($2::text[])
      ORDER BY 1, 2, 3`,
-    [runId, languages],
+    [runId, languages, asReference],
   );
   return r.rows;
 }
 
 /**
  * Replaces the stored comparisons of `runId` (in `languages`, all when null) inside the caller's transaction, right
- * after its statistics: deletes its old rows, then computes and stores every smoothing pair it belongs to. A pair
- * the route would refuse (too few shared questions, a split over BOOTSTRAP_MAX_QUESTIONS) is not stored: the route
- * then answers with the same error on request. Returns the number of rows stored.
+ * after its statistics: deletes its old rows, then computes and stores every pair it belongs to (comparisonPairsOf).
+ * A pair the route would refuse (too few shared questions, a split over BOOTSTRAP_MAX_QUESTIONS) is not stored: the
+ * route then answers with the same error on request. `asReference`: only the pairs where the run is run A (a bulk
+ * fill that visits every reference run computes each pair once). Returns the number of rows stored.
  */
 export async function storeRunPairs(
   client: pg.ClientBase,
   runId: number,
-  opts: { languages?: string[] | null; pool?: ThreadPool } = {},
+  opts: { languages?: string[] | null; pool?: ThreadPool; asReference?: boolean } = {},
 ): Promise<number> {
   const languages = opts.languages ?? null;
+  const asReference = opts.asReference ?? false;
   await client.query(
-    `DELETE FROM "PairedSignificance" WHERE ("runA" = $1 OR "runB" = $1) AND ($2::text[] IS NULL OR "languageCode" = ANY($2::text[]))`,
-    [runId, languages],
+    `DELETE FROM "PairedSignificance" WHERE ("runA" = $1 OR ("runB" = $1 AND NOT $3))
+       AND ($2::text[] IS NULL OR "languageCode" = ANY($2::text[]))`,
+    [runId, languages, asReference],
   );
   const run = opts.pool ? poolRunner(opts.pool) : inProcessRunner;
   let stored = 0;
-  for (const p of await smoothingPairsOf(client, runId, languages)) {
+  for (const p of await comparisonPairsOf(client, runId, languages, asReference)) {
     let r: PairedSignificance;
     try {
       r = await computePairedSignificance(client, p.runA, p.runB, p.language, p.benchmarkId, run);
