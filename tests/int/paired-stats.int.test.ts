@@ -5,10 +5,11 @@
  * stored; a recompute replaces them, a deleted run takes them
  * along, a row older than either run's statistics is ignored, and pairs not stored are computed on request.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { writeScoresFile } from "../support/scores-file";
 
 const DIR = path.resolve(__dirname, `../../.atlas-test/paired-stats-${process.pid}`);
 const N = 150;
@@ -16,22 +17,9 @@ let db: TestDatabase;
 let pool: import("pg").Pool;
 const runs: Record<string, number> = {};
 
-/** N questions in each of en and de; `skill` moves the model's probability of the right answer. */
-function scoresFile(name: string, skill: number, seed: number): string {
-  let x = seed;
-  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines: string[] = [];
-  for (const language of ["de", "en"])
-    for (let i = 0; i < N; i++) {
-      const label = i % 4;
-      const raw = [0, 1, 2, 3].map((k) => rand() + (k === label ? skill : 0));
-      const sum = raw.reduce((a, b) => a + b, 0);
-      lines.push(JSON.stringify({ id: `q${i}`, language, probs: raw.map((v) => v / sum), label }));
-    }
-  const file = path.join(DIR, `${name}.jsonl`);
-  writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
+/** N questions in each of de and en; `skill` moves the model's probability of the right answer. */
+const scoresFile = (name: string, skill: number, seed: number) =>
+  writeScoresFile(DIR, name, { skill, seed, n: N, languages: ["de", "en"] });
 
 /** A tuned model of family Fam (SFT dataset `sft`, label smoothing β), or with `sft` null the base model Fam. */
 async function importRun(key: string, sft: string | null, beta: number, skill: number, seed: number): Promise<void> {
