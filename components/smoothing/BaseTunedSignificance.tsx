@@ -7,7 +7,7 @@
  * the raw p is on hover and both are in the CSV. The rows are drawn in the browser only (the server sends the pairs,
  * not their markup): on the full grid's /smoothing that is 1,134 rows, ~700 KiB of HTML rendered on every request.
  */
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { BaseTunedPair } from "@/lib/db/queries/base-tuned";
 import { formatValue } from "@/lib/format";
 import { deltaLabel } from "@/lib/calibration/registry";
@@ -21,13 +21,16 @@ import {
   type TestResult,
 } from "@/lib/views/base-tuned-table";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { type PackedPairs, unpackPairs } from "@/lib/views/base-tuned-packed";
 import { useIsClient } from "@/components/ui/use-is-client";
 
 const METRICS = BASE_TUNED_METRICS.map((m) => ({ m, label: deltaLabel(m) }));
 const ALPHA = 0.05;
 const p2 = (p: number) => p.toPrecision(2);
 
-export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPair[]; benchmark: string }) {
+/** `packed`: the pairs as lib/views/base-tuned-packed.ts packs them (a tenth of the page's payload on a full grid). */
+export function BaseTunedSignificance({ packed, benchmark }: { packed: PackedPairs; benchmark: string }) {
+  const pairs = useMemo(() => unpackPairs(packed), [packed]);
   const [results, setResults] = useState<Record<string, TestResult>>({});
   const isClient = useIsClient();
 
