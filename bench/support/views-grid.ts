@@ -173,7 +173,8 @@ async function fillGridPairs(url: string): Promise<number> {
      ORDER BY r."id"`,
   );
   if (todo.rows.length === 0) return count();
-  const threads = new ThreadPool(computeThreadFile(), 2, 4, { priority: "normal" });
+  // Two runs at a time, each with up to three pairs in flight (storeRunPairs): at most six tasks on two threads.
+  const threads = new ThreadPool(computeThreadFile(), 2, 8, { priority: "normal" });
   const t0 = Date.now();
   let stored = 0;
   try {

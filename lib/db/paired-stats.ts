@@ -236,12 +236,12 @@ export async function storeRunPairs(
   );
   const run = opts.pool ? poolRunner(opts.pool) : inProcessRunner;
   let stored = 0;
-  for (const p of await comparisonPairsOf(client, runId, languages, asReference)) {
+  const one = async (p: SmoothingPair): Promise<void> => {
     let r: PairedSignificance;
     try {
       r = await computePairedSignificance(client, p.runA, p.runB, p.language, p.benchmarkId, run);
     } catch (e) {
-      if (e instanceof AtlasError && e.code === "BAD_INPUT") continue;
+      if (e instanceof AtlasError && e.code === "BAD_INPUT") return;
       throw e;
     }
     await client.query(
@@ -249,6 +249,22 @@ export async function storeRunPairs(
       [p.runA, p.runB, p.language, JSON.stringify(r)],
     );
     stored++;
-  }
+  };
+  // With a pool, up to pool.size + 1 pairs in flight: the client's queries run one at a time (pg queues them), so
+  // the next pair's predictions are read while the threads resample. Without one, one pair at a time.
+  const queue = await comparisonPairsOf(client, runId, languages, asReference);
+  let failure: { error: unknown } | null = null;
+  const lane = async () => {
+    for (let p = queue.shift(); p !== undefined; p = queue.shift())
+      try {
+        await one(p);
+      } catch (error) {
+        failure ??= { error }; // the first (later ones may only say the transaction is aborted)
+        queue.length = 0;
+      }
+  };
+  // Every lane settles before the error is reported (the caller's transaction rolls back on it).
+  await Promise.all(Array.from({ length: opts.pool ? Math.min(opts.pool.size + 1, queue.length) : 1 }, lane));
+  if (failure) throw (failure as { error: unknown }).error;
   return stored;
 }
