@@ -201,12 +201,16 @@ describe("direct import path", () => {
     // pg's own flag: no query is running on the client any more (the next one will not be queued behind the COPY).
     expect((client as unknown as { readyForQuery: boolean }).readyForQuery).toBe(true);
     const stored = (await client.query(`SELECT "externalId" AS ext, id, "optionCount" AS n, gold FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = 'am'`, [b])).rows;
-    expect(q.index.size).toBe(stored.length);
+    expect(q.size).toBe(stored.length);
+    expect(q.stored).toBe(stored.length);
+    // In id order, so that rows in the order the questions were stored are matched without the Map.
+    expect(q.ids).toEqual([...q.ids].sort((x, y) => x - y));
     for (const r of stored) {
-      const k = q.index.get(r.ext)!;
-      expect([q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.id, r.n, r.gold ?? -1]);
+      const k = q.find(r.ext);
+      expect([q.externalIds[k], q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.ext, r.id, r.n, r.gold ?? -1]);
     }
-    expect([...q.index.keys()]).toEqual(expect.arrayContaining(IDS));
+    expect(q.externalIds).toEqual(expect.arrayContaining(IDS));
+    expect(q.find("no-such-id")).toBe(-1);
   });
 
   it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {
