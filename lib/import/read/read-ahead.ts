@@ -51,6 +51,7 @@ export class ReadAhead<T> {
 
   /** The next item (or the end), in order; throws the source's error once the items before it are taken. */
   async next(): Promise<IteratorResult<T>> {
+    if (this.stopped) return { done: true, value: undefined };
     while (this.queue.length === 0) {
       if (this.failed) throw this.error;
       if (this.stopped) return { done: true, value: undefined };
@@ -66,7 +67,7 @@ export class ReadAhead<T> {
     return r;
   }
 
-  /** Stops reading ahead and closes the source (idempotent). */
+  /** Stops reading ahead and closes the source (idempotent); next() answers the end from now on. */
   stop(): void {
     this.stopped = true;
     const w = this.wakeProducer;
