@@ -6,10 +6,12 @@
  * bench:ingest-floor measures as the machine's bound: one COPY of the new questions, one binary COPY of the
  * predictions.
  *
- * Per input batch (~1 MiB of a file): look every row up (checks below); if some questions are new, reserve their ids
- * and COPY them (text format); stream the batch's predictions into a binary-format COPY (doubles as their 8 bytes),
- * which stays open across batches that need nothing else from the connection. The next batch is read and parsed
- * while Postgres writes the current one.
+ * Per parsed batch (a slice of at most 2,048 lines): look every row up (checks below); give new questions ids from a
+ * block reserved on the sequence and queue their rows (COPY text format); stream the batch's predictions into a
+ * binary-format COPY (doubles as their 8 bytes), which stays open across batches that need nothing else from the
+ * connection. The queued questions go in with one COPY between two prediction COPYs (with the FK triggers on: before
+ * their batch's predictions). The parse runs ahead of all this (read-ahead.ts), so Postgres and Node work side by
+ * side (docs/import.md, "Benchmark").
  *
  * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
  * and an id seen twice for one language (including an id this import creates).
@@ -56,7 +58,12 @@ const READ_AHEAD_ROWS = 65_536;
 /** Question ids reserved at a time: the first block, and the largest (each next block doubles). */
 const MIN_ID_BLOCK = 2_048;
 const MAX_ID_BLOCK = 131_072;
-/** New questions' COPY text held back at most (characters), for question texts and options of any size. */
+/**
+ * New questions held back at most: rows, and COPY text (characters, for question texts and options of any size).
+ * Small enough that the parse read ahead (READ_AHEAD_ROWS) outlasts the question COPY, which Postgres runs while
+ * nothing else can be sent: the parse goes on meanwhile instead of waiting for a long one to end.
+ */
+const PENDING_QUESTIONS = 32_768;
 const PENDING_QUESTION_CHARS = 8 << 20;
 
 export interface DirectResult {
@@ -142,7 +149,9 @@ export async function importDirect(
     endId = nextId + n;
   };
   let pending = "";
+  let pendingRows = 0;
   const assignIds = (b: Batch): void => {
+    pendingRows += b.fresh!.length;
     for (const i of b.fresh!) {
       b.of[i].ids[b.at[i]] = nextId;
       pending += questionLine(nextId++, benchmarkId, b.records[i]);
@@ -154,6 +163,7 @@ export async function importDirect(
     if (pending === "") return;
     const text = pending;
     pending = "";
+    pendingRows = 0;
     created += await copyBuffer(client, QUESTION_COPY_SQL, text);
   };
 
@@ -177,9 +187,9 @@ export async function importDirect(
   // One prediction COPY runs for as long as batches need nothing else from the connection, so Postgres always has
   // the next batch queued. It ends at a language to load, at new questions when the FK triggers run (questions must
   // be stored before their predictions), when the id block runs out, or when the pending questions reach
-  // PENDING_QUESTION_CHARS; the questions are then written, and the next COPY starts with that batch. With the FK
-  // fast path (triggers off) the order within the transaction does not matter, and a COPY of predictions over new
-  // questions runs through whole id blocks.
+  // PENDING_QUESTIONS rows or PENDING_QUESTION_CHARS; the questions are then written, and the next COPY starts with
+  // that batch. With the FK fast path (triggers off) the order within the transaction does not matter, and a COPY of
+  // predictions over new questions runs on across batches.
   let written = 0;
   try {
     let current = await take();
@@ -194,7 +204,7 @@ export async function importDirect(
         if (fresh === 0) continue;
         if (!bulk || fresh > endId - nextId) break;
         assignIds(current);
-        if (pending.length >= PENDING_QUESTION_CHARS) break;
+        if (pendingRows >= PENDING_QUESTIONS || pending.length >= PENDING_QUESTION_CHARS) break;
       }
       yield COPY_BINARY_TRAILER;
     }
