@@ -13,6 +13,7 @@ console.log(
     predictions: grid.predictions,
     stats_rows: grid.statsRows,
     runs: grid.runs,
+    paired_rows: grid.pairedRows,
     built: grid.built,
     seconds: Math.round((Date.now() - t0) / 1000),
   }),

@@ -35,6 +35,9 @@ import { importFiles } from "../lib/import/import-files";
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const CREATEMANY_N = Math.min(N, Number(process.env.BENCH_CREATEMANY_N ?? 100_000));
 
+/** 7 columns × 4,000 rows = 28,000 bind parameters, under Postgres's 32,767 per statement (Prisma's split point). */
+const CREATEMANY_BATCH = 4_000;
+
 const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
 
 
@@ -157,8 +160,11 @@ async function main() {
       });
     }
     t = Date.now();
-    for (let i = 0; i < data.length; i += 10_000)
-      await prisma.prediction.createMany({ data: data.slice(i, i + 10_000) });
+    // At most CREATEMANY_BATCH rows per call, so that each call is one INSERT: above the driver's bind-parameter
+    // limit Prisma splits the call into statements it sends at once on its one transaction connection (pg's
+    // "client.query() when the client is already executing a query" deprecation warning; an error in pg 9).
+    for (let i = 0; i < data.length; i += CREATEMANY_BATCH)
+      await prisma.prediction.createMany({ data: data.slice(i, i + CREATEMANY_BATCH) });
     const cmS = (Date.now() - t) / 1000;
     log(`prisma createMany: ${CREATEMANY_N} predictions in ${cmS.toFixed(2)} s`);
 

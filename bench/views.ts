@@ -146,6 +146,9 @@ async function main() {
       bench: "views",
       stats_rows: grid.statsRows,
       predictions: grid.predictions,
+      // Per-language paired bootstraps stored with the statistics (lib/db/paired-stats.ts): /smoothing/significance
+      // reads these rows; a pair not stored is computed on request.
+      paired_rows: grid.pairedRows,
       server_p95_ms: num(worst[1].p95, 1),
       render_42_ms: num(render.client),
       render_42_react_ms: num(render.react),
@@ -172,12 +175,12 @@ async function measuredElsewhere(url: string): Promise<Grid> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const r = await c.query<{ s: number; p: string; r: number }>(
+    const r = await c.query<{ s: number; p: string; r: number; ps: number }>(
       `SELECT (SELECT count(*) FROM "RunLanguageStats")::int AS s, (SELECT count(*) FROM "Prediction")::text AS p,
-              (SELECT count(*) FROM "Run")::int AS r`,
+              (SELECT count(*) FROM "Run")::int AS r, (SELECT count(*) FROM "PairedSignificance")::int AS ps`,
     );
     log(`measuring ${url}`);
-    return { url, statsRows: r.rows[0].s, predictions: Number(r.rows[0].p), runs: r.rows[0].r, built: false };
+    return { url, statsRows: r.rows[0].s, predictions: Number(r.rows[0].p), runs: r.rows[0].r, pairedRows: r.rows[0].ps, built: false };
   } finally {
     await c.end();
   }

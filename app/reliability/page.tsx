@@ -16,6 +16,7 @@ import { formatBeta } from "@/lib/format";
 import { defaultComparison, getReliabilityData, reliabilityQueryForState, seriesLabel } from "@/lib/db/queries/reliability";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
+import { packPairs } from "@/lib/views/base-tuned-packed";
 import { db } from "@/lib/db/server";
 import { sliceBarData } from "@/lib/db/queries/slices";
 import { SliceBar } from "@/components/slices/SliceBar";
@@ -125,7 +126,7 @@ const ReliabilityView = withExpectedErrors("/reliability", async function Reliab
         />
       )}
       <h2>Base → tuned: significance per language</h2>
-      <BaseTunedSignificance pairs={pairs} benchmark={state.benchmark} />
+      <BaseTunedSignificance packed={packPairs(pairs)} benchmark={state.benchmark} />
     </>
   );
 });

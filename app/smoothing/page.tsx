@@ -11,6 +11,7 @@ import { listBenchmarks } from "@/lib/db/queries/heatmap";
 import { getSmoothingDataCached, smoothingQueryForState } from "@/lib/db/queries/smoothing";
 import { baseTunedPairs } from "@/lib/db/queries/base-tuned";
 import { BaseTunedSignificance } from "@/components/smoothing/BaseTunedSignificance";
+import { packPairs } from "@/lib/views/base-tuned-packed";
 import { db } from "@/lib/db/server";
 import { sliceBarData } from "@/lib/db/queries/slices";
 import { SliceBar } from "@/components/slices/SliceBar";
@@ -90,7 +91,7 @@ export default withExpectedErrors("/smoothing", async function SmoothingPage({ s
       {state.source !== "published" && (
         <>
           <h2>Base → tuned (measured runs)</h2>
-          <BaseTunedSignificance pairs={pairs} benchmark={state.benchmark} />
+          <BaseTunedSignificance packed={packPairs(pairs)} benchmark={state.benchmark} />
         </>
       )}
     </>

@@ -17,6 +17,11 @@
  * probabilities rather than by reading 28M rows back; intervals are a normal approximation of the same JSON shape
  * (200 bootstrap resamples × 2,130 splits of ~13k questions is hours on 2 cores, and no view's latency depends on
  * the interval values).
+ *
+ * PairedSignificance (the per-language paired bootstrap of /smoothing/significance) is filled as statistics time
+ * fills it — lib/db/paired-stats.ts storeRunPairs for each reference run (β = 0 and base models), reading the stored
+ * predictions — in a step of its own after the load (fillGridPairs): resumable run by run, and run on a reused grid
+ * that lacks it.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
@@ -25,7 +30,10 @@ import pg from "pg";
 import { computeMetricsForBinnings, labelledSet, Rng, type CalibrationMetrics } from "../../lib/calibration";
 import { ensureEmbedded, embeddedOptionsFromEnv, withDatabase } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
-import { endPools, poolFor } from "../../lib/db/pool";
+import { storeRunPairs } from "../../lib/db/paired-stats";
+import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
+import { computeThreadFile } from "../../lib/compute/pool";
+import { ThreadPool } from "../../lib/compute/thread-pool";
 import { copyRows } from "../../lib/import/write/copy-writer";
 import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../lib/db/copy-binary";
 import { importPublishedFile } from "../../lib/published/import";
@@ -73,6 +81,8 @@ export interface Grid {
   statsRows: number;
   predictions: number;
   runs: number;
+  /** Stored paired-bootstrap rows (PairedSignificance), after fillGridPairs. */
+  pairedRows: number;
   built: boolean;
 }
 
@@ -118,7 +128,8 @@ export async function gridDatabase(size: GridSize, opts: { fresh?: boolean } = {
     );
     const { s, p, r } = counts.rows[0];
     log(`reusing ${name}: ${r} runs, ${Number(p).toLocaleString("en")} predictions (count taken when it was built)`);
-    return { url, statsRows: s, predictions: Number(p), runs: r, built: false };
+    const pairedRows = await fillGridPairs(url);
+    return { url, statsRows: s, predictions: Number(p), runs: r, pairedRows, built: false };
   }
   // Ours (incomplete or forced fresh), and complete grids of the same size from an older version or schema; grids of
   // other sizes stay (a smoke run must not drop the full one), as do other builds in progress.
@@ -138,8 +149,48 @@ export async function gridDatabase(size: GridSize, opts: { fresh?: boolean } = {
     await c.query(`INSERT INTO "_BenchGrid" VALUES ($1)`, [loaded.predictions]);
   });
   await withClient(admin, (c) => c.query(`COMMENT ON DATABASE "${name}" IS '${complete}'`));
+  const pairedRows = await fillGridPairs(url);
   log(`built ${name} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return { url, ...loaded, built: true };
+  return { url, ...loaded, pairedRows, built: true };
+}
+
+/**
+ * Stores the comparisons of every reference run — β = 0 runs and base-model runs, run A of every pair — that has
+ * none yet, each pair once (storeRunPairs asReference) and each run in its own transaction, so an interrupted fill
+ * resumes where it stopped; two runs at a time with the bootstrap on two compute threads. Returns the rows stored.
+ */
+async function fillGridPairs(url: string): Promise<number> {
+  const pool = poolFor(url);
+  const count = async () => {
+    const r = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "PairedSignificance"`);
+    await endPools();
+    return r.rows[0].n;
+  };
+  const todo = await pool.query<{ id: number }>(
+    `SELECT r."id" FROM "Run" r JOIN "Model" m ON m."id" = r."modelId"
+     WHERE ((m."smoothing" = 0 AND m."sftDataset" IS NOT NULL) OR EXISTS (SELECT 1 FROM "Model" t WHERE t."baseModelId" = m."id"))
+       AND NOT EXISTS (SELECT 1 FROM "PairedSignificance" p WHERE p."runA" = r."id")
+     ORDER BY r."id"`,
+  );
+  if (todo.rows.length === 0) return count();
+  // Two runs at a time, each with up to three pairs in flight (storeRunPairs): at most six tasks on two threads.
+  const threads = new ThreadPool(computeThreadFile(), 2, 8, { priority: "normal" });
+  const t0 = Date.now();
+  let stored = 0;
+  try {
+    const queue = todo.rows.map((r) => r.id);
+    const lane = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const n = await inTransaction(pool, (c) => storeRunPairs(c, id, { pool: threads, asReference: true }));
+        stored += n; // after the await: `stored += await …` would add to the value read before it (two lanes)
+        log(`paired significance: ${stored} stored (run ${id}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      }
+    };
+    await Promise.all([lane(), lane()]);
+  } finally {
+    await threads.close();
+  }
+  return count();
 }
 
 /** Intervals without resampling: value ± 1.96·se, se from a binomial-style approximation (same JSON shape). */
@@ -176,7 +227,7 @@ interface GridModel {
   name: string;
 }
 
-async function loadGrid(url: string, size: GridSize): Promise<Omit<Grid, "url" | "built">> {
+async function loadGrid(url: string, size: GridSize): Promise<Omit<Grid, "url" | "built" | "pairedRows">> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -4,9 +4,10 @@
  * interval and p from the paired bootstrap over the questions both runs answered (GET /smoothing/significance,
  * runA = base, runB = tuned). Tested on request (a few seconds per pair); says plainly when there is nothing to
  * compare. The p shown is Holm-adjusted across the languages of each base → tuned pair (lib/views/base-tuned-table.ts);
- * the raw p is on hover and both are in the CSV.
+ * the raw p is on hover and both are in the CSV. The rows are drawn in the browser only (the server sends the pairs,
+ * not their markup): on the full grid's /smoothing that is 1,134 rows, ~700 KiB of HTML rendered on every request.
  */
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { BaseTunedPair } from "@/lib/db/queries/base-tuned";
 import { formatValue } from "@/lib/format";
 import { deltaLabel } from "@/lib/calibration/registry";
@@ -20,13 +21,18 @@ import {
   type TestResult,
 } from "@/lib/views/base-tuned-table";
 import { ExportBar } from "@/components/ui/ExportBar";
+import { type PackedPairs, unpackPairs } from "@/lib/views/base-tuned-packed";
+import { useIsClient } from "@/components/ui/use-is-client";
 
 const METRICS = BASE_TUNED_METRICS.map((m) => ({ m, label: deltaLabel(m) }));
 const ALPHA = 0.05;
 const p2 = (p: number) => p.toPrecision(2);
 
-export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPair[]; benchmark: string }) {
+/** `packed`: the pairs as lib/views/base-tuned-packed.ts packs them (a tenth of the page's payload on a full grid). */
+export function BaseTunedSignificance({ packed, benchmark }: { packed: PackedPairs; benchmark: string }) {
+  const pairs = useMemo(() => unpackPairs(packed), [packed]);
   const [results, setResults] = useState<Record<string, TestResult>>({});
+  const isClient = useIsClient();
 
   const test = async (p: BaseTunedPair) => {
     setResults((r) => ({ ...r, [key(p)]: "running" }));
@@ -88,7 +94,14 @@ export function BaseTunedSignificance({ pairs, benchmark }: { pairs: BaseTunedPa
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ pair: p, result: r, family, tested, metrics }) => {
+          {!isClient && (
+            <tr>
+              <td colSpan={5 + METRICS.length} className="loading" data-testid="base-tuned-loading">
+                Listing {pairs.length} pair{pairs.length === 1 ? "" : "s"}…
+              </td>
+            </tr>
+          )}
+          {isClient && rows.map(({ pair: p, result: r, family, tested, metrics }) => {
             return (
               <tr key={key(p)} data-testid="base-tuned-row" data-language={p.language} data-tuned={p.tuned}>
                 <td>

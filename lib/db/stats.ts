@@ -21,6 +21,7 @@ import { type CalibrationInput, checkProbRow, DEFAULT_BINS, DEFAULT_RESAMPLES, t
 import type { ThreadPool } from "../compute/thread-pool";
 import { AtlasError, badInput } from "../errors";
 import { copyOutBinary, type BinaryTuple } from "./copy-binary";
+import { storeRunPairs } from "./paired-stats";
 import { recomputeSliceStats } from "./slice-stats";
 import {
   computeLanguageStats,
@@ -171,6 +172,8 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   // The same statistics per CS / CA / subject-category slice (RunSliceStats; nothing when no question has them),
   // without bootstrap intervals (their cost: lib/db/slice-stats.ts).
   await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined });
+  // The per-language paired bootstrap of the smoothing pairs this run is in (lib/db/paired-stats.ts).
+  await storeRunPairs(client, runId, { languages, pool });
 }
 
 /**

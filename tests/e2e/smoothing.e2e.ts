@@ -185,6 +185,7 @@ describe("smoothing /smoothing", () => {
     await box.waitFor();
     expect(await page.locator('[data-testid="base-tuned-holm-note"]').textContent()).toContain("Holm-adjusted across the languages");
     const rows = box.locator('[data-testid="base-tuned-row"]');
+    await rows.first().waitFor(); // rows are drawn in the browser
     const count = await rows.count();
     expect(count).toBeGreaterThanOrEqual(2);
     // One language tested: its pair's family is incomplete, so the raw p shows, labelled, with what is pending.

@@ -70,7 +70,14 @@ const SMOKE: Record<string, Smoke> = {
     bench: "recalibration",
     keys: ["predictions", "baseline", "temperature", "histogram", "isotonic"],
   },
-  "bench:grid": { env: { BENCH_QUESTIONS: "20" }, bench: "grid", keys: ["predictions", "stats_rows", "runs"] },
+  "bench:grid": {
+    env: { BENCH_QUESTIONS: "20" },
+    bench: "grid",
+    keys: ["predictions", "stats_rows", "runs", "paired_rows"],
+    // Every (β > 0, β = 0) and (tuned, base) pair of the grid in every language: 3 families × (3 SFT datasets × 2 +
+    // 9 tuned) × (42 + 29) — the paired bootstrap is stored, not computed per request.
+    check: (l) => expect(l.paired_rows).toBe(3 * (3 * 2 + 9) * (42 + 29)),
+  },
   "bench:views": {
     env: { BENCH_QUESTIONS: "20", BENCH_REQUESTS: "2", BENCH_WARMUP: "0", BENCH_RENDERS: "1" },
     bench: "views",

@@ -3,10 +3,11 @@
  * number of identical concurrent requests, cross-site requests refused, and 503 + Retry-After when the compute
  * threads' queue is full (one thread and one waiting place here).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, type TestDatabase } from "../support/db";
+import { writeScoresFile } from "../support/scores-file";
 
 process.env.ATLAS_COMPUTE_THREADS = "1";
 process.env.ATLAS_COMPUTE_QUEUE = "1";
@@ -18,20 +19,8 @@ let pool: import("pg").Pool;
 const runs: Record<string, number> = {};
 
 /** A scores file of N English questions; `skill` moves the model's confidence in the right answer. */
-function scoresFile(name: string, skill: number, seed: number): string {
-  let x = seed;
-  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const label = i % 4;
-    const raw = [0, 1, 2, 3].map((k) => rand() + (k === label ? skill : 0));
-    const sum = raw.reduce((a, b) => a + b, 0);
-    lines.push(JSON.stringify({ id: `q${i}`, language: "en", probs: raw.map((v) => v / sum), label }));
-  }
-  const file = path.join(DIR, `${name}.jsonl`);
-  writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
+const scoresFile = (name: string, skill: number, seed: number) =>
+  writeScoresFile(DIR, name, { skill, seed, n: N, languages: ["en"] });
 
 beforeAll(async () => {
   db = await freshDatabase("significance");

@@ -136,6 +136,9 @@ describe("the web role", () => {
     expect(await asWeb((c) => sqlState(c.query(`UPDATE "Prediction" SET "confidence" = 1`)))).toBe(denied);
     expect(await asWeb((c) => sqlState(c.query(`DELETE FROM "Question"`)))).toBe(denied);
     expect(await asWeb((c) => sqlState(c.query(`DELETE FROM "RunLanguageStats"`)))).toBe(denied);
+    // The stored paired bootstrap (lib/db/paired-stats.ts): read by /smoothing/significance, written at statistics time.
+    expect(await asWeb((c) => sqlState(c.query(`SELECT count(*) FROM "PairedSignificance"`)))).toBe("succeeded");
+    expect(await asWeb((c) => sqlState(c.query(`DELETE FROM "PairedSignificance"`)))).toBe(denied);
     expect(await asWeb((c) => sqlState(c.query(`UPDATE "Run" SET "importKey" = 'x'`)))).toBe(denied);
     expect(await asWeb((c) => sqlState(c.query(`INSERT INTO "Model" ("name", "family") VALUES ('x', 'y')`)))).toBe(denied);
     expect(await asWeb((c) => sqlState(c.query(`SELECT * FROM "_prisma_migrations"`)))).toBe(denied);

@@ -10,6 +10,13 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
 /**
+ * How far the producer may run ahead of the socket (bytes encoded, not yet handed to the kernel). With one chunk at a
+ * time, the producer stopped until the last chunk had been written out, and the server sat idle while the next one
+ * was parsed: on 2 cores the parse and the server's inserts ran one after the other instead of side by side.
+ */
+const READ_AHEAD_BYTES = 8 << 20;
+
+/**
  * Streams `chunks` into `COPY <target> FROM STDIN`: text chunks of whole newline-terminated rows, or the bytes of a
  * binary-format COPY (lib/db/copy-binary.ts).
  */
@@ -29,7 +36,7 @@ export async function copyRows(
     }
   }
   try {
-    await pipeline(Readable.from(guarded(), { objectMode: false, highWaterMark: 4 }), sink);
+    await pipeline(Readable.from(guarded(), { objectMode: false, highWaterMark: READ_AHEAD_BYTES }), sink);
   } catch (e) {
     // The server's "COPY from stdin failed" answer to our CopyFail is noise: report the cause.
     throw producerError ?? e;

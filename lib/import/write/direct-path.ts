@@ -6,10 +6,12 @@
  * bench:ingest-floor measures as the machine's bound: one COPY of the new questions, one binary COPY of the
  * predictions.
  *
- * Per input batch (~1 MiB of a file): look every row up (checks below); if some questions are new, reserve their ids
- * and COPY them (text format); stream the batch's predictions into a binary-format COPY (doubles as their 8 bytes),
- * which stays open across batches that need nothing else from the connection. The next batch is read and parsed
- * while Postgres writes the current one.
+ * Per parsed batch (a slice of at most 2,048 lines): look every row up (checks below); give new questions ids from a
+ * block reserved on the sequence and queue their rows (COPY text format); stream the batch's predictions into a
+ * binary-format COPY (doubles as their 8 bytes), which stays open across batches that need nothing else from the
+ * connection. The queued questions go in with one COPY between two prediction COPYs (with the FK triggers on: before
+ * their batch's predictions). The parse runs ahead of all this (read-ahead.ts), so Postgres and Node work side by
+ * side (docs/import.md, "Benchmark").
  *
  * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
  * and an id seen twice for one language (including an id this import creates).
@@ -28,6 +30,7 @@ import { BinaryRowWriter, COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from "../../
 import { copyBuffer, copyInt, copyRows, copyText } from "./copy-writer";
 import { ensureLanguages } from "./catalog";
 import { enterBulkMode, leaveBulkMode } from "./fk-fast-path";
+import { ReadAhead } from "../read/read-ahead";
 import { recordBatches, type PlannedFile, type ReadOptions, type ReadTally } from "../read/read-records";
 import type { ImportRecord } from "../read/record";
 import { clashError, duplicateError } from "./stored-question-errors";
@@ -49,6 +52,19 @@ export function directPathBytes(env: Readonly<Record<string, string | undefined>
 // Binary format (lib/db/copy-binary.ts): no decimal text for the probabilities on either side.
 const PREDICTION_COPY_SQL = `COPY "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct") FROM STDIN WITH (FORMAT binary)`;
 const QUESTION_COPY_SQL = `COPY "Question" ("id", "benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold") FROM STDIN`;
+
+/** Parsed rows the reader may hold ahead of the writes (~20 MB of records for score rows). */
+const READ_AHEAD_ROWS = 65_536;
+/** Question ids reserved at a time: the first block, and the largest (each next block doubles). */
+const MIN_ID_BLOCK = 2_048;
+const MAX_ID_BLOCK = 131_072;
+/**
+ * New questions held back at most: rows, and COPY text (characters, for question texts and options of any size).
+ * Small enough that the parse read ahead (READ_AHEAD_ROWS) outlasts the question COPY, which Postgres runs while
+ * nothing else can be sent: the parse goes on meanwhile instead of waiting for a long one to end.
+ */
+const PENDING_QUESTIONS = 32_768;
+const PENDING_QUESTION_CHARS = 8 << 20;
 
 export interface DirectResult {
   predictions: number;
@@ -86,18 +102,11 @@ export async function importDirect(
     /** Records whose question this import creates (ids still to assign), or null before lookUp. */
     fresh: number[] | null;
   }
-  const batches = recordBatches(files, args.read, args.tally)[Symbol.asyncIterator]();
-  const ahead = () => {
-    const p = batches.next();
-    p.catch(() => undefined); // awaited later; until then a parse error must not count as unhandled
-    return p;
-  };
-  let next = ahead();
-  /** The next batch, and the read and parse of the one after it started (they run while Postgres writes). */
+  // The parse runs ahead of the writes (read-ahead.ts), also while a question COPY or a lookup holds the connection.
+  const source = new ReadAhead(recordBatches(files, args.read, args.tally)[Symbol.asyncIterator](), (b) => b.records.length, READ_AHEAD_ROWS);
   const take = async (): Promise<Batch | null> => {
-    const r = await next;
+    const r = await source.next();
     if (r.done) return null;
-    next = ahead();
     const n = r.value.records.length;
     return { ...r.value, of: new Array<StoredQuestions>(n), at: new Int32Array(n), fresh: null };
   };
@@ -115,8 +124,8 @@ export async function importDirect(
     for (let i = 0; i < b.records.length; i++) {
       const rec = b.records[i];
       if (q === undefined || rec.language !== b.records[i - 1].language) q = languages.get(rec.language)!;
-      let k = q.index.get(rec.externalId);
-      if (k === undefined) {
+      let k = q.find(rec.externalId);
+      if (k < 0) {
         k = q.add(rec.externalId, 0, rec.optionCount, rec.gold ?? -1);
         fresh.push(i);
       } else check(q, k, rec, b.fileIdx, files);
@@ -128,18 +137,34 @@ export async function importDirect(
     b.fresh = fresh;
   };
 
-  let created = 0;
-  /** Assigns ids to the batch's new questions and writes them (before their predictions: the FK triggers may run). */
-  const writeQuestions = async (b: Batch): Promise<void> => {
-    const fresh = b.fresh!;
-    let id = await reserveQuestionIds(client, fresh.length);
-    let text = "";
-    for (const i of fresh) {
-      b.of[i].ids[b.at[i]] = id;
-      text += questionLine(id++, benchmarkId, b.records[i]);
+  // New questions take ids from blocks reserved on the sequence (growing, so that a few new questions waste few ids
+  // and many need few reservations); their rows wait in `pending` until the next COPY of questions.
+  let nextId = 0;
+  let endId = 0;
+  let blockSize = MIN_ID_BLOCK;
+  const reserve = async (need: number): Promise<void> => {
+    const n = Math.max(need, blockSize);
+    blockSize = Math.min(blockSize * 2, MAX_ID_BLOCK);
+    nextId = await reserveQuestionIds(client, n);
+    endId = nextId + n;
+  };
+  let pending = "";
+  let pendingRows = 0;
+  const assignIds = (b: Batch): void => {
+    pendingRows += b.fresh!.length;
+    for (const i of b.fresh!) {
+      b.of[i].ids[b.at[i]] = nextId;
+      pending += questionLine(nextId++, benchmarkId, b.records[i]);
     }
-    created += await copyBuffer(client, QUESTION_COPY_SQL, text);
     b.fresh = [];
+  };
+  let created = 0;
+  const writeQuestions = async (): Promise<void> => {
+    if (pending === "") return;
+    const text = pending;
+    pending = "";
+    pendingRows = 0;
+    created += await copyBuffer(client, QUESTION_COPY_SQL, text);
   };
 
   const writer = new BinaryRowWriter();
@@ -159,27 +184,42 @@ export async function importDirect(
     return writer.take();
   };
 
-  // One prediction COPY runs for as long as batches need nothing else from the connection: over stored questions,
-  // one COPY per language, and Postgres always has the next batch queued. A batch with a language to load or new
-  // questions to write ends it; those are done, and the next COPY starts with that batch.
-  let current = await take();
-  async function* predictionChunks(): AsyncGenerator<Buffer> {
-    yield COPY_BINARY_HEADER;
-    for (;;) {
-      yield encode(current!);
-      current = await take();
-      if (!current || unloaded(current).length > 0) break;
-      lookUp(current);
-      if (current.fresh!.length > 0) break;
-    }
-    yield COPY_BINARY_TRAILER;
-  }
+  // One prediction COPY runs for as long as batches need nothing else from the connection, so Postgres always has
+  // the next batch queued. It ends at a language to load, at new questions when the FK triggers run (questions must
+  // be stored before their predictions), when the id block runs out, or when the pending questions reach
+  // PENDING_QUESTIONS rows or PENDING_QUESTION_CHARS; the questions are then written, and the next COPY starts with
+  // that batch. With the FK fast path (triggers off) the order within the transaction does not matter, and a COPY of
+  // predictions over new questions runs on across batches.
   let written = 0;
-  while (current) {
-    for (const code of unloaded(current)) await openLanguage(code);
-    if (!current.fresh) lookUp(current);
-    if (current.fresh!.length > 0) await writeQuestions(current);
-    written += await copyRows(client, PREDICTION_COPY_SQL, predictionChunks());
+  try {
+    let current = await take();
+    async function* predictionChunks(): AsyncGenerator<Buffer> {
+      yield COPY_BINARY_HEADER;
+      for (;;) {
+        yield encode(current!);
+        current = await take();
+        if (!current || unloaded(current).length > 0) break;
+        lookUp(current);
+        const fresh = current.fresh!.length;
+        if (fresh === 0) continue;
+        if (!bulk || fresh > endId - nextId) break;
+        assignIds(current);
+        if (pendingRows >= PENDING_QUESTIONS || pending.length >= PENDING_QUESTION_CHARS) break;
+      }
+      yield COPY_BINARY_TRAILER;
+    }
+    while (current) {
+      for (const code of unloaded(current)) await openLanguage(code);
+      if (!current.fresh) lookUp(current);
+      const fresh = current.fresh!.length;
+      if (fresh > endId - nextId) await reserve(fresh);
+      if (fresh > 0) assignIds(current);
+      await writeQuestions();
+      written += await copyRows(client, PREDICTION_COPY_SQL, predictionChunks());
+    }
+    await writeQuestions();
+  } finally {
+    source.stop();
   }
   if (bulk) await leaveBulkMode(client);
   return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort() };

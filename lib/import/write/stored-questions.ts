@@ -3,19 +3,24 @@
  * (direct-path.ts): external id → question id, with the option count and gold label for clash checks, and where
  * each question was first seen in this import (duplicate ids).
  *
- * Read with COPY … TO STDOUT (binary format) instead of one row object per question from the driver. Memory: the Map and its keys; bench:ingest's import over 1M stored questions peaked at 374–405 MB RSS
- * (242–265 MB for the staging path).
+ * Read with COPY … TO STDOUT (binary format) instead of one row object per question from the driver. Memory: the
+ * external ids and a few numbers per question (and the Map, once rows come out of the stored order); bench:ingest's
+ * import over 1M stored questions peaked at 374–405 MB RSS with the Map (242–265 MB for the staging path).
  */
 import pg from "pg";
 import { copyOutBinary } from "../../db/copy-binary";
 
 /**
- * One language's questions as the import sees them: the stored ones, loaded first, and the ones this import creates,
- * appended as their rows arrive (`add`). An external id's index k addresses every array.
+ * One language's questions as the import sees them: the stored ones, loaded first in id order, and the ones this
+ * import creates, appended as their rows arrive (`add`). An entry's index k addresses every array.
+ *
+ * find() first tries the entry after the last one found: rows that come in the order the questions were stored
+ * (another model's scores of the same benchmark files: the common case) are matched by one string comparison each,
+ * and the Map from external id to entry is only built at the first row out of that order. Loading 1M stored questions
+ * into a Map and looking each row up in it cost more Node time than Postgres spent storing the predictions.
  */
 export class StoredQuestions {
-  /** External id → index into the arrays below. */
-  readonly index = new Map<string, number>();
+  readonly externalIds: string[] = [];
   readonly ids: number[] = [];
   readonly optionCounts: number[] = [];
   /** Gold index, or -1 when the question has none. */
@@ -25,11 +30,37 @@ export class StoredQuestions {
   readonly firstLine: number[] = [];
   /** How many of the entries were stored before the import (the rest are new). */
   stored = 0;
+  /** The entry after the last one found. */
+  private cursor = 0;
+  /** External id → entry, built on the first miss of the cursor. */
+  private index: Map<string, number> | null = null;
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** The entry of an external id, or -1 when there is none. */
+  find(externalId: string): number {
+    const c = this.cursor;
+    if (c < this.externalIds.length && this.externalIds[c] === externalId) {
+      this.cursor = c + 1;
+      return c;
+    }
+    if (this.index === null) {
+      this.index = new Map();
+      for (let k = 0; k < this.externalIds.length; k++) this.index.set(this.externalIds[k], k);
+    }
+    const k = this.index.get(externalId);
+    if (k === undefined) return -1;
+    this.cursor = k + 1; // the rows after it probably follow on from it
+    return k;
+  }
 
   /** Appends a question (id 0 until one is assigned); returns its index. */
   add(externalId: string, id: number, optionCount: number, gold: number): number {
     const k = this.ids.length;
-    this.index.set(externalId, k);
+    this.externalIds.push(externalId);
+    this.index?.set(externalId, k);
     this.ids.push(id);
     this.optionCounts.push(optionCount);
     this.golds.push(gold);
@@ -52,7 +83,7 @@ export async function loadStoredQuestions(
   await copyOutBinary(
     client,
     `COPY (SELECT "externalId", "id", "optionCount", coalesce("gold", -1) FROM "Question"
-            WHERE "benchmarkId" = ${benchmarkId} AND "languageCode" = ${pg.escapeLiteral(language)}) TO STDOUT (FORMAT binary)`,
+            WHERE "benchmarkId" = ${benchmarkId} AND "languageCode" = ${pg.escapeLiteral(language)} ORDER BY "id") TO STDOUT (FORMAT binary)`,
     (t) => q.add(t.text(0), t.int4(1), t.int4(2), t.int4(3)),
   );
   q.stored = q.ids.length;

@@ -141,6 +141,38 @@ describe("direct import path", () => {
     expect(seq.rows[0].v).toBeGreaterThanOrEqual(max.rows[0].v);
   });
 
+  it("assigns ids across several reserved blocks, in and out of the stored order, with and without the FK triggers", async () => {
+    // 5,000 new questions per import (more than the first id blocks of 2,048 and 4,096), three languages, then the
+    // same questions again for other models: in the stored order (matched by the cursor), and shuffled (the Map).
+    const many = (lang: string, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const a = ((i * 37) % 101) / 101 + 0.004;
+        return { id: `m${i}`, language: lang, probs: [a / (a + 0.5), 0.5 / (a + 0.5)], label: i % 2 };
+      });
+    const fresh = [...many("en", 2500), ...many("de", 1500), ...many("en", 2600).slice(2500), ...many("fr", 900)];
+    const shuffled = fresh.map((r, i) => ({ r, k: (i * 7919) % fresh.length })).sort((x, y) => x.k - y.k).map((x) => x.r);
+    expect(new Set(shuffled)).toEqual(new Set(fresh));
+    for (const triggers of ["0", "1"]) {
+      vi.stubEnv("ATLAS_IMPORT_FK_TRIGGERS", triggers);
+      const file = tempFile(`many-${triggers}.jsonl`, jsonl(fresh));
+      const benchmark = `Many-${triggers}`;
+      const direct = await imp({ files: [file], model: "Many", benchmark });
+      const staged = await imp({ files: [file], model: "Many", benchmark: `${benchmark}-staged` }, false);
+      expect(direct).toMatchObject({ writePath: "direct", questionsCreated: fresh.length, predictions: fresh.length });
+      expect(await predictions(direct.runId)).toEqual(await predictions(staged.runId));
+      const inOrder = await imp({ files: [tempFile(`again-${triggers}.jsonl`, jsonl(fresh.map((r) => ({ ...r, probs: [r.probs[1], r.probs[0]] }))))], model: "Many-2", benchmark });
+      const outOfOrder = await imp({ files: [tempFile(`shuffled-${triggers}.jsonl`, jsonl(shuffled))], model: "Many-3", benchmark });
+      expect(inOrder).toMatchObject({ writePath: "direct", questionsCreated: 0 });
+      expect(outOfOrder).toMatchObject({ writePath: "direct", questionsCreated: 0 });
+      const byQuestion = async (runId: number) =>
+        (await predictions(runId)).map(({ lang, ext, probs }) => ({ lang, ext, probs }));
+      const swapped = (await byQuestion(direct.runId)).map((r) => ({ ...r, probs: [r.probs[1], r.probs[0]] }));
+      expect(await byQuestion(inOrder.runId)).toEqual(swapped);
+      expect(await byQuestion(outOfOrder.runId)).toEqual(await byQuestion(direct.runId));
+    }
+    vi.stubEnv("ATLAS_IMPORT_FK_TRIGGERS", "0");
+  });
+
   it("rejects an id repeated among the questions it creates, naming both places", async () => {
     const before = await snapshot(client);
     const fresh = rows(7, ["yq"]);
@@ -201,12 +233,16 @@ describe("direct import path", () => {
     // pg's own flag: no query is running on the client any more (the next one will not be queued behind the COPY).
     expect((client as unknown as { readyForQuery: boolean }).readyForQuery).toBe(true);
     const stored = (await client.query(`SELECT "externalId" AS ext, id, "optionCount" AS n, gold FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = 'am'`, [b])).rows;
-    expect(q.index.size).toBe(stored.length);
+    expect(q.size).toBe(stored.length);
+    expect(q.stored).toBe(stored.length);
+    // In id order, so that rows in the order the questions were stored are matched without the Map.
+    expect(q.ids).toEqual([...q.ids].sort((x, y) => x - y));
     for (const r of stored) {
-      const k = q.index.get(r.ext)!;
-      expect([q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.id, r.n, r.gold ?? -1]);
+      const k = q.find(r.ext);
+      expect([q.externalIds[k], q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.ext, r.id, r.n, r.gold ?? -1]);
     }
-    expect([...q.index.keys()]).toEqual(expect.arrayContaining(IDS));
+    expect(q.externalIds).toEqual(expect.arrayContaining(IDS));
+    expect(q.find("no-such-id")).toBe(-1);
   });
 
   it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {

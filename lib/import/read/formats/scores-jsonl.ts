@@ -23,17 +23,20 @@ export const scoresJsonl: FormatSpec = {
   name: "scores-jsonl",
   create(ctx: FileContext): RecordParser {
     const state = new ScoresState();
+    // One getter for every row (the row it reads is set per line): a closure per row showed in the import profile.
+    let o: Record<string, unknown> = {};
+    const field = (k: string) => o[k];
     return {
       line(text: string, line: number): ImportRecord | null {
         if (text.trim() === "") return null;
-        const o = parseJsonObject(text, ctx.name, line);
+        o = parseJsonObject(text, ctx.name, line);
         const { kind, values } = scoreValues(o, ctx.name, line);
         return scoresRecord(
           {
             id: o.id ?? o.question_id ?? o.sample_id ?? o.doc_id,
             language: o.language ?? o.lang,
             subject: o.subject ?? o.category,
-            slice: recordSliceFields((k) => o[k], ctx, line),
+            slice: recordSliceFields(field, ctx, line),
             text: o.question ?? o.text,
             options: o.options ?? o.choices,
             label: o.label ?? o.gold ?? o.answer_index ?? o.answer,
