@@ -63,6 +63,7 @@ export const ENV_SPECS = {
   ATLAS_ROOT: spec(text, undefined, "a path", "Repository root, for locating lib/compute/compute-thread.mjs when the working directory is elsewhere.", { note: "the working directory" }),
   ATLAS_COMPUTE_THREADS: spec(int(1), undefined, "an integer ≥ 1", "Threads of the web server's compute pool (significance bootstrap, recalibration what-if).", { note: "CPU cores − 1, at least 1" }),
   ATLAS_COMPUTE_QUEUE: spec(int(0), "16", "an integer ≥ 0", "Tasks that may wait for a compute thread before requests get 503 + Retry-After."),
+  ATLAS_STATS_THREADS: spec(int(0), undefined, "an integer ≥ 0", "Compute threads for the statistics of an import or a worker's split (languages, or a language's resamples, in parallel at normal priority; 0 or 1 = in-process). Statistics of fewer than 50,000 predictions always run in-process.", { note: "CPU cores" }),
   // Worker
   ATLAS_WORKER_CONCURRENCY: spec(int(1), "1", "an integer ≥ 1", "Evaluation jobs one worker runs at once (each holds a model in memory)."),
   ATLAS_WORKER_THROTTLE_MS: spec(int(0), undefined, "an integer ≥ 0", "Pause between scored batches (ms), so a demo's worker leaves the CPU to the web server.", { note: "0; `npm run demo` while seeding: 1000" }),

@@ -221,23 +221,33 @@ export interface RangeSums {
 /** Most entries per range of a sorted column: a walk reads single entries only inside the ranges a group boundary cuts. */
 export const RANGE_MAX = 64;
 
+/** A sorted column cut into ranges: row id, value and outcome per position (the bootstrap's sorted engine). */
+export interface RangedColumn {
+  readonly order: Int32Array;
+  readonly values: Float64Array;
+  readonly outcome: Uint8Array;
+  readonly ranges: RangeSums;
+}
+
 /**
- * Equal-mass group sums (the groups of equalMassSumsSorted) of a sorted column whose weights are laid out in its
- * order (weights[j] belongs to values[j]), from its range sums: a range that lies inside the current group is added
- * whole; entries are walked only in the ranges where a group ends. The same groups; sums equal up to the order of
- * additions. Writes count/sumValue/sumOutcome of `out` (reused across resamples; edges are not tracked).
- * `total` = Σ weights.
+ * Equal-mass group sums (the groups of equalMassSumsSorted) of ranges [from, to) of a sorted column — its positions
+ * starting at `start` — under row-order weights `w` (entry j weighs w[order[j]]), from the range sums already filled:
+ * a range that lies inside the current group is added whole; entries are walked only in the ranges where a group
+ * ends. The same groups; sums equal up to the order of additions. Writes count/sumValue/sumOutcome of `out` (reused
+ * across resamples; edges are not tracked). `total` = Σ weights over those ranges.
  */
 export function equalMassSumsOfRanges(
-  values: Float64Array,
-  outcome: Uint8Array,
-  weights: Int32Array,
-  ranges: RangeSums,
+  col: RangedColumn,
+  w: Int32Array,
+  from: number,
+  to: number,
+  start: number,
   total: number,
   m: number,
   out: { count: Float64Array; sumValue: Float64Array; sumOutcome: Float64Array },
 ): void {
   const { count, sumValue, sumOutcome } = out;
+  const { order, values, outcome, ranges } = col;
   count.fill(0);
   sumValue.fill(0);
   sumOutcome.fill(0);
@@ -250,8 +260,7 @@ export function equalMassSumsOfRanges(
   let cnt = 0;
   let sv = 0;
   let so = 0;
-  let start = 0;
-  for (let r = 0; r < ranges.end.length; r++) {
+  for (let r = from; r < to; r++) {
     const end = ranges.end[r];
     const rc = ranges.count[r];
     if (rc < room) {
@@ -263,15 +272,15 @@ export function equalMassSumsOfRanges(
       continue;
     }
     for (let j = start; j < end; j++) {
-      let w = weights[j];
+      let wj = w[order[j]];
       const c = values[j];
       const y = outcome[j];
-      while (w > 0) {
-        const take = w < room ? w : room;
+      while (wj > 0) {
+        const take = wj < room ? wj : room;
         cnt += take;
         sv += take * c;
         so += take * y;
-        w -= take;
+        wj -= take;
         room -= take;
         if (room === 0) {
           count[g] = cnt;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResampleEngine } from "./resample";
+import { mixedSet } from "./testing/mixed-set";
 import {
   bootstrapIntervals,
   type CalibrationInput,
@@ -86,19 +87,6 @@ describe("resampling", { timeout: 120_000 }, () => {
 describe("blocked equal-mass walks", { timeout: 60_000 }, () => {
   // Many blocks of 512 (the block size), mixed option counts (classes 3–5 have fewer rows) and many ties (values
   // rounded to 1/20), so that groups cut through blocks and tied runs: the blocked walk must find the same groups.
-  function mixedSet(seed: number, n: number): CalibrationInput {
-    const rng = new Rng(seed);
-    const rows: number[][] = [];
-    const labels: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const k = 2 + rng.nextInt(5);
-      const w = Array.from({ length: k }, () => 1 + Math.round(20 * Math.exp(rng.nextNormal())));
-      const s = w.reduce((a, b) => a + b);
-      rows.push(w.map((x) => x / s));
-      labels.push(rng.nextInt(k));
-    }
-    return labelledSet(rows, labels);
-  }
 
   it.each([
     [1, 20_000, 15],

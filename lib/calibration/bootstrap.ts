@@ -94,15 +94,34 @@ export function bootstrapIntervals(input: CalibrationInput, opts: BootstrapOptio
 
 /** As bootstrapIntervals, reusing a prepared engine (sort orders are computed once). */
 export function bootstrapWithEngine(engine: MetricEngine, opts: BootstrapOptions = {}): Partial<Record<Binning, MetricIntervals>> {
-  const { resamples, level, binnings } = checkOptions(opts);
+  const { resamples } = checkOptions(opts);
+  return intervalsOfResamples(resampleScalars(engine, opts, 0, resamples), opts);
+}
+
+/**
+ * The scalars of resamples [from, to) of the seeded sequence bootstrapWithEngine draws (the generator skips the
+ * draws of the first `from`): parts of one bootstrap computed apart (on several threads) and concatenated in order
+ * are the whole bootstrap's, number for number.
+ */
+export function resampleScalars(engine: MetricEngine, opts: BootstrapOptions, from: number, to: number): Scalars[] {
+  const { resamples, binnings } = checkOptions(opts);
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= resamples))
+    throw new RangeError(`resamples ${from}..${to} are not a part of 0..${resamples}`);
   const rng = new Rng(opts.seed ?? 0);
+  rng.skipDraws(engine.n, from);
   const counts = new Int32Array(engine.n);
   const fast = opts.engine === "row" ? new ResampleEngine(engine) : new SortedResampleEngine(engine);
   const scalars: Scalars[] = [];
-  for (let b = 0; b < resamples; b++) {
+  for (let b = from; b < to; b++) {
     drawResample(rng, counts);
     scalars.push(fast.scalars(binnings, counts));
   }
+  return scalars;
+}
+
+/** Percentile intervals of every available metric from the scalars of all resamples, in resample order. */
+export function intervalsOfResamples(scalars: Scalars[], opts: BootstrapOptions = {}): Partial<Record<Binning, MetricIntervals>> {
+  const { level, binnings } = checkOptions(opts);
   const samples = collect(scalars, binnings);
   const out: Partial<Record<Binning, MetricIntervals>> = {};
   for (const b of binnings) {

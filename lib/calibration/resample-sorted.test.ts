@@ -2,24 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResampleEngine } from "./resample";
 import { SortedResampleEngine } from "./resample-sorted";
+import { mixedSet } from "./testing/mixed-set";
 import { type CalibrationInput, labelledSet, MetricEngine, METRIC_NAMES, metricValue, Rng, topLabelSet } from "./index";
 
 const BOTH = ["equal-width", "equal-mass"] as const;
-
-/** Mixed option counts (2–6), values on a 1/20 grid (many ties and exact bin edges), so ranges, groups and ties interact. */
-function mixedSet(seed: number, n: number): CalibrationInput {
-  const rng = new Rng(seed);
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 2 + rng.nextInt(5);
-    const w = Array.from({ length: k }, () => 1 + Math.round(20 * Math.exp(rng.nextNormal())));
-    const s = w.reduce((a, b) => a + b);
-    rows.push(w.map((x) => x / s));
-    labels.push(rng.nextInt(k));
-  }
-  return labelledSet(rows, labels);
-}
 
 /** Every metric of both engines against MetricEngine's weighted reference. */
 function expectSame(engine: MetricEngine, w: Int32Array, tolerance: number): void {
@@ -54,6 +40,23 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
     w[0] = n;
     w[n - 1] = 3;
     expectSame(engine, w, 1e-12);
+  });
+
+  it.each([2, 3, 10])("fixed K = %i, ties and exact bin edges: the reference's metrics (≤ 1e-12)", (K) => {
+    const rng = new Rng(K);
+    const rows = Array.from({ length: 2_000 }, () => {
+      const w = Array.from({ length: K }, () => rng.nextInt(6));
+      if (!w.some((x) => x > 0)) w[0] = 1;
+      const s = w.reduce((a, b) => a + b);
+      return w.map((x) => x / s);
+    });
+    const engine = new MetricEngine(labelledSet(rows, rows.map(() => rng.nextInt(K))), 15);
+    const w = new Int32Array(rows.length);
+    for (let r = 0; r < 3; r++) {
+      w.fill(0);
+      rng.addDraws(w);
+      expectSame(engine, w, 1e-12);
+    }
   });
 
   it("top-label sets, with and without stored probabilities", () => {
@@ -103,6 +106,15 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
 });
 
 describe("Rng.addDraws", { timeout: 60_000 }, () => {
+  it.each([1, 7, 5_001])("skipDraws(n, t) leaves the state t calls of addDraws leave, n = %i", (n) => {
+    const a = new Rng(`skip ${n}`);
+    const b = new Rng(`skip ${n}`);
+    const w = new Int32Array(n);
+    for (let t = 0; t < 3; t++) a.addDraws(w);
+    b.skipDraws(n, 3);
+    expect(b.nextUint32()).toBe(a.nextUint32());
+  });
+
   it.each([1, 7, 1000, 5_001])("gives the multiplicities of n calls of nextInt(n), n = %i, and the same state after", (n) => {
     const a = new Rng(`draws ${n}`);
     const b = new Rng(`draws ${n}`);

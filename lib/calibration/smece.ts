@@ -92,9 +92,9 @@ export function gridPositions(conf: Float64Array, nodes: number): GridPositions 
   return { nodes, index, frac };
 }
 
+/** A spectrum (or signal) of `size` complex points, interleaved [re0, im0, re1, im1, …] as fft.js works on them. */
 interface Spectrum {
-  re: Float64Array;
-  im: Float64Array;
+  z: Float64Array;
 }
 
 /** Gridded residuals (vr) and counts (v1) of a sample for one grid size, and its (weighted) row count. */
@@ -105,10 +105,10 @@ export interface PresetGrid {
 }
 
 // Scratch buffers for the inverse transforms, one pair per FFT size (single-threaded, not re-entrant).
-const scratch = new Map<number, Spectrum>();
-function scratchFor(size: number): Spectrum {
+const scratch = new Map<number, { input: Float64Array; output: Float64Array }>();
+function scratchFor(size: number): { input: Float64Array; output: Float64Array } {
   let s = scratch.get(size);
-  if (!s) scratch.set(size, (s = { re: new Float64Array(size), im: new Float64Array(size) }));
+  if (!s) scratch.set(size, (s = { input: new Float64Array(2 * size), output: new Float64Array(2 * size) }));
   return s;
 }
 
@@ -120,30 +120,59 @@ function kernelSpectrum(sigma: number, nodes: number, size: number): Spectrum {
   const key = `${nodes}:${size}:${sigma}`;
   const hit = kernelCache.get(key);
   if (hit) return hit;
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
+  const x = new Float64Array(2 * size);
   const step = 1 / (nodes - 1);
   const variance = sigma * sigma;
   const norm = Math.sqrt(2 * Math.PI) * sigma;
   for (let m = 0; m < nodes; m++) {
     const t = m === nodes - 1 ? 1 : m * step;
-    re[m] = Math.exp((-(t - 0.5) * (t - 0.5)) / (2 * variance)) / norm;
+    x[2 * m] = Math.exp((-(t - 0.5) * (t - 0.5)) / (2 * variance)) / norm;
   }
-  fftPlan(size).transform(re, im);
+  const z = new Float64Array(2 * size);
+  fftPlan(size).transformInterleaved(x, z);
   if (kernelCache.size >= KERNEL_CACHE_LIMIT) kernelCache.delete(kernelCache.keys().next().value as string);
-  const spec = { re, im };
+  const spec = { z };
   kernelCache.set(key, spec);
   return spec;
 }
 
-/** Writes the reflected extension of a grid (positions −h … G−1+h) into out[0 .. 2G−1). */
-function reflect(values: Float64Array, out: Float64Array): void {
+/** Mesh positions of `at` (node and interpolation weight of each mesh point) for T points on a grid of G nodes. */
+interface Mesh {
+  node: Int32Array;
+  res: Float64Array;
+}
+const meshCache = new Map<string, Mesh>();
+
+function meshFor(T: number, G: number): Mesh {
+  const key = `${T}:${G}`;
+  let mesh = meshCache.get(key);
+  if (!mesh) {
+    const step = 1 / (T - 1);
+    const bucket = 1 / (G - 1);
+    mesh = { node: new Int32Array(T), res: new Float64Array(T) };
+    for (let j = 0; j < T; j++) {
+      const t = j === T - 1 ? 1 : j * step;
+      const b = node(t, G - 1);
+      mesh.node[j] = b;
+      mesh.res[j] = (t - b * bucket) / bucket;
+    }
+    if (meshCache.size >= KERNEL_CACHE_LIMIT) meshCache.delete(meshCache.keys().next().value as string);
+    meshCache.set(key, mesh);
+  }
+  return mesh;
+}
+
+/**
+ * Writes the reflected extension of a grid (positions −h … G−1+h) into the real (part 0) or imaginary (part 1)
+ * slots of interleaved out[0 .. 2G−1).
+ */
+function reflect(values: Float64Array, out: Float64Array, part: 0 | 1): void {
   const G = values.length;
   const h = (G - 1) >>> 1;
   const last = G - 1;
   for (let j = 0; j < 2 * G - 1; j++) {
     const p = j - h;
-    out[j] = p < 0 ? values[-p] : p > last ? values[2 * last - p] : values[p];
+    out[2 * j + part] = p < 0 ? values[-p] : p > last ? values[2 * last - p] : values[p];
   }
 }
 
@@ -171,18 +200,17 @@ export class SmoothEce {
     if (hit !== undefined) return hit;
     const G = gridNodes(sigma);
     const data = this.dataSpectrum(G);
-    const { a: sr, b: s1 } = this.convolve(data, sigma, G);
-    const T = meshPoints(sigma);
-    const step = 1 / (T - 1);
-    const bucket = 1 / (G - 1);
+    const out = this.convolve(data, sigma, G);
+    const { node: at, res: weight } = meshFor(meshPoints(sigma), G);
+    // S_r of node b is out[2(G − 1 + b)], S_1 the entry after it (see convolve)
+    const base = 2 * (G - 1);
     let num = 0;
     let den = 0;
-    for (let j = 0; j < T; j++) {
-      const t = j === T - 1 ? 1 : j * step;
-      const b = node(t, G - 1);
-      const res = (t - b * bucket) / bucket;
-      num += Math.abs(sr[b] * (1 - res) + sr[b + 1] * res);
-      den += s1[b] * (1 - res) + s1[b + 1] * res + SMECE_DENSITY_EPS;
+    for (let j = 0; j < at.length; j++) {
+      const k = base + 2 * at[j];
+      const res = weight[j];
+      num += Math.abs(out[k] * (1 - res) + out[k + 2] * res);
+      den += out[k + 1] * (1 - res) + out[k + 3] * res + SMECE_DENSITY_EPS;
     }
     const v = num / den;
     this.evals.set(sigma, v);
@@ -211,20 +239,22 @@ export class SmoothEce {
     const G = gridNodes(sigma);
     const { vy, v1, total } = this.grid(G, true);
     const size = nextPow2(2 * G - 1);
-    const re = new Float64Array(size);
-    const im = new Float64Array(size);
-    reflect(vy, re);
-    reflect(v1, im);
-    fftPlan(size).transform(re, im);
-    const { a: sy, b: s1 } = this.convolve({ re, im, size }, sigma, G);
+    const x = new Float64Array(2 * size);
+    reflect(vy, x, 0);
+    reflect(v1, x, 1);
+    const z = new Float64Array(2 * size);
+    fftPlan(size).transformInterleaved(x, z);
+    const conv = this.convolve({ z, size }, sigma, G);
     const out: SmoothCurvePoint[] = [];
     const bucket = 1 / (G - 1);
+    const base = 2 * (G - 1);
     for (let j = 0; j < points; j++) {
       const t = j === points - 1 ? 1 : j / (points - 1);
       const b = node(t, G - 1);
       const res = (t - b * bucket) / bucket;
-      const ay = sy[b] * (1 - res) + sy[b + 1] * res;
-      const a1 = s1[b] * (1 - res) + s1[b + 1] * res;
+      const k = base + 2 * b;
+      const ay = conv[k] * (1 - res) + conv[k + 2] * res;
+      const a1 = conv[k + 1] * (1 - res) + conv[k + 3] * res;
       out.push({ c: t, acc: ay / (a1 + SMECE_DENSITY_EPS), density: a1 / total });
     }
     return out;
@@ -270,36 +300,40 @@ export class SmoothEce {
     if (!spec) {
       const { vr, v1, total } = this.presetGrids?.get(G) ?? this.grid(G, false);
       const size = nextPow2(2 * G - 1);
-      const re = new Float64Array(size);
-      const im = new Float64Array(size);
       // Both grids in one complex transform: the kernel is real, so the real and imaginary parts of the
       // product's inverse are the two convolutions.
-      reflect(vr, re);
-      reflect(v1, im);
-      fftPlan(size).transform(re, im);
-      spec = { re, im, size, total };
+      const x = scratchFor(size).input;
+      x.fill(0);
+      reflect(vr, x, 0);
+      reflect(v1, x, 1);
+      const z = new Float64Array(2 * size);
+      fftPlan(size).transformInterleaved(x, z);
+      spec = { z, size, total };
       this.spectra.set(G, spec);
     }
     return spec;
   }
 
-  /** Convolves the packed pair (real part, imaginary part) with the kernel; returns both on the grid. */
-  private convolve(data: Spectrum & { size: number }, sigma: number, G: number): { a: Float64Array; b: Float64Array } {
+  /**
+   * Convolves the packed pair (real part, imaginary part) with the kernel: the interleaved result, output node i of
+   * the first convolution at out[2(i + G − 1)] (linear-convolution index i + 2h = i + G − 1), of the second right
+   * after it. A view of a scratch buffer: valid until the next convolution.
+   */
+  private convolve(data: Spectrum & { size: number }, sigma: number, G: number): Float64Array {
     const size = data.size;
-    const k = kernelSpectrum(sigma, G, size);
-    const { re, im } = scratchFor(size);
-    for (let i = 0; i < size; i++) {
-      const a = data.re[i];
-      const b = data.im[i];
-      const c = k.re[i];
-      const d = k.im[i];
-      re[i] = a * c - b * d;
-      im[i] = a * d + b * c;
+    const k = kernelSpectrum(sigma, G, size).z;
+    const { input, output } = scratchFor(size);
+    const z = data.z;
+    for (let i = 0; i < 2 * size; i += 2) {
+      const a = z[i];
+      const b = z[i + 1];
+      const c = k[i];
+      const d = k[i + 1];
+      input[i] = a * c - b * d;
+      input[i + 1] = a * d + b * c;
     }
-    fftPlan(size).transform(re, im, true);
-    // Output node i sits at linear-convolution index i + 2h = i + G − 1. Views of the scratch buffers:
-    // valid until the next convolution.
-    return { a: re.subarray(G - 1, 2 * G - 1), b: im.subarray(G - 1, 2 * G - 1) };
+    fftPlan(size).transformInterleaved(input, output, true);
+    return output;
   }
 }
 

@@ -7,7 +7,9 @@
  *    pairedBootstrapBasic (lib/calibration/paired-basic), the significance bootstrap (ECE, accuracy, entropy), on
  *    built sets or on labelled rows as text (pairFromText: the parsing stays off the request thread too);
  *  - { id, kind: "stats", task } → computeLanguageStats(task) (lib/db/stats-compute.ts): one language's metrics and
- *    bootstrap intervals for recomputeRunStats (the `calib recompute` path);
+ *    bootstrap intervals for recomputeRunStats (`calib recompute`, imports);
+ *  - { id, kind: "stats-part", part } → computeLanguageStatsPart(part): a range of a language's resamples (and its
+ *    point metrics for the first part), when recomputeRunStats spreads one language over several threads;
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
@@ -58,6 +60,11 @@ async function run(message) {
       stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
       const { computeLanguageStats } = await stats;
       return computeLanguageStats(message.task);
+    }
+    case "stats-part": {
+      stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
+      const { computeLanguageStatsPart } = await stats;
+      return computeLanguageStatsPart(message.part);
     }
     case "recalibration":
       return recalibrate(message);

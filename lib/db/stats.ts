@@ -23,7 +23,15 @@ import { AtlasError, badInput } from "../errors";
 import { copyOutBinary, type BinaryTuple } from "./copy-binary";
 import { storeRunPairs } from "./paired-stats";
 import { recomputeSliceStats } from "./slice-stats";
-import { computeLanguageStats, type LanguageStatsTask, type StatsRow } from "./stats-compute";
+import {
+  computeLanguageStats,
+  type LanguageStatsPartResult,
+  type LanguageStatsTask,
+  mergeStatsParts,
+  partsPerLanguage,
+  statsParts,
+  type StatsRow,
+} from "./stats-compute";
 
 export interface RecomputeOptions {
   /** Bin count of every binned metric (default 15). */
@@ -35,9 +43,10 @@ export interface RecomputeOptions {
   /** Called after each language's statistics, with its prediction count (progress of a long recompute). */
   onLanguage?: (language: string, predictions: number) => void;
   /**
-   * Compute threads (lib/compute, task kind "stats"): each language's statistics are computed on a thread while the
-   * next language is read, at most pool.size + 1 languages in memory. Without a pool, in-process one at a time.
-   * The numbers are the same either way (same code, same seeds).
+   * Compute threads (lib/compute, task kinds "stats" and "stats-part"): each language's statistics are computed on
+   * threads while the next language is read, at most pool.size + 1 languages in memory; a language's resamples are
+   * split over several threads when there are too few languages to keep them evenly busy (partsPerLanguage). Without
+   * a pool, in-process one at a time. The numbers are the same either way (same code, same seeded draws).
    */
   pool?: ThreadPool;
 }
@@ -118,11 +127,20 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 
   const stats: { lang: string; rows: StatsRow[] }[] = [];
   const pool = opts.pool;
-  // With a pool: languages in flight on the threads, in language order; a failure anywhere fails the whole call
-  // (the caller's transaction rolls back) once every task in flight has settled.
+  // With a pool: languages in flight on the threads, in language order, each as `parts` tasks (its resamples split,
+  // when the languages alone would leave threads idle or uneven), at most pool.size + 1 languages in memory. A
+  // failure anywhere fails the whole call (the caller's transaction rolls back) once every task in flight has settled.
+  const parts = pool ? partsPerLanguage(todo.length, pool.size) : 1;
   const inFlight: Promise<void>[] = [];
+  let oldest = 0;
   const compute = async (lang: string, task: LanguageStatsTask): Promise<void> => {
-    const rows = pool ? await pool.run<StatsRow[]>({ kind: "stats", task }) : computeLanguageStats(task);
+    let rows: StatsRow[];
+    if (!pool) rows = computeLanguageStats(task);
+    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task });
+    else {
+      const results = statsParts(task, parts).map((part) => pool.run<LanguageStatsPartResult>({ kind: "stats-part", part }));
+      rows = mergeStatsParts(task, await Promise.all(results));
+    }
     stats.push({ lang, rows });
     opts.onLanguage?.(lang, task.input.n);
   };
@@ -136,7 +154,8 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
         const done = compute(language, task);
         done.catch(() => {}); // observed below (allSettled); this only keeps it from counting as unhandled meanwhile
         inFlight.push(done);
-        if (inFlight.length > pool.size) await inFlight[inFlight.length - pool.size - 1];
+        // Read the next language only while at most pool.size tasks are in flight (pool.size + parts once dispatched).
+        while ((inFlight.length - oldest) * parts > pool.size) await inFlight[oldest++];
       }
     }
   } catch (e) {
@@ -158,9 +177,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
 }
 
 /**
- * Streams the run's predictions with COPY … TO STDOUT (FORMAT binary) and parses the tuples as they
- * arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8,
- * languageCode text. Rows come in question-id order, so the language's rows (and hence its equal-mass ties and
+ * Streams the run's predictions of one language with COPY … TO STDOUT (FORMAT binary) and parses the tuples as
+ * they arrive: questionId int4, probs float8[], gold int4 (nullable), correct bool, confidence float8. Rows come in
+ * question-id order, so the language's rows (and hence its equal-mass ties and
  * bootstrap draws) are in a reproducible order. Null when the run has no prediction in that language.
  */
 async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, language: string): Promise<LanguageRows | null> {
@@ -181,14 +200,13 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   if (lo === null || hi === null) return null;
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new AtlasError("INTERNAL", `question id range ${lo}…${hi} is not integral`);
   const sql = `COPY (
-      SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence", q."languageCode"
+      SELECT p."questionId", p."probs", q."gold", p."correct", p."confidence"
         FROM "Question" q JOIN "Prediction" p ON p."runId" = ${runId} AND p."questionId" = q."id"
        WHERE q."benchmarkId" = ${benchmarkId} AND q."languageCode" = ${pg.escapeLiteral(language)}
          AND p."questionId" BETWEEN ${lo} AND ${hi}
        ORDER BY p."questionId"
     ) TO STDOUT (FORMAT binary)`;
-  let rows: LanguageRows | null = null;
-  const parser = new CopyParser(runId, (_, r) => (rows = r));
+  const parser = new CopyParser(runId);
   // An import computes its statistics inside its own transaction, before autovacuum can have analysed the rows it
   // just wrote: the planner then estimates one prediction and one question and joins them in a nested loop with a
   // join filter — quadratic, minutes for a 1M-prediction language. This read is always bulk: a hash or merge join is
@@ -206,52 +224,25 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
       if (!failed) throw e;
     });
   }
-  parser.end();
-  return rows;
+  return parser.rows;
 }
 
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
 const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
 
-/** The six columns above, decoded by lib/db/copy-binary.ts's reader, accumulated per language. */
+/** The five columns above, decoded by lib/db/copy-binary.ts's reader, accumulated into the language's rows. */
 class CopyParser {
-  /** Languages already handed to `done` (a language seen again means the stream is not ordered by language). */
-  private readonly seen = new Set<string>();
-  private last: LanguageRows | null = null;
-  private lastLang = "";
+  /** The language's rows; null until the first row. */
+  rows: LanguageRows | null = null;
 
-  constructor(
-    private readonly runId: number,
-    private readonly done: (language: string, rows: LanguageRows) => void,
-  ) {}
-
-  end(): void {
-    this.flush();
-  }
-
-  /** Hands the current language's rows on and lets go of them. */
-  private flush(): void {
-    if (!this.last) return;
-    const rows = this.last;
-    this.seen.add(this.lastLang);
-    this.last = null;
-    this.done(this.lastLang, rows);
-  }
+  constructor(private readonly runId: number) {}
 
   tuple(t: BinaryTuple): void {
     const questionId = t.int4(0);
     const gold = t.isNull(2) ? null : t.int4(2);
     const correct = t.bool(3);
     const confidence = t.float8(4);
-    const lang = t.text(5);
-    let acc = lang === this.lastLang ? this.last : null;
-    if (!acc) {
-      this.flush();
-      if (this.seen.has(lang)) throw new AtlasError("INTERNAL", `COPY rows of language ${lang} are not contiguous`);
-      acc = new LanguageRows();
-      this.last = acc;
-      this.lastLang = lang;
-    }
+    const acc = (this.rows ??= new LanguageRows());
     const where = `run ${this.runId}, question ${questionId}`;
     const ndim = t.arrayDims(1);
     let k = 0;

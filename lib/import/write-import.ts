@@ -7,6 +7,7 @@
  * both then recompute the run's statistics (lib/db/stats.ts).
  */
 import type pg from "pg";
+import { withStatsPool } from "../compute/stats-pool";
 import { recomputeRunStats } from "../db/stats";
 import { type ImportOptions, type ImportResult, reportProgress } from "./import-options";
 import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
@@ -167,7 +168,10 @@ async function importDirectly(
   return finishImport(client, opts, runId, files, tally, { ...written, scoringMethod, writePath: "direct" });
 }
 
-/** Both write paths end alike: the run's statistics (unless skipped), then the result. */
+/**
+ * Both write paths end alike: the run's statistics (unless skipped; the languages on compute threads for a large
+ * import, lib/compute/stats-pool.ts), then the result.
+ */
 async function finishImport(
   client: pg.ClientBase,
   opts: ImportOptions,
@@ -178,7 +182,7 @@ async function finishImport(
 ): Promise<ImportResult> {
   if (opts.stats !== false) {
     reportProgress(opts, "stats", tally);
-    await recomputeRunStats(client, runId);
+    await withStatsPool(written.predictions, (pool) => recomputeRunStats(client, runId, { pool }));
   }
   return {
     runId,

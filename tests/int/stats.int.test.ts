@@ -172,6 +172,21 @@ describe("recomputeRunStats", () => {
     expect(seen.sort()).toEqual(["de", "fr"]);
   });
 
+  it("stores the same rows when one language's resamples are spread over the threads", { timeout: 120_000 }, async () => {
+    const strip = (rows: StatsRow[]) => rows.map((r) => ({ ...r, id: undefined, computedAt: undefined }));
+    await inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 31 }));
+    const inProcess = strip(await statsRows(labelledRun));
+    // One language on 3 threads: 3 parts of its resamples (partsPerLanguage), merged in order.
+    const pool = new ThreadPool(computeThreadFile(), 3, 4, { priority: "normal" });
+    try {
+      for (const language of ["de", "fr"])
+        await inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 31, pool, languages: [language] }));
+    } finally {
+      await pool.close();
+    }
+    expect(strip(await statsRows(labelledRun))).toEqual(inProcess);
+  });
+
   it("replaces the run's rows instead of adding to them, and honours the caller's transaction", async () => {
     await inTransaction(() => recomputeRunStats(client, labelledRun, { bootstrap: 0 }));
     let rows = await statsRows(labelledRun);

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { loadDataset, selectShots, type DatasetQuestion } from "../../lib/datasets";
 import { inTransaction, poolFor } from "../../lib/db/pool";
 import { recomputeRunStats } from "../../lib/db/stats";
+import { withStatsPool } from "../../lib/compute/stats-pool";
 import { ingestPredictions, type PredictionRow } from "../../lib/import/write/ingest-predictions";
 import { scoreContinuation, scoreLetter, type OptionScores, type ScoringItem } from "../scoring";
 import type { JobContext } from "./define";
@@ -278,7 +279,8 @@ export default async function evaluateSplitJob(
 
     // Finish: stats for this language, split completed, run completed when no split is left.
     await inTransaction(pool, async (client) => {
-      await recomputeRunStats(client, runId, { languages: [language] });
+      // The split's one language, its resamples spread over compute threads when it is large (lib/compute/stats-pool.ts).
+      await withStatsPool(total, (pool) => recomputeRunStats(client, runId, { languages: [language], pool }));
       await client.query(
         `UPDATE "RunSplit" SET "status" = 'completed', "done" = "total", "etaSeconds" = 0, "updatedAt" = now()
          WHERE "runId" = $1 AND "languageCode" = $2 AND "status" = 'running' AND "jobId" = $3`,

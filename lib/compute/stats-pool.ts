@@ -1,0 +1,36 @@
+/**
+ * Compute threads for the statistics of an import or of a worker's split (recomputeRunStats' `pool`), as
+ * `calib recompute --threads` uses them: normal priority (no request thread to protect), one pool per call, closed
+ * when the call ends, whatever happens. Threads cost a start (each loads the library, ~0.3 s of CPU), so small
+ * statistics stay in-process: a pool is started only for at least STATS_POOL_MIN_PREDICTIONS predictions.
+ * A task failing on a thread rejects recomputeRunStats, so the caller's transaction rolls back (nothing partial).
+ */
+import { availableParallelism } from "node:os";
+import { readEnv, type EnvSource } from "../env";
+import { computeThreadFile } from "./pool";
+import { ThreadPool } from "./thread-pool";
+
+/** Below this many predictions the statistics take less than a thread's start: in-process. */
+export const STATS_POOL_MIN_PREDICTIONS = 50_000;
+
+/** ATLAS_STATS_THREADS, default one per core (0: always in-process). */
+export function statsThreads(env: EnvSource = process.env): number {
+  return readEnv("ATLAS_STATS_THREADS", env) ?? availableParallelism();
+}
+
+/**
+ * Runs `fn` with a pool of statsThreads() threads for statistics of `predictions` predictions (recomputeRunStats
+ * spreads the languages over them, and a language's resamples when there are too few languages), or with none
+ * (in-process) when that is fewer than two threads or the work is small. The pool is closed when `fn` settles.
+ */
+export async function withStatsPool<T>(predictions: number, fn: (pool: ThreadPool | undefined) => Promise<T>, env: EnvSource = process.env): Promise<T> {
+  const size = statsThreads(env);
+  // One thread would only add its start: the tasks would run one after another either way.
+  if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return fn(undefined);
+  const pool = new ThreadPool(computeThreadFile(), size, size + 1, { priority: "normal" });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
