@@ -3,7 +3,8 @@
  * so its rendered response is kept (lib/cache's LRU, bounded in bytes) under the URL, the request headers the
  * response varies on, and the data version (lib/db/data-version.ts: any write to runs, statistics, published
  * figures, splits or import jobs changes it). A repeated view then costs the version read and a copy instead of a
- * 100–300 ms server render of up to 650 KiB. Concurrent identical misses share one render (single flight).
+ * 100–300 ms server render of up to 1.1 MiB. Concurrent identical misses share one render (single flight), which
+ * therefore must settle whatever its own client does (see `capture`).
  *
  * What is kept: 200 answers to GET on the view paths (`cacheable`), without Set-Cookie, whose Vary names only
  * headers in the key. The Content-Security-Policy nonce (proxy.ts: a fresh one per response) is replaced by a fresh
