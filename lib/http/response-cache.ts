@@ -46,6 +46,11 @@ const KEY_HEADERS = [
 const NOT_REPLAYED = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 const NONCE = /'nonce-([A-Za-z0-9+/=]+)'/;
+/**
+ * One response may take at most this share of the budget (16 MiB of the default 256): views are 26–1,096 KiB at
+ * full size, and a capture buffers without backpressure, so this also bounds what one slow client can pin.
+ */
+export const ENTRY_SHARE = 16;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -86,7 +91,7 @@ export function responseCache(opts: ResponseCacheOptions) {
         key,
         () => {
           mine = true;
-          return capture(req, res, app, opts.maxBytes);
+          return capture(req, res, app, Math.floor(opts.maxBytes / ENTRY_SHARE));
         },
         (r) => r !== null,
       )
@@ -109,7 +114,8 @@ export function responseCache(opts: ResponseCacheOptions) {
  *   the browser suite: the flight never settled and every later request for that URL and data version waited on it;
  * - a client that reads slowly or not at all: the app's writes are not held back by it (write() reports no
  *   backpressure while capturing; the body is buffered anyway), so the render ends at render speed for the waiters;
- * - a body larger than the cache's budget, or a status other than 200: given up at once, backpressure restored.
+ * - a body over `maxBytes` (a share of the budget, ENTRY_SHARE), or a status other than 200: given up at once,
+ *   backpressure restored.
  */
 function capture(req: IncomingMessage, res: ServerResponse, app: Handler, maxBytes: number): Promise<CachedResponse | null> {
   if (res.destroyed) return Promise.resolve(null);
