@@ -88,6 +88,19 @@ describe("response cache in front of the app", () => {
     expect(gone.body).not.toContain(`data-run="${id}"`);
   });
 
+  it("follows stored recalibration results, written off the request thread with no other write", async () => {
+    // The recalibrated heatmap answers "computing…" until its result row exists: that answer must not outlive it.
+    await get("/");
+    expect((await get("/")).cache).toBe("hit");
+    const run = (await client.query<{ id: number }>(`SELECT min("id") AS id FROM "Run"`)).rows[0].id;
+    await client.query(`INSERT INTO "RecalibrationResult" ("runId", "method", "statsVersion", "result") VALUES ($1, 'cache-e2e', '', '{}')`, [run]);
+    try {
+      expect((await get("/")).cache).toBe("miss");
+    } finally {
+      await client.query(`DELETE FROM "RecalibrationResult" WHERE "method" = 'cache-e2e'`);
+    }
+  });
+
   it("a request cancelled while its view is looked up leaves nothing for the next one to wait on", async () => {
     // Cancelled after 0–24 ms: some land during the data-version read, before the render starts (Next.js then never
     // ends the response). Each attempt uses a URL of its own, so no earlier entry answers it.
