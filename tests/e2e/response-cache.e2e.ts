@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readEnv } from "../../lib/env";
 
 const appUrl = inject("appUrl");
 const dbUrl = inject("appDbUrl");
@@ -35,7 +36,9 @@ async function get(path: string, headers: Record<string, string> = {}) {
   };
 }
 
-describe("response cache in front of the app", () => {
+// The e2e server gets this process's environment (tests/support/global-app.ts): with the cache turned off there is
+// nothing here to check.
+describe.skipIf(readEnv("ATLAS_RESPONSE_CACHE_MB") === 0)("response cache in front of the app", () => {
   it("replays a document for a document, a navigation payload for a navigation, a prefetch for a prefetch", async () => {
     const path = `/questions/${questionId}`;
     const doc = await get(path);
@@ -107,10 +110,9 @@ describe("response cache in front of the app", () => {
     for (let i = 0; i < 25; i++) {
       const path = `/questions/${questionId}?attempt=${i}`;
       const ac = new AbortController();
-      const first = fetch(appUrl + path, { signal: ac.signal }).then((r) => r.text()).catch(() => null);
+      void fetch(appUrl + path, { signal: ac.signal }).then((r) => r.text()).catch(() => null);
       await new Promise((r) => setTimeout(r, i));
       ac.abort();
-      await first;
       const next = await get(path);
       expect(next.status, path).toBe(200);
       expect(next.type, path).toContain("text/html");
