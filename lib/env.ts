@@ -57,7 +57,7 @@ export const ENV_SPECS = {
   ATLAS_API_TOKEN: spec(text, undefined, "a string", "Bearer token of the writing API endpoints (run management, imports); unset disables them (503).", { note: "unset (writing endpoints disabled)" }),
   ATLAS_ALLOWED_HOSTS: spec(text, "", "a comma list of host or host:port", "Host names served besides localhost, 127.0.0.1 and [::1] (comma list; host:port for one port; * turns the check off)."),
   ATLAS_WEB_PROCESSES: spec(int(1), "1", "an integer ≥ 1", "`npm start`: web processes sharing one port (node:cluster), each with its own response cache and compute threads."),
-  ATLAS_RESPONSE_CACHE_MB: spec(int(0), "0", "an integer ≥ 0", "`npm start`: MiB of rendered view responses kept per web process, keyed by URL and data version (e.g. 256); 0, the default, turns the cache off — with it on, a browser navigation can wait forever on a shared capture (docs/scale.md)."),
+  ATLAS_RESPONSE_CACHE_MB: spec(int(0), "256", "an integer ≥ 0", "`npm start`: MiB of rendered view responses kept per web process, keyed by URL, RSC headers and data version (a cached view costs about its body, 30–1,100 KiB at full size: 256 holds ≥ 230 of the largest); 0 turns the cache off."),
   ATLAS_SEED: spec(flag, "1", "0 or 1", "`npm run demo`: 0 skips seeding the demo data."),
   ATLAS_WORKER: spec(flag, "1", "0 or 1", "`npm run demo`: 0 starts no worker next to the web server."),
   ATLAS_ROOT: spec(text, undefined, "a path", "Repository root, for locating lib/compute/compute-thread.mjs when the working directory is elsewhere.", { note: "the working directory" }),

@@ -23,6 +23,12 @@ const hostname = "127.0.0.1";
 
 /** The views whose GET response is a function of the URL and the stored data alone. */
 const CACHEABLE = /^\/(?:reliability|smoothing|smoothing\/significance|results|runs|questions|questions\/\d+)?$/;
+/**
+ * The tables those views read that change: LIVE_TABLES, plus the stored recalibration results — the recalibrated
+ * heatmap (`/?mode=recalibrated`) answers "computing…" until its result is stored, off the request thread and with
+ * no other write, so without it that first answer would be replayed for good.
+ */
+const VERSION_TABLES = [...LIVE_TABLES, "RecalibrationResult"] as const;
 
 async function serve(): Promise<void> {
   const url = process.env.DATABASE_URL;
@@ -33,7 +39,7 @@ async function serve(): Promise<void> {
   const db = new pg.Pool({ connectionString: url, max: 2 });
   db.on("error", (e) => console.error(`[web] idle connection error: ${e.message}`));
   const cache = responseCache({
-    version: coalesced(() => dataVersion(db, LIVE_TABLES)),
+    version: coalesced(() => dataVersion(db, VERSION_TABLES)),
     cacheable: (p) => CACHEABLE.test(p),
     maxBytes: readEnv("ATLAS_RESPONSE_CACHE_MB") * 1024 * 1024,
   });

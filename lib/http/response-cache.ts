@@ -3,7 +3,8 @@
  * so its rendered response is kept (lib/cache's LRU, bounded in bytes) under the URL, the request headers the
  * response varies on, and the data version (lib/db/data-version.ts: any write to runs, statistics, published
  * figures, splits or import jobs changes it). A repeated view then costs the version read and a copy instead of a
- * 100–300 ms server render of up to 650 KiB. Concurrent identical misses share one render (single flight).
+ * 100–300 ms server render of up to 1.1 MiB. Concurrent identical misses share one render (single flight), which
+ * therefore must settle whatever its own client does (see `capture`).
  *
  * What is kept: 200 answers to GET on the view paths (`cacheable`), without Set-Cookie, whose Vary names only
  * headers in the key. The Content-Security-Policy nonce (proxy.ts: a fresh one per response) is replaced by a fresh
@@ -45,6 +46,11 @@ const KEY_HEADERS = [
 const NOT_REPLAYED = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 
 const NONCE = /'nonce-([A-Za-z0-9+/=]+)'/;
+/**
+ * One response may take at most this share of the budget (16 MiB of the default 256): views are 26–1,096 KiB at
+ * full size, and a capture buffers without backpressure, so this also bounds what one slow client can pin.
+ */
+export const ENTRY_SHARE = 16;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -85,7 +91,7 @@ export function responseCache(opts: ResponseCacheOptions) {
         key,
         () => {
           mine = true;
-          return capture(req, res, app);
+          return capture(req, res, app, Math.floor(opts.maxBytes / ENTRY_SHARE));
         },
         (r) => r !== null,
       )
@@ -98,42 +104,70 @@ export function responseCache(opts: ResponseCacheOptions) {
   return { serve, stats, cache };
 }
 
-/** Hands the request to the app while recording what it writes; resolves with the response when it can be kept. */
-function capture(req: IncomingMessage, res: ServerResponse, app: Handler): Promise<CachedResponse | null> {
+/**
+ * Hands the request to the app while recording what it writes; resolves with the response when it can be kept, and
+ * with null as soon as it is known that it cannot — identical requests wait on this promise (single flight), so it
+ * must settle whatever the client does:
+ * - a client gone before the capture starts (it aborted during the version read — browsers cancel prefetches and
+ *   superseded navigations all the time): its 'close' was emitted before a listener could exist, and Next.js, seeing
+ *   a destroyed response, returns without ever ending it (next/dist/server/pipe-readable.js). This was the hang of
+ *   the browser suite: the flight never settled and every later request for that URL and data version waited on it;
+ * - a client that reads slowly or not at all: the app's writes are not held back by it (write() reports no
+ *   backpressure while capturing; the body is buffered anyway), so the render ends at render speed for the waiters;
+ * - a body over `maxBytes` (a share of the budget, ENTRY_SHARE), or a status other than 200: given up at once,
+ *   backpressure restored.
+ */
+function capture(req: IncomingMessage, res: ServerResponse, app: Handler, maxBytes: number): Promise<CachedResponse | null> {
+  if (res.destroyed) return Promise.resolve(null);
   delete req.headers["accept-encoding"];
   res.setHeader("x-atlas-cache", "miss");
-  const chunks: Buffer[] = [];
-  let failed = false;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let capturing = true;
+  let settle: (r: CachedResponse | null) => void = () => {};
+  const giveUp = () => {
+    capturing = false;
+    chunks = [];
+    settle(null);
+  };
   const add = (chunk: unknown, encoding?: unknown) => {
-    if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-    if (typeof chunk === "string") chunks.push(Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
-    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-    else failed = true;
+    if (!capturing || chunk === undefined || chunk === null || typeof chunk === "function") return;
+    if (res.statusCode !== 200) return giveUp();
+    let b: Buffer;
+    if (typeof chunk === "string") b = Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+    else if (chunk instanceof Uint8Array) b = Buffer.from(chunk);
+    else return giveUp();
+    bytes += b.length;
+    if (bytes > maxBytes) return giveUp();
+    chunks.push(b);
   };
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
   const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   return new Promise<CachedResponse | null>((resolve) => {
+    settle = resolve;
     // Headers handed to writeHead directly are not visible to getHeaders(): set them on the response first.
     res.writeHead = ((status: number, ...rest: unknown[]) => {
       const headers = rest.find((x) => x && typeof x === "object") as OutgoingHttpHeaders | string[] | undefined;
       const message = typeof rest[0] === "string" ? rest[0] : undefined;
       if (Array.isArray(headers)) for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
       else if (headers) for (const [k, v] of Object.entries(headers)) if (v !== undefined) res.setHeader(k, v);
+      if (status !== 200) giveUp();
       return message === undefined ? writeHead(status) : writeHead(status, message);
     }) as ServerResponse["writeHead"];
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       add(chunk, rest[0]);
-      return write(chunk, ...rest);
+      const ok = write(chunk, ...rest);
+      return capturing || ok;
     }) as ServerResponse["write"];
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       add(chunk, rest[0]);
       const out = end(chunk, ...rest);
-      resolve(failed ? null : keepable(res, Buffer.concat(chunks)));
+      resolve(capturing ? keepable(res, Buffer.concat(chunks)) : null);
       return out;
     }) as ServerResponse["end"];
-    res.once("close", () => resolve(null)); // aborted before the end: nothing kept (no-op after a resolve)
-    Promise.resolve(app(req, res)).catch(() => resolve(null));
+    res.once("close", giveUp); // aborted before the end: nothing kept (no-op after a resolve)
+    Promise.resolve(app(req, res)).catch(giveUp);
   });
 }
 
