@@ -2,12 +2,16 @@
 /**
  * The /recalibration page's "computing…" state: polls GET /recalibration/status (which also restarts a computation
  * the queue refused) and reloads the server component once the result is ready or has failed. Waits as long as
- * Retry-After says when the compute queue is full.
+ * Retry-After says when the compute queue is full. It keeps polling after a reload: a refresh can be dropped (a
+ * navigation or prefetch in flight supersedes it), and the re-rendered page keeps this component mounted with the
+ * same props while it still says "computing…", so polling only ends when the page has moved on (unmount).
  */
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 
 const POLL_MS = 1000;
+/** How long a reload may take before it is asked for again. */
+const REFRESH_RETRY_MS = 3000;
 
 export function RecalibrationPending({ statusUrl, busy }: { statusUrl: string; busy: boolean }) {
   const router = useRouter();
@@ -21,8 +25,10 @@ export function RecalibrationPending({ statusUrl, busy }: { statusUrl: string; b
       try {
         const res = await fetch(statusUrl, { cache: "no-store" });
         if (stop) return;
-        if (res.status !== 202 && res.status !== 503) return router.refresh();
-        if (res.status === 503) wait = Math.max(POLL_MS, 1000 * Number(res.headers.get("retry-after") ?? 1));
+        if (res.status !== 202 && res.status !== 503) {
+          router.refresh();
+          wait = REFRESH_RETRY_MS;
+        } else if (res.status === 503) wait = Math.max(POLL_MS, 1000 * Number(res.headers.get("retry-after") ?? 1));
       } catch {
         // offline for a moment: try again next tick
       }
