@@ -109,6 +109,12 @@ export class LanguageRows {
   }
 }
 
+/** The distinct buffers behind an input's typed arrays (its postMessage transfer list). */
+function inputBuffers(input: CalibrationInput): ArrayBuffer[] {
+  const arrays = input.kind === "labelled" ? [input.offsets, input.probs, input.labels] : [input.confidence, input.correct, input.rows?.offsets, input.rows?.probs];
+  return [...new Set(arrays.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])))];
+}
+
 /** Rebuilds RunLanguageStats for `runId` inside the caller's transaction. */
 export async function recomputeRunStats(client: pg.ClientBase, runId: number, opts: RecomputeOptions = {}): Promise<void> {
   const bins = opts.bins ?? DEFAULT_BINS;
@@ -136,7 +142,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   const compute = async (lang: string, task: LanguageStatsTask): Promise<void> => {
     let rows: StatsRow[];
     if (!pool) rows = computeLanguageStats(task);
-    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task });
+    // One task per language: its arrays (built fresh by toInput, used here no more) move to the thread instead of
+    // being copied; split over parts, every part needs them, so they are copied.
+    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task }, inputBuffers(task.input));
     else {
       const results = statsParts(task, parts).map((part) => pool.run<LanguageStatsPartResult>({ kind: "stats-part", part }));
       rows = mergeStatsParts(task, await Promise.all(results));
