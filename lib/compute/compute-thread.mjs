@@ -10,6 +10,8 @@
  *    bootstrap intervals for recomputeRunStats (`calib recompute`, imports);
  *  - { id, kind: "stats-part", part } → computeLanguageStatsPart(part): a range of a language's resamples (and its
  *    point metrics for the first part), when recomputeRunStats spreads one language over several threads;
+ *  - { id, kind: "stats-warm" } → loads the statistics code and answers null: withStatsPool sends one to each thread
+ *    when it starts the pool, so threads start and load while the first language is read, not after;
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
@@ -61,6 +63,10 @@ async function run(message) {
       const { computeLanguageStats } = await stats;
       return computeLanguageStats(message.task);
     }
+    case "stats-warm":
+      stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
+      await stats;
+      return null;
     case "stats-part": {
       stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
       const { computeLanguageStatsPart } = await stats;

@@ -27,7 +27,13 @@ export async function withStatsPool<T>(predictions: number, fn: (pool: ThreadPoo
   const size = statsThreads(env);
   // One thread would only add its start: the tasks would run one after another either way.
   if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return fn(undefined);
-  const pool = new ThreadPool(computeThreadFile(), size, size + 1, { priority: "normal" });
+  // Waiting places for the most recomputeRunStats keeps in flight (pool.size + parts ≤ 2 × size tasks) even while the
+  // warm-ups below still hold every thread.
+  const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1, { priority: "normal" });
+  // Every thread starts and loads the statistics code now, while recomputeRunStats reads the first languages, rather
+  // than when the first task arrives. A warm-up that fails is not reported here: the real tasks on that thread fail
+  // the same way and fail the call.
+  for (let i = 0; i < size; i++) pool.run({ kind: "stats-warm" }).catch(() => {});
   try {
     return await fn(pool);
   } finally {

@@ -6,7 +6,7 @@
  * never keep the process alive.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { type Transferable, Worker } from "node:worker_threads";
 import { readEnv, type EnvSource } from "../env";
 
 export class PoolBusy extends Error {
@@ -20,6 +20,8 @@ export class PoolBusy extends Error {
 
 interface Task {
   message: Record<string, unknown>;
+  /** Handed to postMessage as its transfer list (moved to the thread, not copied; unusable here afterwards). */
+  transfer?: Transferable[];
   resolve(v: unknown): void;
   reject(e: Error): void;
 }
@@ -52,9 +54,9 @@ export class ThreadPool {
     private readonly workerData: Record<string, unknown> = {},
   ) {}
 
-  run<T>(message: Record<string, unknown>): Promise<T> {
+  run<T>(message: Record<string, unknown>, transfer?: Transferable[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const task: Task = { message, resolve: resolve as (v: unknown) => void, reject };
+      const task: Task = { message, transfer, resolve: resolve as (v: unknown) => void, reject };
       const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.size ? this.spawn() : null);
       if (slot) return this.start(slot, task);
       if (this.waiting.length >= this.maxQueue) {
@@ -107,7 +109,7 @@ export class ThreadPool {
     const id = ++this.next;
     slot.task = { ...task, id, started: performance.now() };
     slot.worker.ref(); // a task in flight keeps the process alive until it answers
-    slot.worker.postMessage({ ...task.message, id });
+    slot.worker.postMessage({ ...task.message, id }, task.transfer);
   }
 
   private drain(slot: Slot): void {

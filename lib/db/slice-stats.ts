@@ -35,6 +35,8 @@ export interface SliceStatsOptions {
   bootstrap?: number;
   /** Only these languages (their rows are replaced; others are left alone). */
   languages?: string[];
+  /** The languages with sliced questions, when the caller already knows them (recomputeRunStats): no query. */
+  sliced?: string[];
 }
 
 /** Question ids per prediction read: a bounded `= ANY($2)` list on the Prediction primary key. */
@@ -57,7 +59,7 @@ export async function recomputeSliceStats(client: pg.ClientBase, runId: number, 
   const { topLabelOnly, benchmarkId } = run.rows[0];
 
   const out: SliceRow[] = [];
-  const languages = await slicedLanguages(client, benchmarkId, opts.languages ?? null);
+  const languages = opts.sliced ?? (await slicedLanguages(client, benchmarkId, opts.languages ?? null));
   for (const lang of languages) {
     const groups = await readSliceRows(client, runId, benchmarkId, lang);
     for (const [slice, rows] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -109,6 +109,12 @@ export class LanguageRows {
   }
 }
 
+/** The distinct buffers behind an input's typed arrays (its postMessage transfer list). */
+function inputBuffers(input: CalibrationInput): ArrayBuffer[] {
+  const arrays = input.kind === "labelled" ? [input.offsets, input.probs, input.labels] : [input.confidence, input.correct, input.rows?.offsets, input.rows?.probs];
+  return [...new Set(arrays.flatMap((a) => (a && a.buffer instanceof ArrayBuffer ? [a.buffer] : [])))];
+}
+
 /** Rebuilds RunLanguageStats for `runId` inside the caller's transaction. */
 export async function recomputeRunStats(client: pg.ClientBase, runId: number, opts: RecomputeOptions = {}): Promise<void> {
   const bins = opts.bins ?? DEFAULT_BINS;
@@ -120,10 +126,12 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (run.rowCount === 0) throw new AtlasError("NOT_FOUND", `no run ${runId}`, { field: "runId" });
   const { topLabelOnly, benchmarkId } = run.rows[0];
   const languages = opts.languages ?? null;
-  // Every language of the benchmark (a language without predictions in this run gets no rows, as before).
-  const todo =
-    languages ??
-    (await client.query<{ code: string }>(`SELECT DISTINCT "languageCode" AS code FROM "Question" WHERE "benchmarkId" = $1`, [benchmarkId])).rows.map((r) => r.code);
+  // Every language of the benchmark (a language without predictions in this run gets no rows, as before), with its
+  // question-id span and whether it has sliced questions: one pass over the benchmark's questions instead of one
+  // for the languages, one per language for its span and one for the slices.
+  languages?.forEach(checkLanguageCode);
+  const spans = await languageSpans(client, benchmarkId, languages);
+  const todo = languages ?? [...spans.keys()];
 
   const stats: { lang: string; rows: StatsRow[] }[] = [];
   const pool = opts.pool;
@@ -136,7 +144,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   const compute = async (lang: string, task: LanguageStatsTask): Promise<void> => {
     let rows: StatsRow[];
     if (!pool) rows = computeLanguageStats(task);
-    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task });
+    // One task per language: its arrays (built fresh by toInput, used here no more) move to the thread instead of
+    // being copied; split over parts, every part needs them, so they are copied.
+    else if (parts === 1) rows = await pool.run<StatsRow[]>({ kind: "stats", task }, inputBuffers(task.input));
     else {
       const results = statsParts(task, parts).map((part) => pool.run<LanguageStatsPartResult>({ kind: "stats-part", part }));
       rows = mergeStatsParts(task, await Promise.all(results));
@@ -146,7 +156,7 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   };
   try {
     for (const language of [...todo].sort()) {
-      const rows = await readPredictions(client, runId, benchmarkId, language);
+      const rows = await readPredictions(client, runId, benchmarkId, language, spans.get(language) ?? NO_QUESTIONS);
       if (!rows) continue;
       const task = { input: rows.toInput(topLabelOnly), bins, resamples, seed: `${runId}/${language}` };
       if (!pool) await compute(language, task);
@@ -171,7 +181,8 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   if (stats.length > 0) await insertStats(client, runId, stats);
   // The same statistics per CS / CA / subject-category slice (RunSliceStats; nothing when no question has them),
   // without bootstrap intervals (their cost: lib/db/slice-stats.ts).
-  await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined });
+  const sliced = todo.filter((l) => spans.get(l)?.sliced).sort();
+  await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined, sliced });
   // The per-language paired bootstrap of the smoothing pairs this run is in (lib/db/paired-stats.ts).
   await storeRunPairs(client, runId, { languages, pool });
 }
@@ -182,21 +193,30 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
  * question-id order, so the language's rows (and hence its equal-mass ties and
  * bootstrap draws) are in a reproducible order. Null when the run has no prediction in that language.
  */
-async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId: number, language: string): Promise<LanguageRows | null> {
+async function readPredictions(
+  client: pg.ClientBase,
+  runId: number,
+  benchmarkId: number,
+  language: string,
+  known?: { lo: number | null; hi: number | null },
+): Promise<LanguageRows | null> {
   // COPY takes no bind parameters: the ids are checked integers, and the language code is checked against the
   // code pattern and then written as a literal by pg's own escapeLiteral (not by doubling quotes here).
   for (const id of [runId, benchmarkId])
     if (!Number.isSafeInteger(id)) throw badInput(`run and benchmark ids must be integers, got ${id}`, { field: "runId" });
-  if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
+  checkLanguageCode(language);
   // The language's question ids span [lo, hi] (contiguous when its questions were stored together, as imports and
   // plans do): the Prediction key is read as that one range. Without the range, a hash join (nested loops are off,
   // below) scans every prediction of the table for each language — 8.7 s per language on the 28M grid instead
   // of 0.2 s.
-  const span = await client.query<{ lo: number | null; hi: number | null }>(
-    `SELECT min("id") AS lo, max("id") AS hi FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = $2`,
-    [benchmarkId, language],
-  );
-  const { lo, hi } = span.rows[0];
+  const { lo, hi } =
+    known ??
+    (
+      await client.query<{ lo: number | null; hi: number | null }>(
+        `SELECT min("id") AS lo, max("id") AS hi FROM "Question" WHERE "benchmarkId" = $1 AND "languageCode" = $2`,
+        [benchmarkId, language],
+      )
+    ).rows[0];
   if (lo === null || hi === null) return null;
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new AtlasError("INTERNAL", `question id range ${lo}…${hi} is not integral`);
   const sql = `COPY (
@@ -227,8 +247,34 @@ async function readPredictions(client: pg.ClientBase, runId: number, benchmarkId
   return parser.rows;
 }
 
+/** The span of a language the benchmark has no question in. */
+const NO_QUESTIONS = { lo: null, hi: null };
+
+interface LanguageSpan {
+  lo: number;
+  hi: number;
+  /** Some question of the language has a subject category or cultural label (RunSliceStats). */
+  sliced: boolean;
+}
+
+/** The benchmark's languages (only `languages` when given) with their question-id spans, in one query. */
+async function languageSpans(client: pg.ClientBase, benchmarkId: number, languages: string[] | null): Promise<Map<string, LanguageSpan>> {
+  const r = await client.query<{ code: string } & LanguageSpan>(
+    `SELECT "languageCode" AS code, min("id") AS lo, max("id") AS hi,
+            bool_or("subjectCategory" IS NOT NULL OR "culturalLabel" IS NOT NULL) AS sliced
+       FROM "Question" WHERE "benchmarkId" = $1 AND ($2::text[] IS NULL OR "languageCode" = ANY($2::text[]))
+      GROUP BY 1`,
+    [benchmarkId, languages],
+  );
+  return new Map(r.rows.map(({ code, ...span }) => [code, span]));
+}
+
 /** Language codes as stored (lib/languages.ts codes, and tags such as pt-BR from dataset names). */
 const LANGUAGE_CODE_PATTERN = /^[a-z]{2,3}(?:[-_][a-z0-9]{2,8}){0,3}$/i;
+
+function checkLanguageCode(language: string): void {
+  if (!LANGUAGE_CODE_PATTERN.test(language)) throw badInput(`"${language}" is not a language code`, { field: "languages" });
+}
 
 /** The five columns above, decoded by lib/db/copy-binary.ts's reader, accumulated into the language's rows. */
 class CopyParser {
