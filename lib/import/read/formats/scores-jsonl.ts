@@ -15,6 +15,7 @@ import {
   SCORE_ARRAY_KEYS,
   ScoresState,
   scoresRecord,
+  type ScoresRow,
   type OptionKey,
   type ScoreKind,
 } from "./scores-row";
@@ -26,27 +27,33 @@ export const scoresJsonl: FormatSpec = {
     // One getter for every row (the row it reads is set per line): a closure per row showed in the import profile.
     let o: Record<string, unknown> = {};
     const field = (k: string) => o[k];
+    // One row object per file, refilled per line (scoresRecord keeps none of it): no per-row allocation for it.
+    const row: ScoresRow = {
+      id: undefined,
+      language: undefined,
+      subject: undefined,
+      slice: undefined,
+      text: undefined,
+      options: undefined,
+      label: undefined,
+      kind: "probs",
+      values: [],
+    };
     return {
       line(text: string, line: number): ImportRecord | null {
         if (text.trim() === "") return null;
         o = parseJsonObject(text, ctx.name, line);
-        const { kind, values } = scoreValues(o, ctx.name, line);
-        return scoresRecord(
-          {
-            id: o.id ?? o.question_id ?? o.sample_id ?? o.doc_id,
-            language: o.language ?? o.lang,
-            subject: o.subject ?? o.category,
-            slice: recordSliceFields(field, ctx, line),
-            text: o.question ?? o.text,
-            options: o.options ?? o.choices,
-            label: o.label ?? o.gold ?? o.answer_index ?? o.answer,
-            kind,
-            values,
-          },
-          ctx,
-          line,
-          state,
-        );
+        scoreValues(o, row, ctx.name, line);
+        row.id = o.id ?? o.question_id ?? o.sample_id ?? o.doc_id;
+        row.language = o.language ?? o.lang;
+        row.subject = o.subject ?? o.category;
+        row.slice = recordSliceFields(field, ctx, line);
+        row.text = o.question ?? o.text;
+        row.options = o.options ?? o.choices;
+        row.label = o.label ?? o.gold ?? o.answer_index ?? o.answer;
+        const rec = scoresRecord(row, ctx, line, state);
+        row.values = NONE; // the row's array now belongs to the record
+        return rec;
       },
       end() {},
       scoringMethod: () => state.kind,
@@ -54,11 +61,10 @@ export const scoresJsonl: FormatSpec = {
   },
 };
 
-function scoreValues(
-  o: Record<string, unknown>,
-  file: string,
-  line: number,
-): { kind: ScoreKind; values: unknown[] } {
+const NONE: unknown[] = [];
+
+/** Sets row.kind and row.values from the scores the object gives. */
+function scoreValues(o: Record<string, unknown>, row: ScoresRow, file: string, line: number): void {
   // Common case first, without allocating: exactly one of the array keys.
   const kind: ScoreKind | null =
     o.probs !== undefined
@@ -76,7 +82,9 @@ function scoreValues(
       throw badInput(`gives both ${arrays.join(" and ")}; give one`, { file, line, field: arrays[1] });
     const v = o[kind];
     if (!Array.isArray(v)) throw badInput(`${kind} must be an array`, { file, line, field: kind });
-    return { kind, values: v };
+    row.kind = kind;
+    row.values = v;
+    return;
   }
   const cols: { key: OptionKey; value: unknown }[] = [];
   for (const [k, value] of Object.entries(o)) {
@@ -90,5 +98,6 @@ function scoreValues(
     );
   }
   const ordered = orderOptionKeys(cols, { file, line });
-  return { kind: ordered.kind, values: ordered.ordered.map((c) => c.value) };
+  row.kind = ordered.kind;
+  row.values = ordered.ordered.map((c) => c.value);
 }

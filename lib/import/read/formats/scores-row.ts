@@ -3,7 +3,7 @@
  * per-option scores (probabilities, log-probabilities or logits) into an ImportRecord.
  */
 import { badInput, type ErrorLocation } from "../../../errors";
-import { checkProbs, decide, finiteNumber, parseLabel, softmax, SUM_TOLERANCE } from "../numbers";
+import { argmax, checkProbs, finiteNumber, parseLabel, softmax, SUM_TOLERANCE } from "../numbers";
 import type { FileContext, ImportRecord } from "../record";
 import type { SliceFields } from "../../../slices/fields";
 
@@ -123,21 +123,30 @@ export function scoresRecord(
   }
   if (typeof language !== "string") throw badInput(`language must be a string`, at(ctx, line, "language"));
 
-  const n = row.values.length;
-  const values = new Array<number>(n);
+  const raw = row.values;
+  const n = raw.length;
+  // The row's own array (freshly parsed, referenced by nothing else) is kept when every score in it is already a
+  // finite number: one array less per row. The first value that needs converting starts a copy.
+  let values = raw as number[];
   let sum = 0;
   let negative = false;
   let aboveOne = false;
   for (let i = 0; i < n; i++) {
-    const v = row.values[i];
+    const v = raw[i];
+    let x: number;
     // Fast path for JSON numbers; strings, blanks and non-finite values go through the checks.
-    if (typeof v === "number" && Number.isFinite(v)) values[i] = v;
+    if (typeof v === "number" && Number.isFinite(v)) x = v;
     else if (v === "" || v === null || v === undefined)
       throw badInput(`missing score for option ${i}`, at(ctx, line, row.kind));
-    else values[i] = finiteNumber(v, at(ctx, line, row.kind));
-    sum += values[i];
-    if (values[i] < 0) negative = true;
-    else if (values[i] > 1) aboveOne = true;
+    else x = finiteNumber(v, at(ctx, line, row.kind));
+    if (values !== raw) values.push(x);
+    else if (x !== v) {
+      values = raw.slice(0, i) as number[];
+      values.push(x);
+    }
+    sum += x;
+    if (x < 0) negative = true;
+    else if (x > 1) aboveOne = true;
   }
   let probs: number[];
   let logLikelihoods: number[] | null = null;
@@ -168,7 +177,7 @@ export function scoresRecord(
     typeof row.label === "number" && Number.isInteger(row.label) && row.label >= 0 && row.label < n
       ? row.label
       : parseLabel(row.label, n, at(ctx, line, "label"));
-  const { predicted, confidence } = decide(probs);
+  const predicted = argmax(probs);
   return {
     line,
     language,
@@ -182,7 +191,7 @@ export function scoresRecord(
     probs,
     logLikelihoods,
     predicted,
-    confidence,
+    confidence: probs[predicted],
     correct: predicted === gold,
   };
 }
