@@ -10,6 +10,7 @@ import { AtlasError, badInput } from "../../lib/errors";
 import { endPools, inTransaction, poolFor } from "../../lib/db/pool";
 import { resolveDatabaseUrl } from "../../lib/db/url";
 import { recomputeRunStats } from "../../lib/db/stats";
+import { storeRunPairs } from "../../lib/db/paired-stats";
 import { cliArgs } from "../args";
 import { ProgressBar } from "../../lib/progress";
 import { computeThreadFile } from "../../lib/compute/pool";
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       await inTransaction(pool, (client) =>
         recomputeRunStats(client, id, {
           pool: compute,
+          pairs: only !== undefined, // all runs: each pair once, below
           onLanguage: (language, predictions) => {
             done += predictions;
             progress(`run ${id} ${language}`);
@@ -62,6 +64,14 @@ export async function run(argv: string[]): Promise<number> {
       );
       bar.done();
       console.log(`run ${id}: statistics recomputed in ${Date.now() - t0} ms`);
+    }
+    if (only === undefined && runs.length > 0) {
+      // Every pair once, after both of its runs' statistics: from its reference run (β = 0, or the base model).
+      const t0 = Date.now();
+      let pairs = 0;
+      for (const { id } of runs)
+        pairs += await inTransaction(pool, (client) => storeRunPairs(client, id, { pool: compute, asReference: true }));
+      console.log(`paired bootstraps: ${pairs} stored in ${Date.now() - t0} ms`);
     }
     if (runs.length === 0) console.log("no runs");
   } finally {

@@ -49,6 +49,12 @@ export interface RecomputeOptions {
    * a pool, in-process one at a time. The numbers are the same either way (same code, same seeded draws).
    */
   pool?: ThreadPool;
+  /**
+   * Store the paired bootstrap of the smoothing pairs this run is in (default true). A recompute of every run passes
+   * false and stores each pair once at the end, from its reference run (`calib recompute`): otherwise every pair is
+   * computed twice, and the first copy is already older than its partner's new statistics (the route ignores it).
+   */
+  pairs?: boolean;
 }
 
 /** Per-language accumulation of a run's predictions. */
@@ -184,7 +190,7 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   const sliced = todo.filter((l) => spans.get(l)?.sliced).sort();
   await recomputeSliceStats(client, runId, { bins, languages: languages ?? undefined, sliced });
   // The per-language paired bootstrap of the smoothing pairs this run is in (lib/db/paired-stats.ts).
-  await storeRunPairs(client, runId, { languages, pool });
+  if (opts.pairs ?? true) await storeRunPairs(client, runId, { languages, pool });
 }
 
 /**

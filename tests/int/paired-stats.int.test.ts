@@ -167,6 +167,29 @@ describe("PairedSignificance", () => {
     expect((await stored()).map((r) => [pairsOf([r])[0], r.result])).toEqual(before.map((r) => [pairsOf([r])[0], r.result]));
   });
 
+  it("`calib recompute` of every run stores each pair once, after both runs' statistics", async () => {
+    const { calibSpawned } = await import("../support/calib");
+    await pool.query(`UPDATE "PairedSignificance" SET "result" = jsonb_set("result", '{n}', '1')`); // stale copies
+    const before = await stored();
+    const r = await calibSpawned(db.url, ["recompute", "--threads", "0"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`paired bootstraps: ${ALL.length * 2} stored`);
+    const after = await stored();
+    expect(pairsOf(after)).toEqual(expected(...ALL));
+    after.forEach((row, i) => expect(row.result).toEqual({ ...before[i].result, n: N }));
+    // Each row is newer than both runs' statistics of its language, so the route answers from it.
+    const newest = await pool.query<{ runId: number; languageCode: string; t: Date }>(
+      `SELECT "runId", "languageCode", max("computedAt") AS t FROM "RunLanguageStats" GROUP BY 1, 2`,
+    );
+    const statsAt = new Map(newest.rows.map((x) => [`${x.runId} ${x.languageCode}`, x.t.getTime()]));
+    for (const row of after)
+      for (const run of [row.runA, row.runB])
+        expect(row.computedAt.getTime()).toBeGreaterThanOrEqual(statsAt.get(`${run} ${row.languageCode}`)!);
+    const served = await computations();
+    expect(JSON.parse(await get(after[0].runA, after[0].runB, after[0].languageCode)).n).toBe(N);
+    expect((await computations()) - served).toBe(0);
+  });
+
   it("a deleted run takes its rows along", async () => {
     const { deleteRun } = await import("../../lib/db/runs");
     await deleteRun(pool, runs.b01);
