@@ -15,7 +15,7 @@ import { MetricEngine, METRIC_NAMES, type MetricName, metricValue, type Scalars 
 import type { CalibrationInput } from "./input";
 import { Rng } from "./prng";
 import { ResampleEngine } from "./resample";
-import { SortedResampleEngine } from "./resample-sorted";
+import { LANES, SortedResampleEngine } from "./resample-sorted";
 
 export const DEFAULT_RESAMPLES = 200;
 export const DEFAULT_LEVEL = 0.95;
@@ -109,12 +109,23 @@ export function resampleScalars(engine: MetricEngine, opts: BootstrapOptions, fr
     throw new RangeError(`resamples ${from}..${to} are not a part of 0..${resamples}`);
   const rng = new Rng(opts.seed ?? 0);
   rng.skipDraws(engine.n, from);
-  const counts = new Int32Array(engine.n);
-  const fast = opts.engine === "row" ? new ResampleEngine(engine) : new SortedResampleEngine(engine);
   const scalars: Scalars[] = [];
-  for (let b = from; b < to; b++) {
-    drawResample(rng, counts);
-    scalars.push(fast.scalars(binnings, counts));
+  if (opts.engine === "row") {
+    const fast = new ResampleEngine(engine);
+    const counts = new Int32Array(engine.n);
+    for (let b = from; b < to; b++) {
+      drawResample(rng, counts);
+      scalars.push(fast.scalars(binnings, counts));
+    }
+    return scalars;
+  }
+  // LANES resamples drawn one after another (the same draws), then computed in one set of passes.
+  const fast = new SortedResampleEngine(engine);
+  const lanes = Array.from({ length: Math.min(LANES, to - from) }, () => new Int32Array(engine.n));
+  for (let b = from; b < to; b += lanes.length) {
+    const group = lanes.slice(0, Math.min(lanes.length, to - b));
+    for (const counts of group) drawResample(rng, counts);
+    scalars.push(...fast.scalarsOf(binnings, group));
   }
   return scalars;
 }

@@ -76,6 +76,29 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
     expectSame(new MetricEngine(withRows, 15), w2, 1e-12);
   });
 
+  it.each([
+    ["labelled, K varying", () => mixedSet(11, 2_500)],
+    ["top-label", () => topLabelSet(Array.from({ length: 1_500 }, (_, i) => 0.3 + 0.7 * ((i * 7919) % 1000) / 1000), Array.from({ length: 1_500 }, (_, i) => i % 3 !== 0))],
+  ] as const)("%s: resamples computed four to a pass give each one's own numbers, bit for bit", (_, make) => {
+    const engine = new MetricEngine(make(), 15);
+    const rng = new Rng(5);
+    // 6 resamples: one pass of four lanes, then two alone; and each alone on a fresh engine.
+    const ws = Array.from({ length: 6 }, () => {
+      const w = new Int32Array(engine.n);
+      rng.addDraws(w);
+      return w;
+    });
+    const together = new SortedResampleEngine(engine).scalarsOf(BOTH, ws);
+    const alone = ws.map((w) => new SortedResampleEngine(engine).scalars(BOTH, w));
+    expect(together).toEqual(alone);
+    // and the lanes' metrics are the reference's
+    for (let i = 0; i < ws.length; i++) expectSame(engine, ws[i], 1e-12);
+    // a lane's results do not depend on its neighbours: the same resample in another lane, another group
+    const shifted = new SortedResampleEngine(engine).scalarsOf(BOTH, [ws[5], ws[0], ws[1], ws[2], ws[3]]);
+    expect(shifted[0]).toEqual(alone[5]);
+    expect(shifted.slice(1)).toEqual(alone.slice(0, 4));
+  });
+
   it("agrees with the row-order engine on small weighted samples (property)", () => {
     fc.assert(
       fc.property(
