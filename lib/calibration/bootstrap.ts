@@ -62,6 +62,20 @@ export function drawResample(rng: Rng, counts: Int32Array): void {
   rng.addDraws(counts); // = counts[rng.nextInt(n)]++, n times
 }
 
+/**
+ * The next `count` resamples of `rng` over n rows, LANES at a time (drawn one after another: the same draws as one
+ * by one), in weight arrays reused from group to group: SortedResampleEngine.scalarsOf computes a group in one set
+ * of passes.
+ */
+function* drawnGroups(rng: Rng, n: number, count: number): Generator<Int32Array[]> {
+  const lanes = Array.from({ length: Math.min(LANES, count) }, () => new Int32Array(n));
+  for (let r = 0; r < count; r += lanes.length) {
+    const group = lanes.slice(0, Math.min(lanes.length, count - r));
+    for (const counts of group) drawResample(rng, counts);
+    yield group;
+  }
+}
+
 export function checkOptions(opts: BootstrapOptions): { resamples: number; level: number; binnings: readonly Binning[] } {
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const level = opts.level ?? DEFAULT_LEVEL;
@@ -119,14 +133,8 @@ export function resampleScalars(engine: MetricEngine, opts: BootstrapOptions, fr
     }
     return scalars;
   }
-  // LANES resamples drawn one after another (the same draws), then computed in one set of passes.
   const fast = new SortedResampleEngine(engine);
-  const lanes = Array.from({ length: Math.min(LANES, to - from) }, () => new Int32Array(engine.n));
-  for (let b = from; b < to; b += lanes.length) {
-    const group = lanes.slice(0, Math.min(lanes.length, to - b));
-    for (const counts of group) drawResample(rng, counts);
-    scalars.push(...fast.scalarsOf(binnings, group));
-  }
+  for (const group of drawnGroups(rng, engine.n, to - from)) scalars.push(...fast.scalarsOf(binnings, group));
   return scalars;
 }
 
@@ -175,15 +183,13 @@ export function pairedBootstrap(
   const fullA = ea.scalars([binning]);
   const fullB = eb.scalars([binning]);
   const rng = new Rng(opts.seed ?? 0);
-  const counts = new Int32Array(a.n);
   const ra = new SortedResampleEngine(ea);
   const rb = new SortedResampleEngine(eb);
   const sa: Scalars[] = [];
   const sb: Scalars[] = [];
-  for (let r = 0; r < resamples; r++) {
-    drawResample(rng, counts);
-    sa.push(ra.scalars([binning], counts));
-    sb.push(rb.scalars([binning], counts));
+  for (const group of drawnGroups(rng, a.n, resamples)) {
+    sa.push(...ra.scalarsOf([binning], group));
+    sb.push(...rb.scalarsOf([binning], group));
   }
   const out: Partial<Record<MetricName, PairedDifference>> = {};
   for (const name of METRIC_NAMES) {

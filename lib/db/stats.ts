@@ -55,6 +55,11 @@ export interface RecomputeOptions {
    * computed twice, and the first copy is already older than its partner's new statistics (the route ignores it).
    */
   pairs?: boolean;
+  /**
+   * Every prediction of the run, per language, already in memory in the form readPredictions returns (an import's
+   * new run: lib/import/write/run-rows.ts): nothing is read back, and a language absent here has no predictions.
+   */
+  inMemory?: ReadonlyMap<string, LanguageRows>;
 }
 
 /** Per-language accumulation of a run's predictions. */
@@ -162,7 +167,9 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   };
   try {
     for (const language of [...todo].sort()) {
-      const rows = await readPredictions(client, runId, benchmarkId, language, spans.get(language) ?? NO_QUESTIONS);
+      const rows = opts.inMemory
+        ? (opts.inMemory.get(language) ?? null)
+        : await readPredictions(client, runId, benchmarkId, language, spans.get(language) ?? NO_QUESTIONS);
       if (!rows) continue;
       const task = { input: rows.toInput(topLabelOnly), bins, resamples, seed: `${runId}/${language}` };
       if (!pool) await compute(language, task);

@@ -8,7 +8,7 @@
  */
 import type pg from "pg";
 import { withStatsPool } from "../compute/stats-pool";
-import { recomputeRunStats } from "../db/stats";
+import { type LanguageRows, recomputeRunStats } from "../db/stats";
 import { type ImportOptions, type ImportResult, reportProgress } from "./import-options";
 import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
 import type { ParseOptions } from "./read/record";
@@ -155,7 +155,7 @@ async function importDirectly(
   const benchmark = found ?? (await createBenchmark(client, opts.benchmark, knownCount ?? 2));
   // Scoring method, top-label flag and row count are known once the files are read: set again below.
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
-  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally });
+  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally, keepRows: opts.stats !== false });
   if (!found && knownCount === undefined)
     await client.query(`UPDATE "Benchmark" SET "optionCount" = $2 WHERE "id" = $1`, [benchmark.id, tally.maxOptions]);
   const scoringMethod = scoringMethodOf(tally);
@@ -165,7 +165,8 @@ async function importDirectly(
             "progressDone" = $4, "finishedAt" = now() WHERE "id" = $1`,
     [runId, scoringMethod, tally.topLabelOnly, written.predictions],
   );
-  return finishImport(client, opts, runId, files, tally, { ...written, scoringMethod, writePath: "direct" });
+  const { rows, ...result } = written;
+  return finishImport(client, opts, runId, files, tally, { ...result, scoringMethod, writePath: "direct" }, rows ?? undefined);
 }
 
 /**
@@ -179,10 +180,12 @@ async function finishImport(
   files: PlannedFile[],
   tally: ReadTally,
   written: Pick<ImportResult, "predictions" | "questionsCreated" | "newLanguages" | "scoringMethod" | "writePath">,
+  /** The new run's predictions per language, kept by the direct path: the statistics read nothing back. */
+  inMemory?: ReadonlyMap<string, LanguageRows>,
 ): Promise<ImportResult> {
   if (opts.stats !== false) {
     reportProgress(opts, "stats", tally);
-    await withStatsPool(written.predictions, (pool) => recomputeRunStats(client, runId, { pool }));
+    await withStatsPool(written.predictions, (pool) => recomputeRunStats(client, runId, { pool, inMemory }));
   }
   return {
     runId,

@@ -35,6 +35,8 @@ import { recordBatches, type PlannedFile, type ReadOptions, type ReadTally } fro
 import type { ImportRecord } from "../read/record";
 import { clashError, duplicateError } from "./stored-question-errors";
 import { loadStoredQuestions, type StoredQuestions } from "./stored-questions";
+import { RunRows } from "./run-rows";
+import type { LanguageRows } from "../../db/stats";
 import { readEnv } from "../../env";
 
 /** The direct path cannot run here: take the staging path. */
@@ -71,12 +73,14 @@ export interface DirectResult {
   questionsCreated: number;
   /** Codes added to the Language table as unclassified. */
   newLanguages: string[];
+  /** The run's predictions per language for its statistics (run-rows.ts), or null when not kept. */
+  rows: Map<string, LanguageRows> | null;
 }
 
 /** Writes the questions and predictions of `files` for run `runId`. Throws NotAllStored to hand over. */
 export async function importDirect(
   client: pg.ClientBase,
-  args: { benchmarkId: number; runId: number; files: PlannedFile[]; read: ReadOptions; tally: ReadTally },
+  args: { benchmarkId: number; runId: number; files: PlannedFile[]; read: ReadOptions; tally: ReadTally; keepRows?: boolean },
 ): Promise<DirectResult> {
   const { benchmarkId, runId, files } = args;
   await client.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`);
@@ -168,9 +172,12 @@ export async function importDirect(
   };
 
   const writer = new BinaryRowWriter();
+  // The run's predictions for its statistics, unless they are skipped.
+  const kept = args.keepRows ? new RunRows() : null;
   const encode = (b: Batch): Buffer => {
     for (let i = 0; i < b.records.length; i++) {
       const rec = b.records[i];
+      kept?.add(b.of[i], b.at[i], rec);
       writer
         .row(7)
         .int4(runId)
@@ -222,7 +229,7 @@ export async function importDirect(
     source.stop();
   }
   if (bulk) await leaveBulkMode(client);
-  return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort() };
+  return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort(), rows: kept?.finish(runId) ?? null };
 }
 
 /**

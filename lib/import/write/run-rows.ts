@@ -1,0 +1,116 @@
+/**
+ * The predictions a direct import writes for its new run, kept per language in the form recomputeRunStats reads
+ * back from the database (lib/db/stats.ts LanguageRows: rows in question-id order, the question's stored gold, the
+ * same checks), so that the import's statistics start from memory instead of reading back what it has just written.
+ * The run is new (the direct path always creates it), so these rows are all of its predictions.
+ *
+ * Bounded: past MAX_KEPT_PROBABILITIES probabilities the rows are dropped, and the statistics read back as before.
+ */
+import { LanguageRows } from "../../db/stats";
+import type { ImportRecord } from "../read/record";
+import type { StoredQuestions } from "./stored-questions";
+
+/** Probabilities kept at most (8 bytes each, plus ~30 bytes per row): 16M is 128 MB, 4M four-option rows. */
+export const MAX_KEPT_PROBABILITIES = 16 * 1024 * 1024;
+
+/** One language's rows in arrival order; `entry` is the question's index in its StoredQuestions. */
+class LanguageCollector {
+  readonly entry: number[] = [];
+  readonly probStart: number[] = [0];
+  readonly correct: boolean[] = [];
+  readonly confidence: number[] = [];
+  probs = new Float64Array(4096);
+  used = 0;
+
+  constructor(readonly questions: StoredQuestions) {}
+
+  add(k: number, rec: ImportRecord): void {
+    const p = rec.probs;
+    if (this.used + p.length > this.probs.length) {
+      const next = new Float64Array(Math.max(2 * this.probs.length, this.used + p.length));
+      next.set(this.probs.subarray(0, this.used));
+      this.probs = next;
+    }
+    for (let j = 0; j < p.length; j++) this.probs[this.used + j] = p[j];
+    this.used += p.length;
+    this.entry.push(k);
+    this.probStart.push(this.used);
+    this.correct.push(rec.correct);
+    this.confidence.push(rec.confidence);
+  }
+
+  /** The rows by question id, as readPredictions builds them. */
+  rows(runId: number): LanguageRows {
+    const q = this.questions;
+    const rowOf = new Int32Array(q.size).fill(-1);
+    for (let r = 0; r < this.entry.length; r++) rowOf[this.entry[r]] = r;
+    const out = new LanguageRows();
+    for (const k of entriesById(q)) {
+      const r = rowOf[k];
+      if (r < 0) continue;
+      const from = this.probStart[r];
+      const n = this.probStart[r + 1] - from;
+      out.reserve(n);
+      out.probs.set(this.probs.subarray(from, from + n), out.used);
+      out.add(q.ids[k], n, q.golds[k] >= 0 ? q.golds[k] : null, this.correct[r], this.confidence[r], runId);
+    }
+    return out;
+  }
+}
+
+/**
+ * The entries of a language's questions in ascending id order: the stored ones come in id order and the new ones in
+ * the order their ids were drawn from the sequence, so the two runs are merged; a full sort is the fallback should
+ * either run not ascend (ids set by hand behind the sequence).
+ */
+export function entriesById(q: Pick<StoredQuestions, "ids" | "stored" | "size">): Int32Array {
+  const ids = q.ids;
+  const out = new Int32Array(q.size);
+  let a = 0;
+  let b = q.stored;
+  for (let i = 0; i < out.length; i++) {
+    if (b >= q.size || (a < q.stored && ids[a] < ids[b])) out[i] = a++;
+    else out[i] = b++;
+  }
+  for (let i = 1; i < out.length; i++)
+    if (ids[out[i - 1]] >= ids[out[i]]) return Int32Array.from([...out].sort((x, y) => ids[x] - ids[y]));
+  return out;
+}
+
+export class RunRows {
+  private readonly languages = new Map<string, LanguageCollector>();
+  private last: LanguageCollector | null = null;
+  private kept = 0;
+  private dropped = false;
+
+  /** `maxProbabilities`: probabilities (and rows) kept at most. */
+  constructor(private readonly maxProbabilities = MAX_KEPT_PROBABILITIES) {}
+
+  /** Keeps the prediction of `rec`, whose question is entry k of `questions` (its language's). */
+  add(questions: StoredQuestions, k: number, rec: ImportRecord): void {
+    if (this.dropped) return;
+    this.kept += rec.probs.length + 1;
+    if (this.kept > this.maxProbabilities) {
+      this.dropped = true;
+      this.languages.clear();
+      this.last = null;
+      return;
+    }
+    let c = this.last;
+    if (c === null || c.questions !== questions) {
+      c = this.languages.get(rec.language) ?? null;
+      if (c === null) this.languages.set(rec.language, (c = new LanguageCollector(questions)));
+      this.last = c;
+    }
+    c.add(k, rec);
+  }
+
+  /** Per language, the run's rows as recomputeRunStats reads them; null when they were too many to keep. */
+  finish(runId: number): Map<string, LanguageRows> | null {
+    if (this.dropped) return null;
+    const out = new Map<string, LanguageRows>();
+    for (const [code, c] of this.languages) out.set(code, c.rows(runId));
+    this.languages.clear();
+    return out;
+  }
+}
