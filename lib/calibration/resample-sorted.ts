@@ -11,22 +11,23 @@
  * RANGE_MAX entries), and a resample makes
  *  1. one fused pass over the confidence order: per range, each entry's weight read through the order
  *     (w[order[p]]: independent loads) and Σw, Σw·y kept in integer locals, Σw·c, Σw·f, Σw·f·(c − y) in float
- *     locals; Σw·entropy, Σw·brier, Σw·nll over the whole pass. The smECE grid gets
+ *     locals; Σw·entropy, Σw·brier, Σw·nll in a pass of their own, in row order. The smECE grid gets
  *     node g: Σw·(1 − f)·r = Σw·c − Σw·y − Σw·f·r and Σw·(1 − f) = Σw − Σw·f, node g + 1: Σw·f·r and Σw·f;
- *  2. one such pass over all classes' entries (Σw, Σw·y integer, Σw·p_k);
+ *  2. one such pass over all classes' entries: Σw (integer) and Σw·(p_k − y) — SCE and ACE only ever use
+ *     |Σw·y − Σw·p_k| of a cell or group, so the column holds each entry's residual p_k − y;
  *  3. bins, grid nodes and SCE cells from the range sums, and the equal-mass groups (confidence, and ACE's per
  *     class) by adding whole ranges and walking entries only in the ranges where a group ends.
  * No per-resample buffer of gathered weights is written; nothing is allocated per row or per resample beyond the
  * small per-group sums.
  *
  * Lanes: the passes 1, 2 and the scores' serve LANES resamples at once (scalarsOf). Each entry's position, value and
- * outcome are then loaded once for four resamples, and each resample's sums stay in their own locals — one chain of
- * additions per sum, in the same order as a single resample's pass (the one-lane kernels below), so a resample's
- * numbers do not depend on which resamples share its pass (the threads' parts and the in-process bootstrap agree
- * bit for bit). Four lanes halve the time of these passes (they wait on loads, not on arithmetic).
+ * outcome are then loaded once for four resamples (their weights interleaved: one load through the order brings the
+ * four), and each resample's sums stay in their own locals — one chain of additions per sum, in the same order as a
+ * single resample's pass (the one-lane kernels below), so a resample's numbers do not depend on which resamples share
+ * its pass (the threads' parts and the in-process bootstrap agree bit for bit).
  *
  * Same draws, same groups, the same per-row terms up to the order and grouping of floating-point additions (and
- * (1 − f)·r summed as r − f·r): within 1e-12 of the row-order engine (ResampleEngine, kept as the reference of
+ * (1 − f)·r summed as r − f·r, Σy − Σp as Σ(y − p)): within 1e-12 of the row-order engine (ResampleEngine, kept as the reference of
  * bench:stats and the unit tests).
  */
 import { type Binning, equalMassSumsOfRanges, equalWidthBin, RANGE_MAX, type RangedColumn } from "./binning";
@@ -41,8 +42,6 @@ const GRID = gridNodes(1); // 1001 nodes: smECE's grid for every σ ≥ 0.01
 export interface RangeColumn extends RangedColumn {
   /** Equal-width bin of each range (confidence), or its SCE cell k·M + bin of p_k (classes). */
   readonly rangeBin: Int32Array;
-  /** Per position, 2·row + outcome: the four-lane passes read the row and its outcome with one load. */
-  readonly rowOutcome: Int32Array;
 }
 
 type GroupSums = { count: Float64Array; sumValue: Float64Array; sumOutcome: Float64Array };
@@ -72,6 +71,8 @@ export class SortedResampleEngine {
   private readonly conf: RangeColumn;
   /** smECE grid node of each range of the confidence column. */
   private readonly rangeNode: Int32Array;
+  /** Per position of the confidence column, 2·row + outcome: the four-lane pass reads both with one load. */
+  private readonly rowOutcome: Int32Array;
   private readonly classes: ClassColumns | null;
   private readonly ew: GroupSums;
   private readonly em: GroupSums;
@@ -97,6 +98,8 @@ export class SortedResampleEngine {
       this.rangeNode[s] = keys[s] % GRID;
       keys[s] = (keys[s] - this.rangeNode[s]) / GRID;
     }
+    this.rowOutcome = new Int32Array(n);
+    for (let p = 0; p < n; p++) this.rowOutcome[p] = 2 * order[p] + cs.outcome[p];
     this.classes = classColumns(engine);
     const sums = () => ({ count: new Float64Array(m), sumValue: new Float64Array(m), sumOutcome: new Float64Array(m) });
     this.ew = sums();
@@ -129,15 +132,15 @@ export class SortedResampleEngine {
     for (; i + LANES <= ws.length; i += LANES) {
       const [w0, w1, w2, w3] = ws.slice(i, i + LANES);
       const w = interleave(this.interleaved, w0, w1, w2, w3);
-      confPass4(this.conf, this.rangeNode, lanes, w);
-      if (classes) rangeSums4(classes.col, lanes, w);
+      confPass4(this.conf, this.rangeNode, this.rowOutcome, lanes, w);
+      if (classes) classSums4(classes.col, lanes, w);
       scoreSums4(rows, lanes, w0, w1, w2, w3);
       for (let b = 0; b < LANES; b++) out.push(this.finish(binnings, lanes[b], ws[i + b]));
     }
     for (; i < ws.length; i++) {
       const lane = lanes[0];
       confPass1(this.conf, this.rangeNode, lane, ws[i]);
-      if (classes) rangeSums1(classes.col, lane.classes!, ws[i]);
+      if (classes) classSums1(classes.col, lane.classes!, ws[i]);
       scoreSums1(rows, lane, ws[i]);
       out.push(this.finish(binnings, lane, ws[i]));
     }
@@ -224,7 +227,6 @@ function withOwnSums(col: RangeColumn): RangeColumn {
     outcome: col.outcome,
     ranges: { end: col.ranges.end, count: new Float64Array(s), sumValue: new Float64Array(s), sumOutcome: new Float64Array(s) },
     rangeBin: col.rangeBin,
-    rowOutcome: col.rowOutcome,
   };
 }
 
@@ -286,8 +288,8 @@ function confPass1(col: RangeColumn, rangeNode: Int32Array, lane: Lane, w: Int32
 }
 
 /** confPass1 for four resamples in one pass: per lane, the same additions in the same order. */
-function confPass4(col: RangeColumn, rangeNode: Int32Array, lanes: Lane[], w: Int32Array): void {
-  const { rowOutcome: ro, values: cv } = col;
+function confPass4(col: RangeColumn, rangeNode: Int32Array, ro: Int32Array, lanes: Lane[], w: Int32Array): void {
+  const cv = col.values;
   const end = col.ranges.end;
   const [l0, l1, l2, l3] = lanes;
   const r0 = l0.conf.ranges;
@@ -392,15 +394,12 @@ function rangeColumn(order: Int32Array, values: Float64Array, outcome: Uint8Arra
   const end = ends.slice(0, s);
   const rangeBin = new Int32Array(s);
   for (let r = 0; r < s; r++) rangeBin[r] = key[end[r] - 1];
-  const rowOutcome = new Int32Array(n);
-  for (let p = 0; p < n; p++) rowOutcome[p] = 2 * order[p] + outcome[p];
   return {
     order,
     values,
     outcome,
     ranges: { end, count: new Float64Array(s), sumValue: new Float64Array(s), sumOutcome: new Float64Array(s) },
     rangeBin,
-    rowOutcome,
   };
 }
 
@@ -426,8 +425,12 @@ function classColumns(engine: MetricEngine): ClassColumns | null {
     for (let j = 0; j < o.values.length; j++) cell[at + j] = k * m + equalWidthBin(o.values[j], m);
     at += o.order.length;
   }
+  // Every classwise sum is of |Σw·y − Σw·p_k| per SCE cell or ACE group (and Σw): the column holds the residual
+  // p_k − y of each entry, so a pass keeps one float sum per range, Σw·(p_k − y), and the outcome sums stay 0.
+  const residual = new Float64Array(size);
+  for (let j = 0; j < size; j++) residual[j] = values[j] - outcome[j];
   // A class change always changes the cell (cells of class k are k·M … k·M + M − 1), so ranges never span classes.
-  const col = rangeColumn(order, values, outcome, cell);
+  const col = rangeColumn(order, residual, new Uint8Array(size), cell);
   const rangeStart: number[] = [];
   let r = 0;
   for (const first of firstOf) {
@@ -443,32 +446,32 @@ function classColumns(engine: MetricEngine): ClassColumns | null {
   };
 }
 
-/** Σw, Σw·value, Σw·outcome of each range of a column (into `into`'s range sums), each weight read through the order. */
-function rangeSums1(col: RangeColumn, into: RangeColumn, w: Int32Array): void {
-  const { order, values: v, outcome: y } = col;
+/**
+ * Σw and Σw·(p_k − y) of each range of the classes' column (into `into`'s range sums; the outcome sums stay 0), each
+ * weight read through the order.
+ */
+function classSums1(col: RangeColumn, into: RangeColumn, w: Int32Array): void {
+  const { order, values: r } = col;
   const end = col.ranges.end;
-  const { count, sumValue, sumOutcome } = into.ranges;
+  const { count, sumValue } = into.ranges;
   let j = 0;
   for (let s = 0; s < end.length; s++) {
     const e = end[s];
     let cnt = 0;
-    let so = 0;
-    let sv = 0;
+    let sr = 0;
     for (; j < e; j++) {
       const wi = w[order[j]];
       cnt = (cnt + wi) | 0;
-      so = (so + (wi & -y[j])) | 0;
-      sv += wi * v[j];
+      sr += wi * r[j];
     }
     count[s] = cnt;
-    sumValue[s] = sv;
-    sumOutcome[s] = so;
+    sumValue[s] = sr;
   }
 }
 
-/** rangeSums1 for four resamples in one pass (the classes' column of each lane). */
-function rangeSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
-  const { rowOutcome: ro, values: v } = col;
+/** classSums1 for four resamples in one pass (each lane's classes' column). */
+function classSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
+  const { order, values: r } = col;
   const end = col.ranges.end;
   const r0 = lanes[0].classes!.ranges;
   const r1 = lanes[1].classes!.ranges;
@@ -478,13 +481,10 @@ function rangeSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
   for (let s = 0; s < end.length; s++) {
     const e = end[s];
     let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-    let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
     let v0 = 0, v1 = 0, v2 = 0, v3 = 0;
     for (; j < e; j++) {
-      const k = ro[j];
-      const x = v[j];
-      const my = -(k & 1);
-      const at = (k >> 1) << 2;
+      const at = order[j] << 2;
+      const x = r[j];
       const a0 = w[at];
       const a1 = w[at + 1];
       const a2 = w[at + 2];
@@ -493,10 +493,6 @@ function rangeSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
       n1 = (n1 + a1) | 0;
       n2 = (n2 + a2) | 0;
       n3 = (n3 + a3) | 0;
-      o0 = (o0 + (a0 & my)) | 0;
-      o1 = (o1 + (a1 & my)) | 0;
-      o2 = (o2 + (a2 & my)) | 0;
-      o3 = (o3 + (a3 & my)) | 0;
       v0 += a0 * x;
       v1 += a1 * x;
       v2 += a2 * x;
@@ -504,16 +500,12 @@ function rangeSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
     }
     r0.count[s] = n0;
     r0.sumValue[s] = v0;
-    r0.sumOutcome[s] = o0;
     r1.count[s] = n1;
     r1.sumValue[s] = v1;
-    r1.sumOutcome[s] = o1;
     r2.count[s] = n2;
     r2.sumValue[s] = v2;
-    r2.sumOutcome[s] = o2;
     r3.count[s] = n3;
     r3.sumValue[s] = v3;
-    r3.sumOutcome[s] = o3;
   }
 }
 
