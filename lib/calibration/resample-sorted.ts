@@ -346,23 +346,22 @@ function confPass4(col: RangeColumn, rangeNode: Int32Array, ro: Int32Array, lane
       q2 += a2 * fr;
       q3 += a3 * fr;
     }
-    r0.count[s] = n0;
-    r0.sumValue[s] = c0;
-    r0.sumOutcome[s] = y0;
-    r1.count[s] = n1;
-    r1.sumValue[s] = c1;
-    r1.sumOutcome[s] = y1;
-    r2.count[s] = n2;
-    r2.sumValue[s] = c2;
-    r2.sumOutcome[s] = y2;
-    r3.count[s] = n3;
-    r3.sumValue[s] = c3;
-    r3.sumOutcome[s] = y3;
+    putRange(r0, s, n0, c0, y0);
+    putRange(r1, s, n1, c1, y1);
+    putRange(r2, s, n2, c2, y2);
+    putRange(r3, s, n3, c3, y3);
     addGrid(g0, g, n0, y0, c0, f0, q0);
     addGrid(g1, g, n1, y1, c1, f1, q1);
     addGrid(g2, g, n2, y2, c2, f2, q2);
     addGrid(g3, g, n3, y3, c3, f3, q3);
   }
+}
+
+/** One lane's sums of range s. */
+function putRange(r: RangedColumn["ranges"], s: number, count: number, sumValue: number, sumOutcome: number): void {
+  r.count[s] = count;
+  r.sumValue[s] = sumValue;
+  r.sumOutcome[s] = sumOutcome;
 }
 
 /**
@@ -498,14 +497,10 @@ function classSums4(col: RangeColumn, lanes: Lane[], w: Int32Array): void {
       v2 += a2 * x;
       v3 += a3 * x;
     }
-    r0.count[s] = n0;
-    r0.sumValue[s] = v0;
-    r1.count[s] = n1;
-    r1.sumValue[s] = v1;
-    r2.count[s] = n2;
-    r2.sumValue[s] = v2;
-    r3.count[s] = n3;
-    r3.sumValue[s] = v3;
+    putRange(r0, s, n0, v0, 0);
+    putRange(r1, s, n1, v1, 0);
+    putRange(r2, s, n2, v2, 0);
+    putRange(r3, s, n3, v3, 0);
   }
 }
 
