@@ -92,7 +92,7 @@ export const ENV_SPECS = {
   ATLAS_UPLOAD_MAX_TOTAL_BYTES: spec(int(1), String(4 * GIB), "an integer ≥ 1", "Largest upload request body (bytes, all files and fields)."),
   ATLAS_UPLOAD_MIN_FREE_BYTES: spec(int(0), String(GIB), "an integer ≥ 0", "Free space (bytes) the data folder must keep after an upload (else 507)."),
   // Tests and bench
-  ATLAS_TEST_PG_PORT: spec(int(1).pipe(z.number().max(65535)), "24339", "a port number (1–65535)", "Port of the test Postgres cluster; the fault tests' clusters on this + 1000 + n. Below 32768: ports from there to 60999 are handed to outgoing connections, and one once held a fault cluster's port as it restarted.", { testOnly: true }),
+  ATLAS_TEST_PG_PORT: spec(int(1).pipe(z.number().max(65535)), "24339", "a port number (1–65535)", "Port of the test Postgres cluster; the fault tests' clusters on this + 1000 + n. Below 32768: Linux hands 32768–60999 to outgoing connections, one of which could hold a cluster's port as it restarts.", { testOnly: true }),
   ATLAS_TEST_DATA_DIR: spec(text, ".atlas-test", "a path", "Folder of the test Postgres cluster.", { testOnly: true }),
   ATLAS_STATS_PERF: spec(flag, "0", "0 or 1", "1 runs the 1M-prediction statistics test.", { testOnly: true }),
   ATLAS_SCREENSHOTS_DIR: spec(text, undefined, "a path", "Where the docs-screenshots browser test writes PNGs.", { note: "unset (test skipped)", testOnly: true }),
