@@ -2,7 +2,7 @@
 # `npm test`: type check, lint, then the three test tiers one after another (so browser timings never
 # compete with database-heavy integration tests): unit (*.test.ts), integration against a real Postgres
 # (*.int.test.ts), browser e2e in Debian's Chromium (tests/e2e). Extra arguments go to every vitest run.
-# Ends with the plain summary line "vitest: N passed, N failed[, N skipped]"; exits non-zero on any failure.
+# Ends with the plain summary line "vitest: N passed, N failed[, N skipped][, N suites failed]"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -42,15 +42,17 @@ done
 # The JSON reports are the source of truth: a tier that crashed before writing one counts as failed.
 node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0, skipped = 0, ok = true;
+  let passed = 0, failed = 0, skipped = 0, suites = 0, ok = true;
   for (const p of ["unit", "int", "e2e"]) {
     const f = `test-results/vitest-${p}.json`;
     if (!fs.existsSync(f)) { console.error(`no report from the ${p} tier`); ok = false; continue; }
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    // a file whose setup failed fails its suite and leaves its tests skipped, not failed: say so
+    suites += r.numFailedTestSuites;
     if (!r.success) ok = false;
   }
-  console.log(`vitest: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  console.log(`vitest: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : "") + (suites ? `, ${suites} suites failed` : ""));
   process.exit(ok && failed === 0 ? 0 : 1);
 ' || status=1
 exit $status
