@@ -76,7 +76,7 @@ export function canonicalSignificance(r: PairedSignificance): PairedSignificance
  * (BAD_INPUT). `db` is a pool or a transaction's client (statistics time: the runs' rows may be uncommitted).
  */
 export async function computePairedSignificance(
-  db: pg.Pool | pg.ClientBase,
+  db: Pick<pg.ClientBase, "query">,
   runA: number,
   runB: number,
   language: string,
@@ -137,7 +137,7 @@ export async function computePairedSignificance(
  * probabilities when every row has them. Run B first (pairedBootstrap reports first − second).
  */
 async function topLabelPair(
-  db: pg.Pool | pg.ClientBase,
+  db: Pick<pg.ClientBase, "query">,
   runA: number,
   runB: number,
   benchmarkId: number,
@@ -235,22 +235,23 @@ export async function storeRunPairs(
     [runId, languages, asReference],
   );
   const run = opts.pool ? poolRunner(opts.pool) : inProcessRunner;
+  const db = oneQueryAtATime(client);
   let stored = 0;
   const one = async (p: SmoothingPair): Promise<void> => {
     let r: PairedSignificance;
     try {
-      r = await computePairedSignificance(client, p.runA, p.runB, p.language, p.benchmarkId, run);
+      r = await computePairedSignificance(db, p.runA, p.runB, p.language, p.benchmarkId, run);
     } catch (e) {
       if (e instanceof AtlasError && e.code === "BAD_INPUT") return;
       throw e;
     }
-    await client.query(
+    await db.query(
       `INSERT INTO "PairedSignificance" ("runA", "runB", "languageCode", "result") VALUES ($1, $2, $3, $4::jsonb)`,
       [p.runA, p.runB, p.language, JSON.stringify(r)],
     );
     stored++;
   };
-  // With a pool, up to pool.size + 1 pairs in flight: the client's queries run one at a time (pg queues them), so
+  // With a pool, up to pool.size + 1 pairs in flight: their queries take turns on the client (oneQueryAtATime), so
   // the next pair's predictions are read while the threads resample. Without one, one pair at a time.
   const queue = await comparisonPairsOf(client, runId, languages, asReference);
   let failure: { error: unknown } | null = null;
@@ -267,4 +268,18 @@ export async function storeRunPairs(
   await Promise.all(Array.from({ length: opts.pool ? Math.min(opts.pool.size + 1, queue.length) : 1 }, lane));
   if (failure) throw (failure as { error: unknown }).error;
   return stored;
+}
+
+/**
+ * The client with its queries made one after another: several pairs in flight share the caller's transaction, and
+ * pg deprecates sending a query while another is running on the same client (its internal queue goes in pg 9).
+ */
+function oneQueryAtATime(client: pg.ClientBase): Pick<pg.ClientBase, "query"> {
+  let last: Promise<unknown> = Promise.resolve();
+  const query = (...args: unknown[]) => {
+    const next = last.then(() => (client.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    last = next.catch(() => {});
+    return next;
+  };
+  return { query } as Pick<pg.ClientBase, "query">;
 }

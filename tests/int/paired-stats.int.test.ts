@@ -156,13 +156,28 @@ describe("PairedSignificance", () => {
     });
   });
 
-  it("a bulk fill over the reference runs (β = 0 and base) stores every pair once, with the same numbers", async () => {
+  it("a bulk fill over the reference runs (β = 0 and base) stores every pair once, with the same numbers, its queries one at a time", async () => {
     const { storeRunPairs } = await import("../../lib/db/paired-stats");
     const { inTransaction } = await import("../../lib/db/pool");
+    const { ThreadPool } = await import("../../lib/compute/thread-pool");
+    const { computeThreadFile } = await import("../../lib/compute/pool");
     const before = await stored();
     await pool.query(`DELETE FROM "PairedSignificance"`);
+    // On a thread pool, pool size + 1 pairs are in flight in one transaction: their queries must take turns on its
+    // client (pg deprecates, and warns about, a query sent while others wait on the same client).
+    const overlapping: string[] = [];
+    const onWarning = (w: Error) => void (/already executing a query/.test(w.message) && overlapping.push(w.message));
+    process.on("warning", onWarning);
+    const threads = new ThreadPool(computeThreadFile(), 2, 4);
     let n = 0;
-    for (const key of ["b0", "base"]) n += await inTransaction(pool, (c) => storeRunPairs(c, runs[key], { asReference: true }));
+    try {
+      for (const key of ["b0", "base"]) n += await inTransaction(pool, (c) => storeRunPairs(c, runs[key], { asReference: true, pool: threads }));
+    } finally {
+      await threads.close();
+      await new Promise((r) => setImmediate(r)); // a warning is emitted on the next tick
+      process.off("warning", onWarning);
+    }
+    expect(overlapping).toEqual([]);
     expect(n).toBe(ALL.length * 2);
     expect((await stored()).map((r) => [pairsOf([r])[0], r.result])).toEqual(before.map((r) => [pairsOf([r])[0], r.result]));
   });
