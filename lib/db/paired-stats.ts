@@ -225,7 +225,7 @@ export async function comparisonPairsOf(
 export async function storeRunPairs(
   client: pg.ClientBase,
   runId: number,
-  opts: { languages?: string[] | null; pool?: ThreadPool; asReference?: boolean } = {},
+  opts: { languages?: string[] | null; pool?: ThreadPool; asReference?: boolean; onPair?: () => void } = {},
 ): Promise<number> {
   const languages = opts.languages ?? null;
   const asReference = opts.asReference ?? false;
@@ -250,6 +250,7 @@ export async function storeRunPairs(
       [p.runA, p.runB, p.language, JSON.stringify(r)],
     );
     stored++;
+    opts.onPair?.();
   };
   // With a pool, up to pool.size + 1 pairs in flight: their queries take turns on the client (oneQueryAtATime), so
   // the next pair's predictions are read while the threads resample. Without one, one pair at a time.

@@ -189,6 +189,8 @@ describe("PairedSignificance", () => {
     const r = await calibSpawned(db.url, ["recompute", "--threads", "0"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`paired bootstraps: ${ALL.length * 2} stored`);
+    // The pairs have a progress bar of their own (stderr is not a terminal here: plain lines), counting to every pair
+    expect(r.stderr).toMatch(new RegExp(`paired bootstraps, run \\d+ \\[[█░]+\\] ${ALL.length * 2}/${ALL.length * 2} 100%`));
     const after = await stored();
     expect(pairsOf(after)).toEqual(expected(...ALL));
     after.forEach((row, i) => expect(row.result).toEqual({ ...before[i].result, n: N }));
