@@ -69,15 +69,12 @@ export async function run(argv: string[]): Promise<number> {
       // Every pair once, after both of its runs' statistics: from its reference run (β = 0, or the base model). The
       // bar counts pairs (3,195 bootstraps of up to 14,042 questions for the paper's grid: minutes of their own).
       const t0 = Date.now();
-      const references: { id: number; n: number }[] = [];
-      for (const { id } of runs) {
-        const n = (await comparisonPairsOf(pool, id, null, true)).length;
-        if (n > 0) references.push({ id, n });
-      }
-      const pairsTotal = references.reduce((s, r) => s + r.n, 0);
+      let pairsTotal = 0;
+      for (const { id } of runs) pairsTotal += (await comparisonPairsOf(pool, id, null, true)).length;
       let pairs = 0;
       let pairsDone = 0;
-      for (const { id } of references)
+      // Every run, also one with no pair left: storeRunPairs deletes the rows it was run A of before it stores.
+      for (const { id } of runs)
         pairs += await inTransaction(pool, (client) =>
           storeRunPairs(client, id, {
             pool: compute,

@@ -253,10 +253,10 @@ function interleave(out: Int32Array, w0: Int32Array, w1: Int32Array, w2: Int32Ar
 function confPass1(col: RangeColumn, rangeNode: Int32Array, lane: Lane, w: Int32Array): void {
   const { order, values: cv, outcome: cy } = col;
   const end = col.ranges.end;
-  const { count: rCount, sumValue: rValue, sumOutcome: rOutcome } = lane.conf.ranges;
-  const { vr, v1 } = lane.grid;
-  vr.fill(0);
-  v1.fill(0);
+  const ranges = lane.conf.ranges;
+  const grid = lane.grid;
+  grid.vr.fill(0);
+  grid.v1.fill(0);
   let p = 0;
   for (let s = 0; s < end.length; s++) {
     const e = end[s];
@@ -277,13 +277,8 @@ function confPass1(col: RangeColumn, rangeNode: Int32Array, lane: Lane, w: Int32
       sf += wi * f;
       sfr += wi * (f * (c - y));
     }
-    rCount[s] = cnt;
-    rValue[s] = sc;
-    rOutcome[s] = sy;
-    vr[g] += sc - sy - sfr;
-    vr[g + 1] += sfr;
-    v1[g] += cnt - sf;
-    v1[g + 1] += sf;
+    putRange(ranges, s, cnt, sc, sy);
+    addGrid(grid, g, cnt, sy, sc, sf, sfr);
   }
 }
 
@@ -366,7 +361,7 @@ function putRange(r: RangedColumn["ranges"], s: number, count: number, sumValue:
 
 /**
  * A range's share of the smECE grid: node g gets Σw·(1 − f)·r = Σw·c − Σw·y − Σw·f·r and Σw·(1 − f) = Σw − Σw·f,
- * node g + 1 gets Σw·f·r and Σw·f (confPass1's four additions).
+ * node g + 1 gets Σw·f·r and Σw·f.
  */
 function addGrid(grid: PresetGrid, g: number, cnt: number, sy: number, sc: number, sf: number, sfr: number): void {
   grid.vr[g] += sc - sy - sfr;
@@ -410,8 +405,9 @@ function classColumns(engine: MetricEngine): ClassColumns | null {
   let size = 0;
   for (const o of orders) size += o.order.length;
   const order = new Int32Array(size);
-  const values = new Float64Array(size);
-  const outcome = new Uint8Array(size);
+  // Every classwise sum is of |Σw·y − Σw·p_k| per SCE cell or ACE group (and Σw): the column holds the residual
+  // p_k − y of each entry, so a pass keeps one float sum per range, Σw·(p_k − y), and the outcome sums stay 0.
+  const residual = new Float64Array(size);
   const cell = new Int32Array(size);
   const firstOf: number[] = [];
   let at = 0;
@@ -419,15 +415,12 @@ function classColumns(engine: MetricEngine): ClassColumns | null {
     const o = orders[k];
     firstOf.push(at);
     order.set(o.order, at);
-    values.set(o.values, at);
-    outcome.set(o.outcome, at);
-    for (let j = 0; j < o.values.length; j++) cell[at + j] = k * m + equalWidthBin(o.values[j], m);
+    for (let j = 0; j < o.values.length; j++) {
+      residual[at + j] = o.values[j] - o.outcome[j];
+      cell[at + j] = k * m + equalWidthBin(o.values[j], m);
+    }
     at += o.order.length;
   }
-  // Every classwise sum is of |Σw·y − Σw·p_k| per SCE cell or ACE group (and Σw): the column holds the residual
-  // p_k − y of each entry, so a pass keeps one float sum per range, Σw·(p_k − y), and the outcome sums stay 0.
-  const residual = new Float64Array(size);
-  for (let j = 0; j < size; j++) residual[j] = values[j] - outcome[j];
   // A class change always changes the cell (cells of class k are k·M … k·M + M − 1), so ranges never span classes.
   const col = rangeColumn(order, residual, new Uint8Array(size), cell);
   const rangeStart: number[] = [];
@@ -452,7 +445,7 @@ function classColumns(engine: MetricEngine): ClassColumns | null {
 function classSums1(col: RangeColumn, into: RangeColumn, w: Int32Array): void {
   const { order, values: r } = col;
   const end = col.ranges.end;
-  const { count, sumValue } = into.ranges;
+  const ranges = into.ranges;
   let j = 0;
   for (let s = 0; s < end.length; s++) {
     const e = end[s];
@@ -463,8 +456,7 @@ function classSums1(col: RangeColumn, into: RangeColumn, w: Int32Array): void {
       cnt = (cnt + wi) | 0;
       sr += wi * r[j];
     }
-    count[s] = cnt;
-    sumValue[s] = sr;
+    putRange(ranges, s, cnt, sr, 0);
   }
 }
 
