@@ -13,19 +13,20 @@
  * Uses its own database (a temp database on DATABASE_URL's server, or on the embedded cluster) and drops it.
  * Ends with one JSON line: {"bench":"ingest","n":…,"copy_per_s":…,"createmany_per_s":…,"peak_rss_mb":…,…}
  * copy_per_s covers the ingest without the statistics recompute (reported as stats_s, and included in
- * end_to_end_per_s); load_avg, node_cpu_s and pg_cpu_s (the import's Postgres backend, read from /proc
- * when the server is local) are printed because wall-clock numbers depend on what else the machine runs.
+ * end_to_end_per_s); load_avg, node_cpu_s and pg_cpu_s (the embedded cluster's CPU during the first import, every
+ * backend, read from /proc; null on a DATABASE_URL server) are printed because wall-clock numbers depend on what else the machine runs.
  * 5. The floor (bench/support/ingest-floor.ts: Postgres alone writing the same number of question and prediction
  *    rows) right after, on the same server, and the ratios to it: new_questions_ratio = copy_per_s / the floor's
  *    new-questions bound, existing_questions_ratio = copy_existing_questions_per_s / its stored-questions bound,
  *    end_to_end_ratio = end_to_end_per_s / the new-questions bound (goals: ≥ 0.8, ≥ 0.8 and ≥ 0.5).
  *    BENCH_FLOOR=0 skips it.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ingestFloor } from "./support/ingest-floor";
+import { postgresCpuSeconds } from "./support/postgres-cpu";
 import { benchDatabase } from "./support/temp-database";
 import { K, rows, writeScoresFile as writeFile } from "./support/scores-file";
 import { endPools } from "../lib/db/pool";
@@ -41,17 +42,6 @@ const CREATEMANY_BATCH = 4_000;
 const log = (msg: string) => process.stderr.write(`[bench:ingest] ${msg}\n`);
 
 
-/** CPU seconds (user + system) of a local process, or null when /proc does not show it. */
-function backendCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return null;
-  }
-}
-
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "atlas-bench-ingest-"));
   const file = path.join(dir, "bench-scores.jsonl");
@@ -62,11 +52,9 @@ async function main() {
     log(`generated ${N} predictions in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     // ---- COPY path, end to end ----
-    // One known connection, so the Postgres backend's CPU time can be read from /proc (local server).
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const backend = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
-    const pgCpu0 = backendCpuSeconds(backend);
+    // The URL, as the CLI passes it: the import runs its own transaction and reads on a side connection meanwhile.
+    // Postgres's CPU is the embedded cluster's (every backend), read from /proc; null on another server.
+    const pgCpu0 = postgresCpuSeconds();
     const nodeCpu0 = process.cpuUsage();
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
@@ -76,7 +64,7 @@ async function main() {
     let phaseStart = Date.now();
     t = Date.now();
     const r = await importFiles({
-      db: client,
+      db: url,
       files: [file],
       model: "Bench-Model",
       benchmark: "Bench-MC",
@@ -90,8 +78,7 @@ async function main() {
     });
     const importS = (Date.now() - t) / 1000;
     const nodeCpu = process.cpuUsage(nodeCpu0);
-    const pgCpu1 = backendCpuSeconds(backend);
-    await client.end();
+    const pgCpu1 = postgresCpuSeconds();
     if (phase) phases[phase] = (phases[phase] ?? 0) + (Date.now() - phaseStart) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

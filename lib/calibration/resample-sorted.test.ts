@@ -97,6 +97,16 @@ describe("sorted resampling engine", { timeout: 120_000 }, () => {
     const shifted = new SortedResampleEngine(engine).scalarsOf(BOTH, [ws[5], ws[0], ws[1], ws[2], ws[3]]);
     expect(shifted[0]).toEqual(alone[5]);
     expect(shifted.slice(1)).toEqual(alone.slice(0, 4));
+    // Weights of 255 everywhere (the packed bytes' largest: full 16-bit range sums), and a group with a weight of 256
+    // (the int32 lanes instead of bytes): still each resample's own numbers.
+    const full = new Int32Array(engine.n).fill(255);
+    const big = Int32Array.from(ws[1]);
+    big[3] = 256;
+    for (const group of [[full, ws[0], full, ws[2]], [ws[0], full, ws[2], full], [ws[0], big, ws[2], full]]) {
+      const four = new SortedResampleEngine(engine).scalarsOf(BOTH, group);
+      expect(four).toEqual(group.map((w) => new SortedResampleEngine(engine).scalars(BOTH, w)));
+    }
+    expectSame(engine, full, 1e-9);
   });
 
   it("agrees with the row-order engine on small weighted samples (property)", () => {

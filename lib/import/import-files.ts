@@ -15,7 +15,7 @@ import { planFiles } from "./plan-files";
 import { importKey } from "./provenance";
 import { alreadyImported, runByKey } from "./run-record";
 import { importInTransaction } from "./write-import";
-import { isUniqueViolation, withClient } from "./write/db";
+import { isUniqueViolation, sideConnectionTo, withClient } from "./write/db";
 import { enlargeTempBuffers, STAGE } from "./write/stage";
 import { verifyModel } from "./write/catalog";
 import { readEnv } from "../env";
@@ -46,7 +46,9 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
       await client.query(`SELECT set_config('work_mem', $1, true)`, [
         readEnv("ATLAS_IMPORT_WORK_MEM"),
       ]);
-      const result = await importInTransaction(client, { opts, parse, files: planned, key, started, maxLineBytes: limits.maxLineBytes });
+      // A side connection sees only committed rows: none inside a caller's transaction (direct-path.ts).
+      const side = nested ? null : sideConnectionTo(opts.db);
+      const result = await importInTransaction(client, { opts, parse, files: planned, key, started, maxLineBytes: limits.maxLineBytes, side });
       // The direct path creates no staging table.
       if (nested) await client.query(`DROP TABLE IF EXISTS ${STAGE}; RELEASE SAVEPOINT atlas_import`);
       else await client.query("COMMIT");

@@ -16,7 +16,7 @@ import { insertRun, scoringMethodOf } from "./run-record";
 import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, type BenchmarkRow } from "./write/catalog";
 import { copyRows } from "./write/copy-writer";
 import { isUniqueViolation } from "./write/db";
-import { directPathBytes, importDirect, NotAllStored } from "./write/direct-path";
+import { directPathBytes, importDirect, NotAllStored, type SideConnection } from "./write/direct-path";
 import { enterBulkMode, leaveBulkMode, lockReferencedRows } from "./write/fk-fast-path";
 import {
   createStage,
@@ -38,6 +38,8 @@ export interface ImportJob {
   key: string;
   started: Date;
   maxLineBytes: number;
+  /** The direct path's side connection, when the import runs its own transaction (direct-path.ts). */
+  side?: SideConnection | null;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function importInTransaction(client: pg.ClientBase, job: ImportJob)
 /** The direct path (direct-path.ts): the Run first, then questions and predictions straight into their tables. */
 async function importDirectly(
   client: pg.ClientBase,
-  { opts, parse, files, key, started }: ImportJob,
+  { opts, parse, files, key, started, side }: ImportJob,
   modelId: number,
   found: BenchmarkRow | null,
   knownCount: number | undefined,
@@ -155,7 +157,7 @@ async function importDirectly(
   const benchmark = found ?? (await createBenchmark(client, opts.benchmark, knownCount ?? 2));
   // Scoring method, top-label flag and row count are known once the files are read: set again below.
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
-  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally, keepRows: opts.stats !== false });
+  const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally, keepRows: opts.stats !== false, side });
   if (!found && knownCount === undefined)
     await client.query(`UPDATE "Benchmark" SET "optionCount" = $2 WHERE "id" = $1`, [benchmark.id, tally.maxOptions]);
   const scoringMethod = scoringMethodOf(tally);

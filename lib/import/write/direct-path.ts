@@ -6,12 +6,18 @@
  * bench:ingest-floor measures as the machine's bound: one COPY of the new questions, one binary COPY of the
  * predictions.
  *
- * Per parsed batch (a slice of at most 2,048 lines): look every row up (checks below); give new questions ids from a
- * block reserved on the sequence and queue their rows (COPY text format); stream the batch's predictions into a
- * binary-format COPY (doubles as their 8 bytes), which stays open across batches that need nothing else from the
- * connection. The queued questions go in with one COPY between two prediction COPYs (with the FK triggers on: before
- * their batch's predictions). The parse runs ahead of all this (read-ahead.ts), so Postgres and Node work side by
- * side (docs/import.md, "Benchmark").
+ * Two halves, side by side (docs/import.md, "Benchmark"):
+ *  - the producer, per parsed batch (a slice of at most 2,048 lines): loads the stored questions of a language at its
+ *    first row, looks every row up (checks below), gives new questions ids from a block reserved on the sequence, and
+ *    encodes the batch — its predictions as binary COPY rows (doubles as their 8 bytes), its new questions as COPY
+ *    text. It runs ahead of the writes (read-ahead.ts, READ_AHEAD_BYTES of encoded rows), and its two database reads
+ *    (a language's questions, an id block) go to a side connection when the import runs its own transaction, so
+ *    neither waits for the import's connection to finish a COPY;
+ *  - the writer, on the import's connection: one prediction COPY that stays open across batches that need nothing
+ *    else from the connection; between two of them, the Language rows of new languages, and the queued questions in
+ *    one COPY (with the FK triggers on: before their batch's predictions).
+ * Without a side connection (inside a caller's transaction, or given a bare client) the producer's reads are served
+ * by the writer between two COPYs.
  *
  * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
  * and an id seen twice for one language (including an id this import creates).
@@ -55,16 +61,16 @@ export function directPathBytes(env: Readonly<Record<string, string | undefined>
 const PREDICTION_COPY_SQL = `COPY "Prediction" ("runId", "questionId", "probs", "logLikelihoods", "predicted", "confidence", "correct") FROM STDIN WITH (FORMAT binary)`;
 const QUESTION_COPY_SQL = `COPY "Question" ("id", "benchmarkId", "languageCode", "externalId", "subject", "text", "options", "optionCount", "gold") FROM STDIN`;
 
-/** Parsed rows the reader may hold ahead of the writes (~20 MB of records for score rows). */
-const READ_AHEAD_ROWS = 65_536;
+/**
+ * Encoded rows the producer may hold ahead of the writes, in bytes (prediction COPY bytes and question COPY text):
+ * ~140k four-option predictions, enough that Node goes on reading while Postgres finishes a COPY (the drain before
+ * the next statement) and stores a block of new questions.
+ */
+const READ_AHEAD_BYTES = 16 << 20;
 /** Question ids reserved at a time: the first block, and the largest (each next block doubles). */
 const MIN_ID_BLOCK = 2_048;
 const MAX_ID_BLOCK = 131_072;
-/**
- * New questions held back at most: rows, and COPY text (characters, for question texts and options of any size).
- * Small enough that the parse read ahead (READ_AHEAD_ROWS) outlasts the question COPY, which Postgres runs while
- * nothing else can be sent: the parse goes on meanwhile instead of waiting for a long one to end.
- */
+/** New questions held back at most (rows, and COPY text for question texts and options of any size) before a COPY. */
 const PENDING_QUESTIONS = 32_768;
 const PENDING_QUESTION_CHARS = 8 << 20;
 
@@ -77,92 +83,163 @@ export interface DirectResult {
   rows: Map<string, LanguageRows> | null;
 }
 
+/**
+ * A second connection for the reads the producer needs while the import's own connection is busy with a COPY: a
+ * language's stored questions and blocks of question ids (sequences are not transactional). Only for an import that
+ * runs its own transaction: it has locked "Question" before the side connection reads it, so what the side reads is
+ * what the transaction sees (no other writer can commit questions meanwhile, and the import's own new questions are
+ * of languages it has already read). Inside a caller's transaction, whose uncommitted questions another connection
+ * cannot see, there is none and those reads wait for a pause between two COPYs of the import's connection.
+ */
+export type SideConnection = () => Promise<pg.Client>;
+
+/** One slice of input, looked up and encoded by the producer, ready for the writer. */
+interface Item {
+  /** Binary COPY rows of its predictions. */
+  predictions: Buffer;
+  /** COPY text of the questions it creates (ids assigned), and their count. */
+  questions: string;
+  questionRows: number;
+  /** Languages first seen in it: their Language rows are ensured (and locked) before its rows are written. */
+  languages: string[];
+}
+
+/** Work the producer asks of the import's connection (no side connection): served between two COPYs. */
+class ConnectionRequests {
+  private readonly queue: { run: (c: pg.ClientBase) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private wake: (() => void) | null = null;
+  /** Resolves when a request is queued (the writer races it against the next item). */
+  arrival: Promise<void> = this.nextArrival();
+
+  private nextArrival(): Promise<void> {
+    return new Promise<void>((r) => (this.wake = r));
+  }
+
+  ask<T>(run: (c: pg.ClientBase) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.wake?.();
+    });
+  }
+
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
+  async serve(client: pg.ClientBase): Promise<void> {
+    while (this.queue.length > 0) {
+      const r = this.queue.shift()!;
+      try {
+        r.resolve(await r.run(client));
+      } catch (e) {
+        r.reject(e);
+      }
+    }
+    this.arrival = this.nextArrival();
+  }
+}
+
 /** Writes the questions and predictions of `files` for run `runId`. Throws NotAllStored to hand over. */
 export async function importDirect(
   client: pg.ClientBase,
-  args: { benchmarkId: number; runId: number; files: PlannedFile[]; read: ReadOptions; tally: ReadTally; keepRows?: boolean },
+  args: {
+    benchmarkId: number;
+    runId: number;
+    files: PlannedFile[];
+    read: ReadOptions;
+    tally: ReadTally;
+    keepRows?: boolean;
+    side?: SideConnection | null;
+  },
 ): Promise<DirectResult> {
   const { benchmarkId, runId, files } = args;
   await client.query(`LOCK TABLE "Question" IN SHARE ROW EXCLUSIVE MODE`);
   const bulk = await enterBulkMode(client);
   if (bulk) await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
 
+  // The producer's reads: on the side connection, or asked of this one between COPYs.
+  const requests = args.side ? null : new ConnectionRequests();
+  const opened: { client: Promise<pg.Client> | null } = { client: null };
+  const read = async <T>(run: (c: pg.ClientBase, own: boolean) => Promise<T>): Promise<T> => {
+    if (requests) return requests.ask((c) => run(c, true));
+    opened.client ??= args.side!();
+    return run(await opened.client, false);
+  };
+
+  // Producer: parse, look up, assign ids, encode; runs ahead of the writer (ReadAhead) up to READ_AHEAD_BYTES.
   const languages = new Map<string, StoredQuestions>();
-  const newLanguages: string[] = [];
-  const openLanguage = async (code: string): Promise<StoredQuestions> => {
-    newLanguages.push(...(await ensureLanguages(client, [code])));
-    if (bulk) await client.query(`SELECT 1 FROM "Language" WHERE "code" = $1 FOR KEY SHARE`, [code]);
-    const q = await loadStoredQuestions(client, benchmarkId, code);
-    languages.set(code, q);
-    return q;
-  };
-
-  // A batch read and parsed; `of`/`at` (its records' questions) are filled by lookUp, once its languages are loaded.
-  interface Batch {
-    fileIdx: number;
-    records: ImportRecord[];
-    of: StoredQuestions[];
-    at: Int32Array;
-    /** Records whose question this import creates (ids still to assign), or null before lookUp. */
-    fresh: number[] | null;
-  }
-  // The parse runs ahead of the writes (read-ahead.ts), also while a question COPY or a lookup holds the connection.
-  const source = new ReadAhead(recordBatches(files, args.read, args.tally)[Symbol.asyncIterator](), (b) => b.records.length, READ_AHEAD_ROWS);
-  const take = async (): Promise<Batch | null> => {
-    const r = await source.next();
-    if (r.done) return null;
-    const n = r.value.records.length;
-    return { ...r.value, of: new Array<StoredQuestions>(n), at: new Int32Array(n), fresh: null };
-  };
-  const unloaded = (b: Batch): string[] => {
-    const out: string[] = [];
-    for (let i = 0; i < b.records.length; i++) {
-      const code = b.records[i].language;
-      if ((i === 0 || code !== b.records[i - 1].language) && !languages.has(code) && !out.includes(code)) out.push(code);
-    }
-    return out;
-  };
-  const lookUp = (b: Batch): void => {
-    const fresh: number[] = [];
-    let q: StoredQuestions | undefined;
-    for (let i = 0; i < b.records.length; i++) {
-      const rec = b.records[i];
-      if (q === undefined || rec.language !== b.records[i - 1].language) q = languages.get(rec.language)!;
-      let k = q.find(rec.externalId);
-      if (k < 0) {
-        k = q.add(rec.externalId, 0, rec.optionCount, rec.gold ?? -1);
-        fresh.push(i);
-      } else check(q, k, rec, b.fileIdx, files);
-      q.firstFile[k] = b.fileIdx + 1;
-      q.firstLine[k] = rec.line;
-      b.of[i] = q;
-      b.at[i] = k;
-    }
-    b.fresh = fresh;
-  };
-
-  // New questions take ids from blocks reserved on the sequence (growing, so that a few new questions waste few ids
-  // and many need few reservations); their rows wait in `pending` until the next COPY of questions.
+  const kept = args.keepRows ? new RunRows() : null;
+  const writer = new BinaryRowWriter();
   let nextId = 0;
   let endId = 0;
   let blockSize = MIN_ID_BLOCK;
-  const reserve = async (need: number): Promise<void> => {
-    const n = Math.max(need, blockSize);
-    blockSize = Math.min(blockSize * 2, MAX_ID_BLOCK);
-    nextId = await reserveQuestionIds(client, n);
-    endId = nextId + n;
-  };
+  async function* items(): AsyncGenerator<Item> {
+    for await (const { fileIdx, records } of recordBatches(files, args.read, args.tally)) {
+      const firstSeen: string[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const code = records[i].language;
+        if ((i === 0 || code !== records[i - 1].language) && !languages.has(code)) {
+          languages.set(code, await read((c) => loadStoredQuestions(c, benchmarkId, code)));
+          firstSeen.push(code);
+        }
+      }
+      // Look every row up (and check it); rows whose question this import creates get an entry now, an id below.
+      const of = new Array<StoredQuestions>(records.length);
+      const at = new Int32Array(records.length);
+      const fresh: number[] = [];
+      let q: StoredQuestions | undefined;
+      for (let i = 0; i < records.length; i++) {
+        const rec = records[i];
+        if (q === undefined || rec.language !== records[i - 1].language) q = languages.get(rec.language)!;
+        let k = q.find(rec.externalId);
+        if (k < 0) {
+          k = q.add(rec.externalId, 0, rec.optionCount, rec.gold ?? -1);
+          fresh.push(i);
+        } else check(q, k, rec, fileIdx, files);
+        q.firstFile[k] = fileIdx + 1;
+        q.firstLine[k] = rec.line;
+        of[i] = q;
+        at[i] = k;
+      }
+      // New questions take ids from blocks reserved on the sequence (growing: a few new questions waste few ids,
+      // many need few reservations).
+      if (fresh.length > endId - nextId) {
+        const n = Math.max(fresh.length, blockSize);
+        blockSize = Math.min(blockSize * 2, MAX_ID_BLOCK);
+        nextId = await read((c, own) => reserveQuestionIds(c, n, own));
+        endId = nextId + n;
+      }
+      let questions = "";
+      for (const i of fresh) {
+        of[i].ids[at[i]] = nextId;
+        questions += questionLine(nextId++, benchmarkId, records[i]);
+      }
+      for (let i = 0; i < records.length; i++) {
+        const rec = records[i];
+        kept?.add(of[i], at[i], rec);
+        writer
+          .row(7)
+          .int4(runId)
+          .int4(of[i].ids[at[i]])
+          .float8Array(rec.probs)
+          .float8Array(rec.logLikelihoods)
+          .int4(rec.predicted)
+          .float8(rec.confidence)
+          .bool(rec.correct);
+      }
+      yield { predictions: writer.take(), questions, questionRows: fresh.length, languages: firstSeen };
+    }
+  }
+  const source = new ReadAhead(items()[Symbol.asyncIterator](), (it) => it.predictions.length + it.questions.length, READ_AHEAD_BYTES);
+
+  // Writer: this connection. One prediction COPY runs for as long as items need nothing else from the connection, so
+  // Postgres always has the next rows queued. It ends at an item with a new language (its Language row first), at
+  // new questions when the FK triggers run (questions before their predictions), when the pending questions reach
+  // PENDING_QUESTIONS rows or PENDING_QUESTION_CHARS, and when the producer asks for this connection.
   let pending = "";
   let pendingRows = 0;
-  const assignIds = (b: Batch): void => {
-    pendingRows += b.fresh!.length;
-    for (const i of b.fresh!) {
-      b.of[i].ids[b.at[i]] = nextId;
-      pending += questionLine(nextId++, benchmarkId, b.records[i]);
-    }
-    b.fresh = [];
-  };
   let created = 0;
+  const newLanguages: string[] = [];
   const writeQuestions = async (): Promise<void> => {
     if (pending === "") return;
     const text = pending;
@@ -170,63 +247,73 @@ export async function importDirect(
     pendingRows = 0;
     created += await copyBuffer(client, QUESTION_COPY_SQL, text);
   };
-
-  const writer = new BinaryRowWriter();
-  // The run's predictions for its statistics, unless they are skipped.
-  const kept = args.keepRows ? new RunRows() : null;
-  const encode = (b: Batch): Buffer => {
-    for (let i = 0; i < b.records.length; i++) {
-      const rec = b.records[i];
-      kept?.add(b.of[i], b.at[i], rec);
-      writer
-        .row(7)
-        .int4(runId)
-        .int4(b.of[i].ids[b.at[i]])
-        .float8Array(rec.probs)
-        .float8Array(rec.logLikelihoods)
-        .int4(rec.predicted)
-        .float8(rec.confidence)
-        .bool(rec.correct);
-    }
-    return writer.take();
+  const questionsFull = () => pendingRows >= PENDING_QUESTIONS || pending.length >= PENDING_QUESTION_CHARS;
+  const needsConnection = (it: Item) => it.languages.length > 0 || (!bulk && it.questionRows > 0);
+  const absorb = (it: Item): void => {
+    pending += it.questions;
+    pendingRows += it.questionRows;
+    it.questions = "";
+    it.questionRows = 0;
+  };
+  const REQUEST = Symbol("request");
+  let nextItem: Promise<IteratorResult<Item>> | null = null;
+  const next = async (): Promise<Item | null | typeof REQUEST> => {
+    nextItem ??= source.next();
+    if (requests && (requests.pending || (await Promise.race([nextItem.then(() => false), requests.arrival.then(() => true)]))))
+      return REQUEST;
+    const r = await nextItem;
+    nextItem = null;
+    return r.done ? null : r.value;
   };
 
-  // One prediction COPY runs for as long as batches need nothing else from the connection, so Postgres always has
-  // the next batch queued. It ends at a language to load, at new questions when the FK triggers run (questions must
-  // be stored before their predictions), when the id block runs out, or when the pending questions reach
-  // PENDING_QUESTIONS rows or PENDING_QUESTION_CHARS; the questions are then written, and the next COPY starts with
-  // that batch. With the FK fast path (triggers off) the order within the transaction does not matter, and a COPY of
-  // predictions over new questions runs on across batches.
+  let held: Item | null = null;
+  let finished = false;
+  async function* predictionChunks(): AsyncGenerator<Buffer> {
+    yield COPY_BINARY_HEADER;
+    for (;;) {
+      yield held!.predictions;
+      held = null;
+      if (questionsFull()) break;
+      const it = await next();
+      if (it === REQUEST) break;
+      if (it === null) {
+        finished = true;
+        break;
+      }
+      held = it;
+      if (needsConnection(it)) break;
+      absorb(it);
+    }
+    yield COPY_BINARY_TRAILER;
+  }
+
   let written = 0;
   try {
-    let current = await take();
-    async function* predictionChunks(): AsyncGenerator<Buffer> {
-      yield COPY_BINARY_HEADER;
-      for (;;) {
-        yield encode(current!);
-        current = await take();
-        if (!current || unloaded(current).length > 0) break;
-        lookUp(current);
-        const fresh = current.fresh!.length;
-        if (fresh === 0) continue;
-        if (!bulk || fresh > endId - nextId) break;
-        assignIds(current);
-        if (pendingRows >= PENDING_QUESTIONS || pending.length >= PENDING_QUESTION_CHARS) break;
+    for (;;) {
+      if (requests) await requests.serve(client);
+      if (held === null) {
+        if (finished) break;
+        const it = await next();
+        if (it === REQUEST) continue;
+        if (it === null) break;
+        held = it;
       }
-      yield COPY_BINARY_TRAILER;
-    }
-    while (current) {
-      for (const code of unloaded(current)) await openLanguage(code);
-      if (!current.fresh) lookUp(current);
-      const fresh = current.fresh!.length;
-      if (fresh > endId - nextId) await reserve(fresh);
-      if (fresh > 0) assignIds(current);
-      await writeQuestions();
+      if (held.languages.length > 0) {
+        // Before any row of theirs: with the triggers on, the FK check needs them; with them off, the lock the
+        // triggers would have taken.
+        newLanguages.push(...(await ensureLanguages(client, held.languages)));
+        if (bulk) await client.query(`SELECT 1 FROM "Language" WHERE "code" = ANY($1::text[]) ORDER BY "code" FOR KEY SHARE`, [held.languages]);
+        held.languages = [];
+      }
+      absorb(held);
+      if (!bulk || questionsFull()) await writeQuestions();
       written += await copyRows(client, PREDICTION_COPY_SQL, predictionChunks());
     }
     await writeQuestions();
   } finally {
     source.stop();
+    // The producer may still be reading on it (an error ended the import): ending it fails that read, which is moot.
+    if (opened.client) await opened.client.then((c) => c.end()).catch(() => undefined);
   }
   if (bulk) await leaveBulkMode(client);
   return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort(), rows: kept?.finish(runId) ?? null };
@@ -237,18 +324,19 @@ export async function importDirect(
  * for this import's table lock, so nothing else draws from the sequence between the two calls; should something
  * still do, the primary key refuses the overlap and the import fails whole.
  */
-async function reserveQuestionIds(client: pg.ClientBase, n: number): Promise<number> {
-  await client.query("SAVEPOINT reserve_ids");
+async function reserveQuestionIds(client: pg.ClientBase, n: number, inTransaction: boolean): Promise<number> {
+  // In the import's transaction a failed statement would abort it: a savepoint keeps the hand-over possible.
+  if (inTransaction) await client.query("SAVEPOINT reserve_ids");
   try {
     const r = await client.query<{ last: string }>(
       `SELECT setval('"Question_id_seq"', nextval('"Question_id_seq"') + $1 - 1) AS last`,
       [n],
     );
-    await client.query("RELEASE SAVEPOINT reserve_ids");
+    if (inTransaction) await client.query("RELEASE SAVEPOINT reserve_ids");
     return Number(r.rows[0].last) - n + 1;
   } catch (e) {
     if ((e as { code?: string }).code !== "42501") throw e; // insufficient privilege
-    await client.query("ROLLBACK TO SAVEPOINT reserve_ids");
+    if (inTransaction) await client.query("ROLLBACK TO SAVEPOINT reserve_ids");
     throw new NotAllStored(`cannot reserve question ids: ${(e as Error).message}`);
   }
 }

@@ -1,34 +1,27 @@
 /**
  * The import's direct path (direct-path.ts): predictions over stored questions COPY'd straight into "Prediction".
- * Every test here forces it on small files (ATLAS_IMPORT_DIRECT_BYTES=0) and compares with the staging path.
+ * Every test here forces it on small files (ATLAS_IMPORT_DIRECT_BYTES=0) and compares with the staging path. All of
+ * them run twice: given a client (the producer's reads wait for pauses between the import's COPYs), and given the
+ * database URL (they go to a side connection while the COPY runs).
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../support/db";
 import { importFiles, type ImportOptions } from "../../../lib/import/import-files";
 import { snapshot } from "../../support/db-snapshot";
 import { failure, tempFile } from "../../support/import-helpers";
 import { loadStoredQuestions } from "../../../lib/import/write/stored-questions";
+import { SIDE_APPLICATION_NAME } from "../../../lib/import/write/db";
 
 let db: TestDatabase;
 let client: pg.Client;
-
-beforeAll(async () => {
-  db = await freshDatabase("direct");
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await client?.end();
-  await db?.drop();
-});
+/** Imports get the URL (side connection) rather than the client. */
+let viaUrl = false;
 
 /** Imports with the direct path allowed from any size (direct: true) or never (false). */
 function imp(o: Omit<ImportOptions, "db">, direct = true) {
   vi.stubEnv("ATLAS_IMPORT_DIRECT_BYTES", direct ? "0" : String(Number.MAX_SAFE_INTEGER));
-  return importFiles({ db: client, ...o });
+  return importFiles({ db: viaUrl ? db.url : client, ...o });
 }
 
 
@@ -56,7 +49,37 @@ async function predictions(runId: number) {
   return r.rows;
 }
 
-describe("direct import path", () => {
+describe.each([
+  { mode: "given a client", url: false },
+  { mode: "given the URL", url: true },
+])("direct import path, $mode", ({ url }) => {
+  // Side connections opened during each test (pg.Client#connect with the side connection's application name).
+  let sides = 0;
+  beforeAll(async () => {
+    viaUrl = url;
+    db = await freshDatabase(url ? "direct_url" : "direct");
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const connect = pg.Client.prototype.connect;
+    vi.spyOn(pg.Client.prototype, "connect").mockImplementation(function (this: pg.Client, ...a: unknown[]) {
+      if ((this as unknown as { connectionParameters: { application_name?: string } }).connectionParameters.application_name === SIDE_APPLICATION_NAME) sides++;
+      return (connect as unknown as (...x: unknown[]) => Promise<void>).apply(this, a);
+    } as unknown as typeof connect);
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    await client?.end();
+    await db?.drop();
+  });
+  beforeEach(() => {
+    sides = 0;
+  });
+  afterEach(() => {
+    // Never for a client (its settings are not the importer's to copy); tests below check it is used given the URL.
+    if (!url) expect(sides).toBe(0);
+  });
+
   beforeAll(async () => {
     await imp({ files: [tempFile("base.jsonl", jsonl(rows(1)))], model: "Base", benchmark: "D", options: 4 }, false);
   });
@@ -64,6 +87,7 @@ describe("direct import path", () => {
   it("stores exactly what the staging path stores, questions untouched, run completed with stats", async () => {
     const file = jsonl(rows(2));
     const direct = await imp({ files: [tempFile("m.jsonl", file)], model: "Direct", benchmark: "D" });
+    expect(sides).toBe(url ? 1 : 0); // one side connection per import given the URL, for its stored questions
     const staged = await imp({ files: [tempFile("m.jsonl", file)], model: "Staged", benchmark: "D" }, false);
     expect(direct).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 0, languages: ["am", "en"], newLanguages: [] });
     expect(staged).toMatchObject({ writePath: "staging", predictions: 12, questionsCreated: 0 });
@@ -156,7 +180,9 @@ describe("direct import path", () => {
       vi.stubEnv("ATLAS_IMPORT_FK_TRIGGERS", triggers);
       const file = tempFile(`many-${triggers}.jsonl`, jsonl(fresh));
       const benchmark = `Many-${triggers}`;
+      sides = 0;
       const direct = await imp({ files: [file], model: "Many", benchmark });
+      expect(sides).toBe(url ? 1 : 0); // its id blocks reserved there too
       const staged = await imp({ files: [file], model: "Many", benchmark: `${benchmark}-staged` }, false);
       expect(direct).toMatchObject({ writePath: "direct", questionsCreated: fresh.length, predictions: fresh.length });
       expect(await predictions(direct.runId)).toEqual(await predictions(staged.runId));
@@ -248,7 +274,9 @@ describe("direct import path", () => {
   it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {
     await client.query("BEGIN");
     try {
-      const r = await imp({ files: [tempFile("nested.jsonl", jsonl(rows(9)))], model: "Nested", benchmark: "D" });
+      // The client itself, in both modes: the caller's transaction is on it (no side connection then).
+      vi.stubEnv("ATLAS_IMPORT_DIRECT_BYTES", "0");
+      const r = await importFiles({ db: client, files: [tempFile("nested.jsonl", jsonl(rows(9)))], model: "Nested", benchmark: "D" });
       expect(r).toMatchObject({ writePath: "direct", predictions: 12 });
       expect((await client.query(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [r.runId])).rows[0].n).toBe(12);
     } finally {

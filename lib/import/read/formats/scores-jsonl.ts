@@ -8,6 +8,7 @@
 import { badInput } from "../../../errors";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
 import { parseJsonObject } from "./json-line";
+import { scannedLine, scanScoresLine } from "./scores-line-scan";
 import { recordSliceFields } from "./slice-fields";
 import {
   optionKey,
@@ -26,6 +27,8 @@ export const scoresJsonl: FormatSpec = {
     const state = new ScoresState();
     // One getter for every row (the row it reads is set per line): a closure per row showed in the import profile.
     let o: Record<string, unknown> = {};
+    // The common line shape is scanned into one reused object (scores-line-scan.ts); any other goes to JSON.parse.
+    const scanned = scannedLine();
     const field = (k: string) => o[k];
     // One row object per file, refilled per line (scoresRecord keeps none of it): no per-row allocation for it.
     const row: ScoresRow = {
@@ -42,7 +45,7 @@ export const scoresJsonl: FormatSpec = {
     return {
       line(text: string, line: number): ImportRecord | null {
         if (text.trim() === "") return null;
-        o = parseJsonObject(text, ctx.name, line);
+        o = scanScoresLine(text, scanned) ? scanned : parseJsonObject(text, ctx.name, line);
         scoreValues(o, row, ctx.name, line);
         row.id = o.id ?? o.question_id ?? o.sample_id ?? o.doc_id;
         row.language = o.language ?? o.lang;
