@@ -16,8 +16,8 @@
  *  - the writer, on the import's connection: one prediction COPY that stays open across batches that need nothing
  *    else from the connection; between two of them, the Language rows of new languages, and the queued questions in
  *    one COPY (with the FK triggers on: before their batch's predictions).
- * Without a side connection (inside a caller's transaction, or given a bare client) the producer's reads are served
- * by the writer between two COPYs.
+ * Without a side connection (inside a caller's transaction, given a bare client, or when it cannot be opened) the
+ * producer's reads are served by the writer between two COPYs.
  *
  * Checks, with the staging path's errors and file:line: a stored question with another option count or gold label,
  * and an id seen twice for one language (including an id this import creates).
@@ -107,18 +107,13 @@ interface Item {
 /** Work the producer asks of the import's connection (no side connection): served between two COPYs. */
 class ConnectionRequests {
   private readonly queue: { run: (c: pg.ClientBase) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
-  private wake: (() => void) | null = null;
-  /** Resolves when a request is queued (the writer races it against the next item). */
-  arrival: Promise<void> = this.nextArrival();
-
-  private nextArrival(): Promise<void> {
-    return new Promise<void>((r) => (this.wake = r));
-  }
+  /** Called when a request is queued (the writer, waiting for the next item, stops waiting). */
+  onArrival: (() => void) | null = null;
 
   ask<T>(run: (c: pg.ClientBase) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
-      this.wake?.();
+      this.onArrival?.();
     });
   }
 
@@ -135,7 +130,6 @@ class ConnectionRequests {
         r.reject(e);
       }
     }
-    this.arrival = this.nextArrival();
   }
 }
 
@@ -157,13 +151,17 @@ export async function importDirect(
   const bulk = await enterBulkMode(client);
   if (bulk) await client.query(`SELECT 1 FROM "Benchmark" WHERE "id" = $1 FOR KEY SHARE`, [benchmarkId]);
 
-  // The producer's reads: on the side connection, or asked of this one between COPYs.
-  const requests = args.side ? null : new ConnectionRequests();
-  const opened: { client: Promise<pg.Client> | null } = { client: null };
+  // The producer's reads: on the side connection, or asked of this one between COPYs — also when the side connection
+  // cannot be opened (say the role's or the server's connection limit is reached): slower, but the import goes on.
+  const requests = new ConnectionRequests();
+  const opened: { client: Promise<pg.Client | null> | null } = { client: null };
   const read = async <T>(run: (c: pg.ClientBase, own: boolean) => Promise<T>): Promise<T> => {
-    if (requests) return requests.ask((c) => run(c, true));
-    opened.client ??= args.side!();
-    return run(await opened.client, false);
+    if (args.side) {
+      opened.client ??= args.side().catch(() => null);
+      const side = await opened.client;
+      if (side) return run(side, false);
+    }
+    return requests.ask((c) => run(c, true));
   };
 
   // Producer: parse, look up, assign ids, encode; runs ahead of the writer (ReadAhead) up to READ_AHEAD_BYTES.
@@ -259,8 +257,15 @@ export async function importDirect(
   let nextItem: Promise<IteratorResult<Item>> | null = null;
   const next = async (): Promise<Item | null | typeof REQUEST> => {
     nextItem ??= source.next();
-    if (requests && (requests.pending || (await Promise.race([nextItem.then(() => false), requests.arrival.then(() => true)]))))
-      return REQUEST;
+    const item = nextItem;
+    // Whichever comes first: the item, or a request of the producer (which then waits for this connection). One
+    // callback slot rather than Promise.race on a long-lived promise, which would keep a reaction per call.
+    const arrived = requests.pending || (await new Promise<boolean>((resolve) => {
+      requests.onArrival = () => resolve(true);
+      item.then(() => resolve(false), () => resolve(false));
+    }));
+    requests.onArrival = null;
+    if (arrived) return REQUEST;
     const r = await nextItem;
     nextItem = null;
     return r.done ? null : r.value;
@@ -290,7 +295,7 @@ export async function importDirect(
   let written = 0;
   try {
     for (;;) {
-      if (requests) await requests.serve(client);
+      await requests.serve(client);
       if (held === null) {
         if (finished) break;
         const it = await next();
@@ -313,7 +318,7 @@ export async function importDirect(
   } finally {
     source.stop();
     // The producer may still be reading on it (an error ended the import): ending it fails that read, which is moot.
-    if (opened.client) await opened.client.then((c) => c.end()).catch(() => undefined);
+    if (opened.client) await opened.client.then((c) => c?.end()).catch(() => undefined);
   }
   if (bulk) await leaveBulkMode(client);
   return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort(), rows: kept?.finish(runId) ?? null };

@@ -12,6 +12,7 @@ import { snapshot } from "../../support/db-snapshot";
 import { failure, tempFile } from "../../support/import-helpers";
 import { loadStoredQuestions } from "../../../lib/import/write/stored-questions";
 import { SIDE_APPLICATION_NAME } from "../../../lib/import/write/db";
+import { poolFor } from "../../../lib/db/pool";
 
 let db: TestDatabase;
 let client: pg.Client;
@@ -227,6 +228,34 @@ describe.each([
     // Nothing of the abandoned direct attempt is left: one run, each prediction once.
     const n = await client.query(`SELECT count(*)::int AS n FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = 'Limited'`);
     expect(n.rows[0].n).toBe(1);
+  });
+
+  it.runIf(url)("goes on without its side connection when that cannot be opened (the role's connection limit)", async () => {
+    await client.query(`DO $$ BEGIN CREATE ROLE atlas_one_connection LOGIN PASSWORD 'one' CONNECTION LIMIT 1; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO atlas_one_connection`);
+    await client.query(`GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO atlas_one_connection`);
+    const one = new URL(db.url);
+    one.username = "atlas_one_connection";
+    one.password = "one";
+    sides = 0;
+    // The limit holds: a second connection of the role is refused.
+    const first = new pg.Client({ connectionString: one.toString() });
+    await first.connect();
+    const second = new pg.Client({ connectionString: one.toString() });
+    second.on("error", () => undefined);
+    await expect(second.connect()).rejects.toThrow(/too many connections/);
+    await first.end();
+    vi.stubEnv("ATLAS_IMPORT_DIRECT_BYTES", "0");
+    const file = tempFile("one.jsonl", jsonl(rows(12, ["en", "uq"])));
+    try {
+      const r = await importFiles({ db: one.toString(), files: [file], model: "One-connection", benchmark: "D" });
+      expect(sides).toBe(1); // tried, and refused: the pool holds the one connection
+      expect(r).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 6, newLanguages: ["uq"] });
+      const staged = await imp({ files: [file], model: "One-connection-staged", benchmark: "D" }, false);
+      expect(await predictions(r.runId)).toEqual(await predictions(staged.runId));
+    } finally {
+      await poolFor(one.toString()).end();
+    }
   });
 
   it("rejects clashes and duplicate ids with file:line, leaving every table as it was", async () => {
