@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { gridNodes, meshPoints, SmoothEce, smoothEce } from "./index";
+import { describe, expect, it, vi } from "vitest";
+import { drawResample, gridNodes, meshPoints, Rng, SmoothEce, smoothEce } from "./index";
 import { roundHalfEven } from "./smece";
 import { naiveSmece, naiveSmeceAt } from "./testing/naive";
 
@@ -113,5 +113,64 @@ describe("FFT", () => {
         expect(i2[j]).toBeCloseTo(im[j], 13);
       }
     }
+  });
+});
+
+describe("the bandwidth search's transform-free bounds", { timeout: 120_000 }, () => {
+  /** n rows whose correctness is drawn with probability clamp(c + shift): overconfident for shift < 0. */
+  function sample(seed: number, n: number, shift: number, mixed = false): { conf: Float64Array; correct: Uint8Array } {
+    const rng = new Rng(seed);
+    const conf = new Float64Array(n);
+    const correct = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = i % 17 === 0 ? Math.round(rng.nextFloat()) : 0.25 + 0.75 * rng.nextFloat() ** 0.3;
+      conf[i] = c;
+      // mixed: overconfident above 0.7, underconfident below — residuals of both signs
+      const s = mixed ? (c > 0.7 ? shift : -shift) : shift;
+      correct[i] = rng.nextFloat() < Math.min(1, Math.max(0, c + s)) ? 1 : 0;
+    }
+    return { conf, correct };
+  }
+  const cases = [
+    { name: "overconfident", n: 5000, shift: -0.15, mixed: false },
+    { name: "calibrated", n: 5000, shift: 0, mixed: false },
+    { name: "underconfident", n: 3000, shift: 0.1, mixed: false },
+    { name: "mixed signs", n: 4000, shift: 0.12, mixed: true },
+    { name: "tiny", n: 7, shift: -0.2, mixed: false },
+  ];
+
+  it.each(cases)("enclose smECE_σ at every σ ($name)", ({ n, shift, mixed }) => {
+    const { conf, correct } = sample(11, n, shift, mixed);
+    const s = new SmoothEce(conf, correct);
+    for (const sigma of [1, 0.5, 0.3, 0.125, 0.0625, 0.04, 0.02, 0.01]) {
+      const exact = s.at(sigma);
+      const { lower, upper } = s.bounds(sigma);
+      expect(lower).toBeLessThanOrEqual(exact * (1 + 1e-12));
+      expect(upper).toBeGreaterThanOrEqual(exact * (1 - 1e-12));
+    }
+  });
+
+  it.each(cases)("give the search's σ* and smECE bit for bit, unweighted and on resamples ($name)", ({ n, shift, mixed }) => {
+    const { conf, correct } = sample(5, n, shift, mixed);
+    const rng = new Rng(`bounds/${n}`);
+    const w = new Int32Array(n);
+    for (let r = 0; r < 12; r++) {
+      const weights = r === 0 ? null : w;
+      if (weights) drawResample(rng, weights);
+      expect(new SmoothEce(conf, correct, weights).compute()).toEqual(new SmoothEce(conf, correct, weights, null, null, false).compute());
+    }
+  });
+
+  it("spare most transforms on an overconfident sample", () => {
+    const { conf, correct } = sample(3, 20_000, -0.15);
+    const at = vi.spyOn(SmoothEce.prototype, "at");
+    const bounded = new SmoothEce(conf, correct).compute();
+    const withBounds = at.mock.calls.length;
+    at.mockClear();
+    expect(new SmoothEce(conf, correct, null, null, null, false).compute()).toEqual(bounded);
+    const without = at.mock.calls.length;
+    at.mockRestore();
+    expect(without).toBe(12); // σ = 1, ten bisection steps, the final evaluation (cached)
+    expect(withBounds).toBeLessThanOrEqual(4);
   });
 });
