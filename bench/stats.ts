@@ -6,7 +6,8 @@
  *  - new: the sorted-order engine (resample-sorted.ts) through computeLanguageStats (lib/db/stats-compute.ts), one
  *    thread — CPU time is the figure that does not depend on the core count;
  *  - threads: the same computeLanguageStats on `--threads` compute threads (lib/compute, kind "stats"), the
- *    languages spread over them as `calib recompute` does.
+ *    languages spread over them as `calib recompute` does, the threads started and warmed up (kind "stats-warm") as an
+ *    import's are before its statistics begin.
  * Same seeds, so the same resamples: the intervals must agree to rounding (max_interval_diff ≤ 1e-12), the point
  * metrics exactly, and the threads' results must equal the in-process ones. Last line: one JSON object.
  *
@@ -98,8 +99,9 @@ async function main(): Promise<void> {
   const neu = await timed(() => sets.map((s, l) => computeLanguageStats({ input: s, bins: DEFAULT_BINS, resamples, seed: seed(l) })));
   log(`new (sorted engine): ${neu.seconds.toFixed(2)} s, ${neu.cpu.toFixed(2)} s CPU`);
   const pool = new ThreadPool(computeThreadFile(), threads, langs, { priority: "normal" });
-  // Start the threads (and their tsx import) before the clock: recompute keeps its pool for the whole command.
-  await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: "stats", task: { input: language(1, 50), bins: DEFAULT_BINS, resamples: 2, seed: "warm" } })));
+  // Start and warm the threads before the clock, as startStatsPool does when an import starts (its threads load and
+  // warm up while the files are read; `calib recompute` keeps its pool for the whole command).
+  await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: "stats-warm" })));
   const par = await timed(() =>
     Promise.all(sets.map((s, l) => pool.run<StatsRow[]>({ kind: "stats", task: { input: s, bins: DEFAULT_BINS, resamples, seed: seed(l) } }))),
   );

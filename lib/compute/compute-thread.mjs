@@ -10,8 +10,9 @@
  *    bootstrap intervals for recomputeRunStats (`calib recompute`, imports);
  *  - { id, kind: "stats-part", part } → computeLanguageStatsPart(part): a range of a language's resamples (and its
  *    point metrics for the first part), when recomputeRunStats spreads one language over several threads;
- *  - { id, kind: "stats-warm" } → loads the statistics code and answers null: withStatsPool sends one to each thread
- *    when it starts the pool, so threads start and load while the first language is read, not after;
+ *  - { id, kind: "stats-warm" } → loads the statistics code, runs it once on a small synthetic language (warmUpStats:
+ *    its hot code compiled before the first real language) and answers null: startStatsPool sends one to each thread
+ *    when it starts the pool, so threads start, load and warm up while the first language is read, not after;
  *  - { id, kind: "recalibration", url, runId, method } → computeRecalibration (lib/db/queries/recalibration-compute):
  *    the thread reads the run's predictions itself over its own connection, so only the small result crosses.
  * Answer: { id, ok: true, value } or { id, ok: false, error }.
@@ -63,10 +64,12 @@ async function run(message) {
       const { computeLanguageStats } = await stats;
       return computeLanguageStats(message.task);
     }
-    case "stats-warm":
+    case "stats-warm": {
       stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
-      await stats;
+      const { warmUpStats } = await stats;
+      warmUpStats();
       return null;
+    }
     case "stats-part": {
       stats ??= tsImport("../db/stats-compute.ts", import.meta.url);
       const { computeLanguageStatsPart } = await stats;

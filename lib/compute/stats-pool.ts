@@ -13,27 +13,51 @@ import { ThreadPool } from "./thread-pool";
 /** Below this many predictions the statistics take less than a thread's start: in-process. */
 export const STATS_POOL_MIN_PREDICTIONS = 50_000;
 
+/**
+ * Input size from which an import starts its statistics threads as it starts (write-import.ts): 8 MiB of score rows
+ * is ~100,000 predictions, well over STATS_POOL_MIN_PREDICTIONS, so the pool is one the statistics would start anyway.
+ */
+export const STATS_POOL_EARLY_BYTES = 8 * 2 ** 20;
+
 /** ATLAS_STATS_THREADS, default one per core (0: always in-process). */
 export function statsThreads(env: EnvSource = process.env): number {
   return readEnv("ATLAS_STATS_THREADS", env) ?? availableParallelism();
 }
 
 /**
- * Runs `fn` with a pool of statsThreads() threads for statistics of `predictions` predictions (recomputeRunStats
- * spreads the languages over them, and a language's resamples when there are too few languages), or with none
- * (in-process) when that is fewer than two threads or the work is small. The pool is closed when `fn` settles.
+ * A pool of statsThreads() threads for statistics of `predictions` predictions, its threads already starting and
+ * loading the statistics code; null when that is fewer than two threads or the work is small (in-process). The
+ * caller closes it. An import starts one while it reads its files (write-import.ts), so the threads are ready when
+ * its statistics begin; withStatsPool starts one for its call.
  */
-export async function withStatsPool<T>(predictions: number, fn: (pool: ThreadPool | undefined) => Promise<T>, env: EnvSource = process.env): Promise<T> {
+export function startStatsPool(predictions: number, env: EnvSource = process.env): ThreadPool | null {
   const size = statsThreads(env);
   // One thread would only add its start: the tasks would run one after another either way.
-  if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return fn(undefined);
+  if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return null;
   // Waiting places for the most recomputeRunStats keeps in flight (pool.size + parts ≤ 2 × size tasks) even while the
   // warm-ups below still hold every thread.
   const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1, { priority: "normal" });
-  // Every thread starts and loads the statistics code now, while recomputeRunStats reads the first languages, rather
-  // than when the first task arrives. A warm-up that fails is not reported here: the real tasks on that thread fail
-  // the same way and fail the call.
+  // Every thread starts and loads the statistics code now rather than when the first task arrives. A warm-up that
+  // fails is not reported here: the real tasks on that thread fail the same way and fail the call.
   for (let i = 0; i < size; i++) pool.run({ kind: "stats-warm" }).catch(() => {});
+  return pool;
+}
+
+/**
+ * Runs `fn` with a pool for statistics of `predictions` predictions (recomputeRunStats spreads the languages over
+ * it, and a language's resamples when there are too few languages), or with none (in-process: startStatsPool's
+ * rule); `started`, when given, is used instead of a new one and left to its owner. A pool started here is closed
+ * when `fn` settles.
+ */
+export async function withStatsPool<T>(
+  predictions: number,
+  fn: (pool: ThreadPool | undefined) => Promise<T>,
+  env: EnvSource = process.env,
+  started?: ThreadPool | null,
+): Promise<T> {
+  if (started) return fn(started);
+  const pool = startStatsPool(predictions, env);
+  if (!pool) return fn(undefined);
   try {
     return await fn(pool);
   } finally {

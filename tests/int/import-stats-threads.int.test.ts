@@ -3,11 +3,13 @@
  * computes its statistics on them: the stored rows are those of the in-process computation, and a thread that dies
  * in the middle fails the import with its message and leaves nothing of it (the import's transaction rolls back).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { STATS_POOL_EARLY_BYTES } from "../../lib/compute/stats-pool";
+import { ThreadPool } from "../../lib/compute/thread-pool";
 import { recomputeRunStats } from "../../lib/db/stats";
 import { freshDatabase, type TestDatabase } from "../support/db";
 import { scoresCsv } from "../support/fault-cluster";
@@ -68,6 +70,40 @@ describe("statistics of a large import on compute threads", { timeout: 300_000 }
     ]);
     expect(Object.keys(threaded[0].intervals)).toContain("ece");
     // The same run recomputed in this thread (same seeds "<runId>/<language>"): identical rows.
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await recomputeRunStats(client, r.runId);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect(await statsOf(r.runId)).toEqual(threaded);
+  });
+
+  it("starts its threads before it reads a file of STATS_POOL_EARLY_BYTES or more, with the same statistics", async () => {
+    const { importFiles } = await import("../../lib/import/import-files");
+    const big = tempFile("big.csv", scoresCsv(["de", "fr"], 45_000));
+    expect(statSync(big).size).toBeGreaterThan(STATS_POOL_EARLY_BYTES);
+    const events: string[] = [];
+    const run = ThreadPool.prototype.run;
+    const spy = vi.spyOn(ThreadPool.prototype, "run").mockImplementation(function (this: ThreadPool, message, transfer) {
+      events.push(String(message.kind));
+      return run.call(this, message, transfer);
+    });
+    let r;
+    try {
+      r = await withEnv({ ATLAS_STATS_THREADS: "2" }, () =>
+        importFiles({ db: pool, files: [big], model: "Early", benchmark: "SE", onProgress: (p) => void (events.at(-1) !== p.phase && events.push(p.phase)) }),
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(r.predictions).toBe(90_000);
+    // Both threads warm up before the first batch is read; the languages then go to them.
+    expect(events.slice(0, events.indexOf("reading"))).toEqual(["hashing", "stats-warm", "stats-warm"]);
+    expect(events.filter((e) => e === "stats")).toEqual(["stats", "stats", "stats"]); // the phase, then one task per language
+    const threaded = await statsOf(r.runId);
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
