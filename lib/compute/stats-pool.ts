@@ -1,7 +1,8 @@
 /**
  * Compute threads for the statistics of an import or of a worker's split (recomputeRunStats' `pool`), as
- * `calib recompute --threads` uses them: normal priority (no request thread to protect), one pool per call, closed
- * when the call ends, whatever happens. Threads cost a start (each loads the library, ~0.3 s of CPU), so small
+ * `calib recompute --threads` uses them, one pool per call, closed when the call ends, whatever happens. Lowest CPU
+ * priority (compute-thread.mjs): an import starts its pool while it reads (write-import.ts), and the threads' start
+ * and warm-up then take only the CPU that Node and Postgres leave; during the statistics little else runs. Threads cost a start (each loads the library, ~0.3 s of CPU), so small
  * statistics stay in-process: a pool is started only for at least STATS_POOL_MIN_PREDICTIONS predictions.
  * A task failing on a thread rejects recomputeRunStats, so the caller's transaction rolls back (nothing partial).
  */
@@ -36,7 +37,7 @@ export function startStatsPool(predictions: number, env: EnvSource = process.env
   if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return null;
   // Waiting places for the most recomputeRunStats keeps in flight (pool.size + parts ≤ 2 × size tasks) even while the
   // warm-ups below still hold every thread.
-  const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1, { priority: "normal" });
+  const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1);
   // Every thread starts and loads the statistics code now rather than when the first task arrives. A warm-up that
   // fails is not reported here: the real tasks on that thread fail the same way and fail the call.
   for (let i = 0; i < size; i++) pool.run({ kind: "stats-warm" }).catch(() => {});

@@ -59,7 +59,15 @@ export interface RecomputeOptions {
    * Every prediction of the run, per language, already in memory in the form readPredictions returns (an import's
    * new run: lib/import/write/run-rows.ts): nothing is read back, and a language absent here has no predictions.
    */
-  inMemory?: ReadonlyMap<string, LanguageRows>;
+  inMemory?: RowsInMemory;
+}
+
+/**
+ * A run's predictions held in memory, handed over one language at a time (each asked for once, in turn): the
+ * language's rows are built when taken, while the compute threads work on the languages before it.
+ */
+export interface RowsInMemory {
+  take(language: string): LanguageRows | null;
 }
 
 /** Per-language accumulation of a run's predictions. */
@@ -168,7 +176,7 @@ export async function recomputeRunStats(client: pg.ClientBase, runId: number, op
   try {
     for (const language of [...todo].sort()) {
       const rows = opts.inMemory
-        ? (opts.inMemory.get(language) ?? null)
+        ? opts.inMemory.take(language)
         : await readPredictions(client, runId, benchmarkId, language, spans.get(language) ?? NO_QUESTIONS);
       if (!rows) continue;
       const task = { input: rows.toInput(topLabelOnly), bins, resamples, seed: `${runId}/${language}` };

@@ -9,7 +9,7 @@
 import type pg from "pg";
 import { STATS_POOL_EARLY_BYTES, STATS_POOL_MIN_PREDICTIONS, startStatsPool, withStatsPool } from "../compute/stats-pool";
 import type { ThreadPool } from "../compute/thread-pool";
-import { type LanguageRows, recomputeRunStats } from "../db/stats";
+import { recomputeRunStats, type RowsInMemory } from "../db/stats";
 import { type ImportOptions, type ImportResult, reportProgress } from "./import-options";
 import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
 import type { ParseOptions } from "./read/record";
@@ -197,7 +197,7 @@ async function finishImport(
   tally: ReadTally,
   written: Pick<ImportResult, "predictions" | "questionsCreated" | "newLanguages" | "scoringMethod" | "writePath">,
   /** The new run's predictions per language, kept by the direct path: the statistics read nothing back. */
-  inMemory?: ReadonlyMap<string, LanguageRows>,
+  inMemory?: RowsInMemory,
 ): Promise<ImportResult> {
   if (opts.stats !== false) {
     reportProgress(opts, "stats", tally);

@@ -42,7 +42,7 @@ import type { ImportRecord } from "../read/record";
 import { clashError, duplicateError } from "./stored-question-errors";
 import { loadStoredQuestions, type StoredQuestions } from "./stored-questions";
 import { RunRows } from "./run-rows";
-import type { LanguageRows } from "../../db/stats";
+import type { RowsInMemory } from "../../db/stats";
 import { readEnv } from "../../env";
 
 /** The direct path cannot run here: take the staging path. */
@@ -84,7 +84,7 @@ export interface DirectResult {
   /** Codes added to the Language table as unclassified. */
   newLanguages: string[];
   /** The run's predictions per language for its statistics (run-rows.ts), or null when not kept. */
-  rows: Map<string, LanguageRows> | null;
+  rows: RowsInMemory | null;
 }
 
 /**

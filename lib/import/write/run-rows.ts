@@ -6,7 +6,7 @@
  *
  * Bounded: past MAX_KEPT_PROBABILITIES probabilities the rows are dropped, and the statistics read back as before.
  */
-import { LanguageRows } from "../../db/stats";
+import { LanguageRows, type RowsInMemory } from "../../db/stats";
 import type { ImportRecord } from "../read/record";
 import type { StoredQuestions } from "./stored-questions";
 
@@ -105,12 +105,21 @@ export class RunRows {
     c.add(k, rec);
   }
 
-  /** Per language, the run's rows as recomputeRunStats reads them; null when they were too many to keep. */
-  finish(runId: number): Map<string, LanguageRows> | null {
+  /**
+   * The run's rows as recomputeRunStats reads them, each language's built when it is taken (in the statistics, beside
+   * the threads' work on the languages before it, rather than at the end of the writing); null when they were too many
+   * to keep.
+   */
+  finish(runId: number): RowsInMemory | null {
     if (this.dropped) return null;
-    const out = new Map<string, LanguageRows>();
-    for (const [code, c] of this.languages) out.set(code, c.rows(runId));
-    this.languages.clear();
-    return out;
+    const languages = this.languages;
+    return {
+      take(language: string): LanguageRows | null {
+        const c = languages.get(language);
+        if (!c) return null;
+        languages.delete(language); // its arrays go as soon as the statistics have them
+        return c.rows(runId);
+      },
+    };
   }
 }

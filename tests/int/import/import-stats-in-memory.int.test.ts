@@ -201,7 +201,10 @@ describe("RunRows (unit)", () => {
     });
     const small = new RunRows(6);
     small.add(q, 0, rec("a"));
-    expect(small.finish(1)?.get("de")?.gold).toEqual([0]);
+    const kept = small.finish(1);
+    expect(kept?.take("fr")).toBeNull(); // no row in that language
+    expect(kept?.take("de")?.gold).toEqual([0]);
+    expect(kept?.take("de")).toBeNull(); // handed over once: its arrays are not held twice
     const over = new RunRows(5);
     over.add(q, 0, rec("a"));
     over.add(q, 1, rec("b"));
