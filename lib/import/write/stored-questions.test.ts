@@ -41,3 +41,25 @@ describe("StoredQuestions.find", () => {
     expect(q.find("c")).toBe(-1);
   });
 });
+
+describe("StoredQuestions.sortById", () => {
+  it("puts questions read out of id order in id order, every column with its entry", () => {
+    const q = new StoredQuestions();
+    [["c", 30, 4, 2], ["a", 10, 5, -1], ["b", 20, 3, 0]].forEach(([e, id, k, g]) => q.add(e as string, id as number, k as number, g as number));
+    q.sortById();
+    expect(q.externalIds).toEqual(["a", "b", "c"]);
+    expect(q.ids).toEqual([10, 20, 30]);
+    expect(q.optionCounts).toEqual([5, 3, 4]);
+    expect(q.golds).toEqual([-1, 0, 2]);
+    expect(["a", "b", "c"].map((x) => q.find(x))).toEqual([0, 1, 2]);
+    expect(q.find("c")).toBe(2); // through the index, after a miss of the cursor
+  });
+
+  it("leaves questions already in id order as they are", () => {
+    const q = stored(["x", "y", "z"]);
+    const before = q.externalIds;
+    q.sortById();
+    expect(q.externalIds).toBe(before);
+    expect(q.ids).toEqual([100, 101, 102]);
+  });
+});

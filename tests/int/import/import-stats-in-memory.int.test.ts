@@ -122,6 +122,32 @@ describe("a direct import's statistics from the predictions it kept", { timeout:
     expect(stored).toEqual(readBack);
   });
 
+  it("stored questions the table returns out of id order (rows moved by an update)", async () => {
+    // The questions of benchmark IM (tests above): rewrite a few so that their tuples move to the end of the table.
+    const bench = `(SELECT id FROM "Benchmark" WHERE name = 'IM')`;
+    await client.query(
+      `UPDATE "Question" SET "text" = coalesce("text", '') || repeat(' ', 200)
+        WHERE "benchmarkId" = ${bench} AND "languageCode" = 'de' AND "externalId" IN ('q3', 'q700', 'q1499')`,
+    );
+    const tableOrder = (await client.query<{ id: number }>(`SELECT id FROM "Question" WHERE "benchmarkId" = ${bench} AND "languageCode" = 'de'`)).rows.map((x) => x.id);
+    expect(tableOrder).not.toEqual([...tableOrder].sort((a, b) => a - b));
+    const rows = shuffled([...rowsOf(4, ["de"], ids(0, 1900)), ...rowsOf(5, ["de"], ids(1900, 2000))], 11);
+    const r = await importFiles({ db: client, files: [tempFile("d.jsonl", jsonl(rows))], model: "InMemD", benchmark: "IM" });
+    expect(r.writePath).toBe("direct");
+    expect(r.questionsCreated).toBe(100);
+    // Every prediction is on its own question, and the statistics are those read back.
+    const stored = await client.query<{ ext: string; probs: number[] }>(
+      `SELECT q."externalId" AS ext, p.probs FROM "Prediction" p JOIN "Question" q ON q.id = p."questionId" WHERE p."runId" = $1`,
+      [r.runId],
+    );
+    const byId = new Map(stored.rows.map((x) => [x.ext, x.probs]));
+    expect(byId.size).toBe(2000);
+    for (const row of rows) expect(byId.get(row.id)).toEqual(row.probs);
+    const both = await storedAndReadBack(r.runId);
+    expect(both.stored[0].n).toBe(2000);
+    expect(both.stored).toEqual(both.readBack);
+  });
+
   it("a top-label run (no gold), then labelled rows over its questions stored without gold", async () => {
     const plaut = path.join(process.cwd(), "data/plaut2024/arc__Mistral__chat.txt");
     const p = await importFiles({
