@@ -150,6 +150,11 @@ describe("the bandwidth search's transform-free bounds", { timeout: 120_000 }, (
     }
   });
 
+  it("are only defined on the G = 1001 grid (σ ≥ 0.01)", () => {
+    const { conf, correct } = sample(2, 50, 0);
+    expect(() => new SmoothEce(conf, correct).bounds(0.005)).toThrow(RangeError);
+  });
+
   it.each(cases)("give the search's σ* and smECE bit for bit, unweighted and on resamples ($name)", ({ n, shift, mixed }) => {
     const { conf, correct } = sample(5, n, shift, mixed);
     const rng = new Rng(`bounds/${n}`);

@@ -308,6 +308,7 @@ export class SmoothEce {
 
   /** The lower and upper bounds of smECE_σ on the G = 1001 grid (see meshWeights). */
   bounds(sigma: number): { lower: number; upper: number } {
+    if (gridNodes(sigma) !== BOUND_GRID) throw new RangeError(`bounds are computed for σ ≥ 0.01 (G = ${BOUND_GRID}), got σ = ${sigma}`);
     const { vr, v1 } = this.gridOf(BOUND_GRID);
     const a = meshWeights(sigma);
     let signed = 0;

@@ -24,8 +24,7 @@ import { tsImport } from "tsx/esm/api";
 // Lowest CPU priority for this thread only (on Linux a nice value belongs to the calling thread): with as many busy
 // compute threads as cores, the request thread still gets the CPU first, so pages stay responsive during a burst of
 // bootstraps. Where it is not allowed, the thread simply runs at normal priority. A pool with no request thread to
-// protect (`calib recompute`) asks for { priority: "normal" }; the statistics pools of imports and splits keep the
-// lowest (lib/compute/stats-pool.ts).
+// protect (`calib recompute`, the statistics of imports and splits) asks for { priority: "normal" }.
 if (workerData?.priority !== "normal") {
   try {
     setPriority(19);

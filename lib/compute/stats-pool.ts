@@ -1,8 +1,9 @@
 /**
  * Compute threads for the statistics of an import or of a worker's split (recomputeRunStats' `pool`), as
- * `calib recompute --threads` uses them, one pool per call, closed when the call ends, whatever happens. Lowest CPU
- * priority (compute-thread.mjs): an import starts its pool while it reads (write-import.ts), and the threads' start
- * and warm-up then take only the CPU that Node and Postgres leave; during the statistics little else runs. Threads cost a start (each loads the library, ~0.3 s of CPU), so small
+ * `calib recompute --threads` uses them, one pool per call, closed when the call ends, whatever happens. Normal
+ * priority: the import's or split's transaction holds its locks until the statistics end, so its threads must not
+ * wait behind other work (at the lowest priority a busy machine would stretch the locks). Threads cost a start (each
+ * loads the library, ~0.3 s of CPU), so small
  * statistics stay in-process: a pool is started only for at least STATS_POOL_MIN_PREDICTIONS predictions.
  * A task failing on a thread rejects recomputeRunStats, so the caller's transaction rolls back (nothing partial).
  */
@@ -16,7 +17,9 @@ export const STATS_POOL_MIN_PREDICTIONS = 50_000;
 
 /**
  * Input size from which an import starts its statistics threads as it starts (write-import.ts): 8 MiB of score rows
- * is ~100,000 predictions, well over STATS_POOL_MIN_PREDICTIONS, so the pool is one the statistics would start anyway.
+ * is ~100,000 predictions, over STATS_POOL_MIN_PREDICTIONS, so the pool is usually one the statistics would start
+ * anyway. Rows with long question texts are fewer per byte: statistics of fewer predictions still run in-process
+ * (withStatsPool), the started pool unused.
  */
 export const STATS_POOL_EARLY_BYTES = 8 * 2 ** 20;
 
@@ -37,7 +40,7 @@ export function startStatsPool(predictions: number, env: EnvSource = process.env
   if (size < 2 || predictions < STATS_POOL_MIN_PREDICTIONS) return null;
   // Waiting places for the most recomputeRunStats keeps in flight (pool.size + parts ≤ 2 × size tasks) even while the
   // warm-ups below still hold every thread.
-  const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1);
+  const pool = new ThreadPool(computeThreadFile(), size, 2 * size + 1, { priority: "normal" });
   // Every thread starts and loads the statistics code now rather than when the first task arrives. A warm-up that
   // fails is not reported here: the real tasks on that thread fail the same way and fail the call.
   for (let i = 0; i < size; i++) pool.run({ kind: "stats-warm" }).catch(() => {});
@@ -56,7 +59,9 @@ export async function withStatsPool<T>(
   env: EnvSource = process.env,
   started?: ThreadPool | null,
 ): Promise<T> {
-  if (started) return fn(started);
+  // A pool started with an import (by its size in bytes) serves only statistics large enough for threads: a file of
+  // long question texts can pass STATS_POOL_EARLY_BYTES with few predictions, which stay in-process as usual.
+  if (started) return fn(predictions >= STATS_POOL_MIN_PREDICTIONS ? started : undefined);
   const pool = startStatsPool(predictions, env);
   if (!pool) return fn(undefined);
   try {

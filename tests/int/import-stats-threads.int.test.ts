@@ -54,6 +54,19 @@ const statsOf = async (runId: number) =>
     )
   ).rows;
 
+/** The run's rows after recomputing it in this thread (same seeds "<runId>/<language>" as the import's threads). */
+async function recomputedInProcess(runId: number) {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await recomputeRunStats(client, runId);
+    await client.query("COMMIT");
+  } finally {
+    client.release();
+  }
+  return statsOf(runId);
+}
+
 const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0].n);
 
 describe("statistics of a large import on compute threads", { timeout: 300_000 }, () => {
@@ -69,16 +82,7 @@ describe("statistics of a large import on compute threads", { timeout: 300_000 }
       ["fr", "equal-width"],
     ]);
     expect(Object.keys(threaded[0].intervals)).toContain("ece");
-    // The same run recomputed in this thread (same seeds "<runId>/<language>"): identical rows.
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await recomputeRunStats(client, r.runId);
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
-    expect(await statsOf(r.runId)).toEqual(threaded);
+    expect(await recomputedInProcess(r.runId)).toEqual(threaded);
   });
 
   it("starts its threads before it reads a file of STATS_POOL_EARLY_BYTES or more, with the same statistics", async () => {
@@ -104,15 +108,7 @@ describe("statistics of a large import on compute threads", { timeout: 300_000 }
     expect(events.slice(0, events.indexOf("reading"))).toEqual(["hashing", "stats-warm", "stats-warm"]);
     expect(events.filter((e) => e === "stats")).toEqual(["stats", "stats", "stats"]); // the phase, then one task per language
     const threaded = await statsOf(r.runId);
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await recomputeRunStats(client, r.runId);
-      await client.query("COMMIT");
-    } finally {
-      client.release();
-    }
-    expect(await statsOf(r.runId)).toEqual(threaded);
+    expect(await recomputedInProcess(r.runId)).toEqual(threaded);
   });
 
   it("fails the import when a compute thread dies, and stores nothing of it", async () => {

@@ -71,19 +71,21 @@ export class StoredQuestions {
 
   /**
    * Puts the entries in ascending id order, if they are not (before anything else uses them: run-rows.ts merges the
-   * stored ids with the new ones, and rows usually come in the order the questions were stored).
+   * stored ids with the new ones, and rows usually come in the order the questions were stored). Returns whether it
+   * had to sort.
    */
-  sortById(): void {
+  sortById(): boolean {
     const ids = this.ids;
     let ascending = true;
     for (let k = 1; k < ids.length && ascending; k++) ascending = ids[k - 1] < ids[k];
-    if (ascending) return;
+    if (ascending) return false;
     const order = Int32Array.from(ids.keys()).sort((a, b) => ids[a] - ids[b]);
     for (const column of [this.externalIds, this.ids, this.optionCounts, this.golds] as unknown[][]) {
       const was = column.slice();
       for (let k = 0; k < order.length; k++) column[k] = was[order[k]];
     }
     if (this.index) for (let k = 0; k < this.externalIds.length; k++) this.index.set(this.externalIds[k], k);
+    return true;
   }
 }
 
