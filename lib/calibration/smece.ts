@@ -183,7 +183,7 @@ function meshFor(T: number, G: number): Mesh {
  * G = 1001 grid (σ ≥ 0.01), where A costs at most 2T·G operations once per σ (cached: resamples revisit the same
  * dyadic σ).
  */
-export const BOUND_GRID = 1001;
+export const BOUND_GRID = gridNodes(1); // 1001
 const BOUND_MARGIN = 1e-9;
 const meshWeightCache = new Map<number, Float64Array>();
 const MESH_WEIGHT_CACHE_LIMIT = 256;
@@ -204,11 +204,11 @@ function meshWeights(sigma: number): Float64Array {
   }
   // Output node b is Σ_m taps[m]·x[b + G − 1 − m] over the reflected grid x[j] = values[refl(j − h)] (convolve).
   const weights = new Float64Array(G);
+  // (b and m in [0, G) put j in [0, 2G − 2]: always a position of the reflected grid.)
   for (let b = 0; b < G; b++) {
     if (u[b] === 0) continue;
     for (let m = 0; m < G; m++) {
       const j = b + G - 1 - m;
-      if (j < 0 || j > 2 * G - 2) continue;
       const p = j - h;
       weights[p < 0 ? -p : p > last ? 2 * last - p : p] += u[b] * taps[m];
     }

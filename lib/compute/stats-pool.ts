@@ -3,8 +3,8 @@
  * `calib recompute --threads` uses them, one pool per call, closed when the call ends, whatever happens. Normal
  * priority: the import's or split's transaction holds its locks until the statistics end, so its threads must not
  * wait behind other work (at the lowest priority a busy machine would stretch the locks). Threads cost a start (each
- * loads the library, ~0.3 s of CPU), so small
- * statistics stay in-process: a pool is started only for at least STATS_POOL_MIN_PREDICTIONS predictions.
+ * loads the library, ~0.3 s of CPU), so small statistics stay in-process: a pool is started only for at least
+ * STATS_POOL_MIN_PREDICTIONS predictions.
  * A task failing on a thread rejects recomputeRunStats, so the caller's transaction rolls back (nothing partial).
  */
 import { availableParallelism } from "node:os";

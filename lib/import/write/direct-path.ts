@@ -73,7 +73,8 @@ const MAX_ID_BLOCK = 131_072;
 /**
  * New questions held back at most (rows, and COPY text for question texts and options of any size) before a COPY.
  * Each question COPY ends the prediction COPY and starts it again; 1M new questions in blocks of 131,072 rather than
- * 32,768 took 8.4–8.9 s instead of 10.0–11.9 s (runs alternating on one machine), for at most 32M characters held.
+ * 32,768 took 8.35–8.40 s instead of 10.00–11.86 s (statistics off, runs alternating on one machine), for at most 32M
+ * characters held.
  */
 const PENDING_QUESTIONS = 131_072;
 const PENDING_QUESTION_CHARS = 32 << 20;
