@@ -21,6 +21,7 @@ import { type CalibrationInput, checkProbRow, DEFAULT_BINS, DEFAULT_RESAMPLES, t
 import type { ThreadPool } from "../compute/thread-pool";
 import { AtlasError, badInput } from "../errors";
 import { copyOutBinary, type BinaryTuple } from "./copy-binary";
+import { grown } from "../typed-grow";
 import { storeRunPairs } from "./paired-stats";
 import { recomputeSliceStats } from "./slice-stats";
 import {
@@ -73,48 +74,52 @@ export interface RowsInMemory {
 /** Per-language accumulation of a run's predictions. */
 export class LanguageRows {
   probs = new Float64Array(4096);
-  offsets = [0];
-  gold: number[] = [];
-  correct: number[] = [];
-  confidence: number[] = [];
+  offsets = new Int32Array(1025);
+  gold = new Int32Array(1024);
+  correct = new Uint8Array(1024);
+  confidence = new Float64Array(1024);
   used = 0;
+  n = 0;
   maxK = 0;
   missingGold = false;
   missingProbs = false;
 
   /** Appends a row whose k probabilities were just written at probs[used..] (see reserve). */
   add(questionId: number, k: number, gold: number | null, correct: boolean, confidence: number, runId: number): void {
-    const where = `run ${runId}, question ${questionId}`;
     if (k < 2) this.missingProbs = true;
     else {
       const problem = checkProbRow(this.probs, this.used, k);
-      if (problem) throw badInput(`${where}: stored probabilities invalid: ${problem}`, { field: "Prediction.probs" });
+      if (problem) throw badInput(`run ${runId}, question ${questionId}: stored probabilities invalid: ${problem}`, { field: "Prediction.probs" });
       if (gold !== null && (gold < 0 || gold >= k))
-        throw badInput(`${where}: gold index ${gold} outside the ${k} options`, { field: "Question.gold" });
+        throw badInput(`run ${runId}, question ${questionId}: gold index ${gold} outside the ${k} options`, { field: "Question.gold" });
+    }
+    const n = this.n;
+    if (n === this.gold.length) {
+      this.gold = grown(this.gold, n + 1);
+      this.offsets = grown(this.offsets, this.gold.length + 1);
+      this.correct = grown(this.correct, n + 1);
+      this.confidence = grown(this.confidence, n + 1);
     }
     this.used += k;
-    this.offsets.push(this.used);
+    this.offsets[n + 1] = this.used;
     if (k > this.maxK) this.maxK = k;
     if (gold === null) this.missingGold = true;
-    this.gold.push(gold ?? -1);
-    this.correct.push(correct ? 1 : 0);
-    this.confidence.push(confidence);
+    this.gold[n] = gold ?? -1;
+    this.correct[n] = correct ? 1 : 0;
+    this.confidence[n] = confidence;
+    this.n = n + 1;
   }
 
   reserve(k: number): void {
-    if (this.used + k > this.probs.length) {
-      const next = new Float64Array(Math.max(this.probs.length * 2, this.used + k));
-      next.set(this.probs.subarray(0, this.used));
-      this.probs = next;
-    }
+    this.probs = grown(this.probs, this.used + k);
   }
 
   toInput(topLabelOnly: boolean): CalibrationInput {
-    const n = this.gold.length;
+    const n = this.n;
     const rows: ProbRows | null = this.missingProbs
       ? null
-      : { n, offsets: Int32Array.from(this.offsets), probs: this.probs.slice(0, this.used), maxK: this.maxK };
-    if (!topLabelOnly && !this.missingGold && rows) return { kind: "labelled", ...rows, labels: Int32Array.from(this.gold) };
+      : { n, offsets: this.offsets.slice(0, n + 1), probs: this.probs.slice(0, this.used), maxK: this.maxK };
+    if (!topLabelOnly && !this.missingGold && rows) return { kind: "labelled", ...rows, labels: this.gold.slice(0, n) };
     let confidence: Float64Array;
     if (rows) {
       confidence = new Float64Array(n);
@@ -123,8 +128,8 @@ export class LanguageRows {
         for (let j = rows.offsets[i]; j < rows.offsets[i + 1]; j++) if (rows.probs[j] > m) m = rows.probs[j];
         confidence[i] = m;
       }
-    } else confidence = Float64Array.from(this.confidence);
-    return { kind: "top-label", n, confidence, correct: Uint8Array.from(this.correct), rows };
+    } else confidence = this.confidence.slice(0, n);
+    return { kind: "top-label", n, confidence, correct: this.correct.slice(0, n), rows };
   }
 }
 

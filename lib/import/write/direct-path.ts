@@ -67,17 +67,18 @@ const QUESTION_COPY_SQL = `COPY "Question" ("id", "benchmarkId", "languageCode",
  * the next statement) and stores a block of new questions.
  */
 const READ_AHEAD_BYTES = 16 << 20;
+const NO_BYTES = Buffer.alloc(0);
 /** Question ids reserved at a time: the first block, and the largest (each next block doubles). */
 const MIN_ID_BLOCK = 2_048;
 const MAX_ID_BLOCK = 131_072;
 /**
- * New questions held back at most (rows, and COPY text for question texts and options of any size) before a COPY.
- * Each question COPY ends the prediction COPY and starts it again; 1M new questions in blocks of 131,072 rather than
- * 32,768 took 8.35–8.40 s instead of 10.00–11.86 s (statistics off, runs alternating on one machine), for at most 32M
- * characters held.
+ * New questions held back at most (rows, and bytes of COPY text for question texts and options of any size) before a
+ * COPY. Each question COPY ends the prediction COPY and starts it again; 1M new questions in blocks of 131,072 rather
+ * than 32,768 took 8.35–8.40 s instead of 10.00–11.86 s (statistics off, runs alternating on one machine), for at most
+ * 32 MiB held.
  */
 const PENDING_QUESTIONS = 131_072;
-const PENDING_QUESTION_CHARS = 32 << 20;
+const PENDING_QUESTION_BYTES = 32 << 20;
 
 export interface DirectResult {
   predictions: number;
@@ -102,8 +103,11 @@ export type SideConnection = () => Promise<pg.Client>;
 interface Item {
   /** Binary COPY rows of its predictions. */
   predictions: Buffer;
-  /** COPY text of the questions it creates (ids assigned), and their count. */
-  questions: string;
+  /**
+   * COPY text of the questions it creates (ids assigned), as bytes: held until a question COPY, as a string it would
+   * be copied by every young-generation GC on the way (a rope of 131,072 lines).
+   */
+  questions: Buffer;
   questionRows: number;
   /** Languages first seen in it: their Language rows are ensured (and locked) before its rows are written. */
   languages: string[];
@@ -217,6 +221,7 @@ export async function importDirect(
         of[i].ids[at[i]] = nextId;
         questions += questionLine(nextId++, benchmarkId, records[i]);
       }
+      const questionBytes = questions === "" ? NO_BYTES : Buffer.from(questions);
       for (let i = 0; i < records.length; i++) {
         const rec = records[i];
         kept?.add(of[i], at[i], rec);
@@ -230,7 +235,7 @@ export async function importDirect(
           .float8(rec.confidence)
           .bool(rec.correct);
       }
-      yield { predictions: writer.take(), questions, questionRows: fresh.length, languages: firstSeen };
+      yield { predictions: writer.take(), questions: questionBytes, questionRows: fresh.length, languages: firstSeen };
     }
   }
   const source = new ReadAhead(items()[Symbol.asyncIterator](), (it) => it.predictions.length + it.questions.length, READ_AHEAD_BYTES);
@@ -238,24 +243,29 @@ export async function importDirect(
   // Writer: this connection. One prediction COPY runs for as long as items need nothing else from the connection, so
   // Postgres always has the next rows queued. It ends at an item with a new language (its Language row first), at
   // new questions when the FK triggers run (questions before their predictions), when the pending questions reach
-  // PENDING_QUESTIONS rows or PENDING_QUESTION_CHARS, and when the producer asks for this connection.
-  let pending = "";
+  // PENDING_QUESTIONS rows or PENDING_QUESTION_BYTES, and when the producer asks for this connection.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let pendingRows = 0;
   let created = 0;
   const newLanguages: string[] = [];
   const writeQuestions = async (): Promise<void> => {
-    if (pending === "") return;
-    const text = pending;
-    pending = "";
+    if (pendingRows === 0) return;
+    const text = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
     pendingRows = 0;
     created += await copyBuffer(client, QUESTION_COPY_SQL, text);
   };
-  const questionsFull = () => pendingRows >= PENDING_QUESTIONS || pending.length >= PENDING_QUESTION_CHARS;
+  const questionsFull = () => pendingRows >= PENDING_QUESTIONS || pendingBytes >= PENDING_QUESTION_BYTES;
   const needsConnection = (it: Item) => it.languages.length > 0 || (!bulk && it.questionRows > 0);
   const absorb = (it: Item): void => {
-    pending += it.questions;
+    if (it.questionRows > 0) {
+      pending.push(it.questions);
+      pendingBytes += it.questions.length;
+    }
     pendingRows += it.questionRows;
-    it.questions = "";
+    it.questions = NO_BYTES;
     it.questionRows = 0;
   };
   const REQUEST = Symbol("request");

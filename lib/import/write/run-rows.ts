@@ -9,41 +9,47 @@
 import { LanguageRows, type RowsInMemory } from "../../db/stats";
 import type { ImportRecord } from "../read/record";
 import type { StoredQuestions } from "./stored-questions";
+import { grown } from "../../typed-grow";
 
 /** Probabilities kept at most (8 bytes each, plus ~30 bytes per row): 16M is 128 MB, 4M four-option rows. */
 export const MAX_KEPT_PROBABILITIES = 16 * 1024 * 1024;
 
 /** One language's rows in arrival order; `entry` is the question's index in its StoredQuestions. */
 class LanguageCollector {
-  readonly entry: number[] = [];
-  readonly probStart: number[] = [0];
-  readonly correct: boolean[] = [];
-  readonly confidence: number[] = [];
+  entry = new Int32Array(1024);
+  probStart = new Int32Array(1025);
+  correct = new Uint8Array(1024);
+  confidence = new Float64Array(1024);
   probs = new Float64Array(4096);
   used = 0;
+  n = 0;
 
   constructor(readonly questions: StoredQuestions) {}
 
   add(k: number, rec: ImportRecord): void {
     const p = rec.probs;
-    if (this.used + p.length > this.probs.length) {
-      const next = new Float64Array(Math.max(2 * this.probs.length, this.used + p.length));
-      next.set(this.probs.subarray(0, this.used));
-      this.probs = next;
-    }
+    const n = this.n;
+    this.probs = grown(this.probs, this.used + p.length);
     for (let j = 0; j < p.length; j++) this.probs[this.used + j] = p[j];
     this.used += p.length;
-    this.entry.push(k);
-    this.probStart.push(this.used);
-    this.correct.push(rec.correct);
-    this.confidence.push(rec.confidence);
+    if (n === this.entry.length) {
+      this.entry = grown(this.entry, n + 1);
+      this.probStart = grown(this.probStart, this.entry.length + 1);
+      this.correct = grown(this.correct, n + 1);
+      this.confidence = grown(this.confidence, n + 1);
+    }
+    this.entry[n] = k;
+    this.probStart[n + 1] = this.used;
+    this.correct[n] = rec.correct ? 1 : 0;
+    this.confidence[n] = rec.confidence;
+    this.n = n + 1;
   }
 
   /** The rows by question id, as readPredictions builds them. */
   rows(runId: number): LanguageRows {
     const q = this.questions;
     const rowOf = new Int32Array(q.size).fill(-1);
-    for (let r = 0; r < this.entry.length; r++) rowOf[this.entry[r]] = r;
+    for (let r = 0; r < this.n; r++) rowOf[this.entry[r]] = r;
     const out = new LanguageRows();
     for (const k of entriesById(q)) {
       const r = rowOf[k];
@@ -52,7 +58,7 @@ class LanguageCollector {
       const n = this.probStart[r + 1] - from;
       out.reserve(n);
       out.probs.set(this.probs.subarray(from, from + n), out.used);
-      out.add(q.ids[k], n, q.golds[k] >= 0 ? q.golds[k] : null, this.correct[r], this.confidence[r], runId);
+      out.add(q.ids[k], n, q.golds[k] >= 0 ? q.golds[k] : null, this.correct[r] === 1, this.confidence[r], runId);
     }
     return out;
   }

@@ -291,13 +291,27 @@ describe.each([
     expect(q.size).toBe(stored.length);
     expect(q.stored).toBe(stored.length);
     // In id order, so that rows in the order the questions were stored are matched without the Map.
-    expect(q.ids).toEqual([...q.ids].sort((x, y) => x - y));
+    const ids = Array.from(q.ids.subarray(0, q.size));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
     for (const r of stored) {
       const k = q.find(r.ext);
-      expect([q.externalIds[k], q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.ext, r.id, r.n, r.gold ?? -1]);
+      expect([q.externalId(k), q.ids[k], q.optionCounts[k], q.golds[k]]).toEqual([r.ext, r.id, r.n, r.gold ?? -1]);
     }
     expect(q.externalIds).toEqual(expect.arrayContaining(IDS));
     expect(q.find("no-such-id")).toBe(-1);
+  });
+
+  it("loads stored external ids of every UTF-8 width (astral characters are two UTF-16 code units)", async () => {
+    const ids = ["😀", "a😀b", "é-ü", "plain", "𝔘𝔫𝔦", "問題", "mixed é 😀 ክ"];
+    const b = (await client.query(`INSERT INTO "Benchmark" (name, "optionCount") VALUES ($1, 4) RETURNING id`, [`Widths ${url}`])).rows[0].id;
+    for (const [i, ext] of ids.entries())
+      await client.query(`INSERT INTO "Question" ("benchmarkId", "languageCode", "externalId", options, "optionCount", gold) VALUES ($1, 'am', $2, '[]', 4, $3)`, [b, ext, i % 4]);
+    const q = await loadStoredQuestions(client, b, "am");
+    expect(q.externalIds).toEqual(ids);
+    expect(ids.map((ext) => q.find(ext))).toEqual(ids.map((_, i) => i)); // in stored order: the cursor
+    expect(["問題", "😀", "a😀b"].map((ext) => q.find(ext))).toEqual([5, 0, 1]); // out of it: the Map
+    expect(q.find("a😀")).toBe(-1);
+    expect(Array.from(q.golds.subarray(0, q.size))).toEqual(ids.map((_, i) => i % 4));
   });
 
   it("works inside the caller's transaction (a savepoint, no staging table to drop)", async () => {
