@@ -63,22 +63,45 @@ export async function* readLineBatches(path: string, opts: ReadLinesOptions): As
     const lastNl = chunk.lastIndexOf(NL);
     const from = pendingLen > 0 ? chunk.indexOf(NL) + 1 : 0;
     const perLine = lastNl >= 0 && from <= lastNl && !isUtf8(chunk.subarray(from, lastNl));
+    if (pendingLen > 0 && lastNl >= 0) {
+      // The line the previous chunk began.
+      const nl = chunk.indexOf(NL);
+      if (pendingLen + nl > max) throw overLong();
+      pending.push(chunk.subarray(0, nl));
+      const whole = Buffer.concat(pending, pendingLen + nl);
+      pending = [];
+      pendingLen = 0;
+      checkLine(whole, 0, whole.length);
+      batch.lines.push(decode(whole, 0, whole.length));
+      lineNo++;
+      pos = nl + 1;
+    }
+    if (lastNl >= pos && !perLine) {
+      // The chunk's other whole lines: one decode and a native split, rather than a decode per line (~1M lines per
+      // 120 MB scores file). Valid UTF-8 (checked above), and no character spans a newline byte.
+      let lines = chunk.toString("utf8", pos, lastNl).split("\n");
+      if (atStart) {
+        atStart = false;
+        if (lines[0].charCodeAt(0) === 0xfeff) lines[0] = lines[0].slice(1); // UTF-8 byte-order mark
+      }
+      if (lastNl - pos > max) {
+        // Some line may be too long: find it by its bytes (a UTF-16 code unit is 1 to 3 of them).
+        for (let i = 0; i < lines.length; i++) if (lines[i].length > max / 3 && Buffer.byteLength(lines[i]) > max) {
+          lineNo += i;
+          throw overLong();
+        }
+      }
+      if (chunk.indexOf(0x0d, pos) !== -1) lines = lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+      for (const l of lines) batch.lines.push(l);
+      lineNo += lines.length;
+      pos = lastNl + 1;
+    }
     for (;;) {
       const nl = chunk.indexOf(NL, pos);
       if (nl < 0) break;
-      if (pendingLen > 0) {
-        if (pendingLen + (nl - pos) > max) throw overLong();
-        pending.push(chunk.subarray(pos, nl));
-        const whole = Buffer.concat(pending, pendingLen + (nl - pos));
-        pending = [];
-        pendingLen = 0;
-        checkLine(whole, 0, whole.length);
-        batch.lines.push(decode(whole, 0, whole.length));
-      } else {
-        if (nl - pos > max) throw overLong();
-        if (perLine) checkLine(chunk, pos, nl);
-        batch.lines.push(decode(chunk, pos, nl));
-      }
+      if (nl - pos > max) throw overLong();
+      checkLine(chunk, pos, nl);
+      batch.lines.push(decode(chunk, pos, nl));
       lineNo++;
       pos = nl + 1;
     }

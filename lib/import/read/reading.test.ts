@@ -38,6 +38,11 @@ describe("readLineBatches", () => {
       code: "TOO_LARGE",
       where: { file: "f", line: 2 },
     });
+    // The same inside one chunk (the split path), and a line within the limit in code units but over it in bytes.
+    await expect(lines(f, 50)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 2 } });
+    const wide = tempFile("wide.txt", "ok\n" + "€".repeat(16) + "\n" + "€".repeat(17) + "\nok\n");
+    for (const hwm of [undefined, 16])
+      await expect(lines(wide, 50, hwm)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 3 } });
     const g = tempFile("nonl.txt", "y".repeat(1000));
     await expect(lines(g, 50, 16)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 1 } });
   });

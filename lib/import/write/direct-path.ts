@@ -162,12 +162,13 @@ export async function importDirect(
 
   // The producer's reads: on the side connection, or asked of this one between COPYs — also when the side connection
   // cannot be opened (say the role's or the server's connection limit is reached): slower, but the import goes on.
+  // It connects now, while the first rows are parsed: the first read (the first language's questions) is what the
+  // first prediction COPY waits for. Closed in the finally below, whatever happens (nothing in between can throw).
+  const opened = args.side ? args.side().catch(() => null) : null;
   const requests = new ConnectionRequests();
-  const opened: { client: Promise<pg.Client | null> | null } = { client: null };
   const read = async <T>(run: (c: pg.ClientBase, own: boolean) => Promise<T>): Promise<T> => {
-    if (args.side) {
-      opened.client ??= args.side().catch(() => null);
-      const side = await opened.client;
+    if (opened) {
+      const side = await opened;
       if (side) return run(side, false);
     }
     return requests.ask((c) => run(c, true));
@@ -333,7 +334,7 @@ export async function importDirect(
   } finally {
     source.stop();
     // The producer may still be reading on it (an error ended the import): ending it fails that read, which is moot.
-    if (opened.client) await opened.client.then((c) => c?.end()).catch(() => undefined);
+    if (opened) await opened.then((c) => c?.end()).catch(() => undefined);
   }
   if (bulk) await leaveBulkMode(client);
   return { predictions: written, questionsCreated: created, newLanguages: newLanguages.sort(), rows: kept?.finish(runId) ?? null };
