@@ -5,6 +5,7 @@
  * is allowed; a row needs at least one finite score.
  */
 import type { ProbRows } from "../input";
+import { grown } from "../../typed-grow";
 
 export interface ScoreRows {
   readonly n: number;
@@ -36,11 +37,7 @@ export class ScoreCollector {
 
   add(scores: ArrayLike<number>, kind: "probs" | "logprobs" | "logits"): void {
     const used = this.offsets[this.offsets.length - 1];
-    if (used + scores.length > this.z.length) {
-      const next = new Float64Array(Math.max(this.z.length * 2, used + scores.length));
-      next.set(this.z);
-      this.z = next;
-    }
+    this.z = grown(this.z, used + scores.length);
     for (let j = 0; j < scores.length; j++) this.z[used + j] = kind === "probs" ? Math.log(scores[j]) : scores[j];
     this.offsets.push(used + scores.length);
   }

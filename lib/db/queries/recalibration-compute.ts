@@ -18,6 +18,7 @@ import {
   type RecalibrationData,
   type RecalibrationMethod,
 } from "../../calibration/recalibrate/index";
+import { grown } from "../../typed-grow";
 
 export const RECALIBRATION_RESAMPLES = 200;
 const BATCH = 50_000;
@@ -49,14 +50,6 @@ export interface RecalibrationView {
 }
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.Client, "query">;
-
-/** Grows a typed array by doubling (the probabilities' total length is known only after reading). */
-function grow<T extends Float64Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2)) as T;
-  b.set(a);
-  return b;
-}
 
 /** Reads run `runId`'s predictions, fits `method` under the three scopes with 5-fold CV, and scores them. */
 export async function computeRecalibration(db: Queryable, runId: number, method: RecalibrationMethod): Promise<RecalibrationView> {
@@ -90,7 +83,7 @@ export async function computeRecalibration(db: Queryable, runId: number, method:
       if (x.probs.length < 2) withProbs = false;
       if (x.gold === null) allGold = false;
       rawOffsets[i + 1] = rawOffsets[i] + x.probs.length;
-      raw = grow(raw, rawOffsets[i + 1]);
+      raw = grown(raw, rawOffsets[i + 1]);
       raw.set(x.probs, rawOffsets[i]);
       confidence[i] = x.confidence;
       correct[i] = x.correct ? 1 : 0;

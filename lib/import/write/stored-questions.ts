@@ -4,8 +4,8 @@
  * each question was first seen in this import (duplicate ids).
  *
  * Read with COPY … TO STDOUT (binary format) instead of one row object per question from the driver. Memory: the
- * external ids and a few numbers per question (and the Map, once rows come out of the stored order); bench:ingest's
- * import over 1M stored questions peaked at 374–405 MB RSS with the Map (242–265 MB for the staging path).
+ * external ids' code units and a few numbers per question (and the hash index, once rows come out of the stored
+ * order); bench:ingest's second import, over 1M stored questions, peaked at 273–410 MB RSS.
  */
 import pg from "pg";
 import { copyOutBinary, type BinaryTuple } from "../../db/copy-binary";
@@ -259,7 +259,10 @@ class IdIndex {
   private toMap(): Map<string, number> {
     if (!this.fallback) {
       const m = new Map<string, number>();
-      for (let k = 0; k < this.q.size; k++) if (!m.has(this.q.externalId(k))) m.set(this.q.externalId(k), k);
+      for (let k = 0; k < this.q.size; k++) {
+        const id = this.q.externalId(k);
+        if (!m.has(id)) m.set(id, k);
+      }
       this.fallback = m;
     }
     return this.fallback;
