@@ -103,6 +103,21 @@ describe("binary COPY round trip: the writer's bytes decoded by the reader", () 
     expect(decode([...bytes].map((b) => Buffer.from([b])))).toEqual(expected);
   });
 
+  it("reads ranges of larger buffers in place, cut anywhere, and nothing outside them", () => {
+    const bytes = encode();
+    const junk = Buffer.alloc(7, 0xee);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const out: number[] = [];
+      const reader = new BinaryRowReader((t) => out.push(t.int4(0)));
+      const a = Buffer.concat([junk, bytes.subarray(0, cut), junk]);
+      const b = Buffer.concat([junk, junk, bytes.subarray(cut), junk]);
+      reader.pushRange(a, junk.length, junk.length + cut);
+      reader.pushRange(b, 2 * junk.length, b.length - junk.length);
+      reader.end();
+      expect(out, `cut at ${cut}`).toEqual(ROWS.map((r) => r.id));
+    }
+  });
+
   it("decodes text fields as UTF-8 and refuses a stream that is not binary COPY or ends early", () => {
     const w = new BinaryRowWriter();
     const text = Buffer.from("ክፍል 問題", "utf8");

@@ -14,10 +14,11 @@
  * an int32 byte length (−1 for NULL) and the value in network byte order; an int16 −1 trailer.
  */
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
+import { copyOut } from "./copy-out";
 
 const FLOAT8_OID = 701;
 
+const EMPTY = Buffer.alloc(0);
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
 /** Signature, flags (0), header extension length (0). */
@@ -211,7 +212,8 @@ export class BinaryTuple {
  * tuple goes to onTuple (a tuple cut by a chunk boundary waits for the next chunk), end() checks that the trailer came.
  */
 export class BinaryRowReader {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Bytes of a tuple (or of the header) cut by the end of the last chunk, copied. */
+  private buf: Buffer = EMPTY;
   private headerDone = false;
   private finished = false;
   private readonly tuple = new BinaryTuple();
@@ -219,30 +221,46 @@ export class BinaryRowReader {
   constructor(private readonly onTuple: (t: BinaryTuple) => void) {}
 
   push(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    let pos = 0;
+    this.pushRange(chunk, 0, chunk.length);
+  }
+
+  /**
+   * push() of chunk[start, end), read in place (copyOut hands ranges of the socket's chunks): only the bytes of a
+   * tuple cut at `end` are copied, to wait for the rest.
+   */
+  pushRange(chunk: Buffer, start: number, end: number): void {
+    let b = chunk;
+    let pos = start;
+    let limit = end;
+    if (this.buf.length > 0) {
+      b = Buffer.concat([this.buf, chunk.subarray(start, end)]);
+      pos = 0;
+      limit = b.length;
+    }
     if (!this.headerDone) {
-      if (this.buf.length < 19) return;
-      if (!this.buf.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream: unexpected header");
-      pos = 19 + this.buf.readInt32BE(15);
+      if (limit - pos < 19) {
+        this.buf = Buffer.from(b.subarray(pos, limit));
+        return;
+      }
+      if (!b.subarray(pos, pos + 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream: unexpected header");
+      pos += 19 + b.readInt32BE(pos + 15);
       this.headerDone = true;
     }
     for (;;) {
-      const next = this.next(pos);
+      const next = this.next(b, pos, limit);
       if (next < 0) break;
       pos = next;
     }
-    this.buf = this.buf.subarray(pos);
+    this.buf = pos < limit ? Buffer.from(b.subarray(pos, limit)) : EMPTY;
   }
 
   end(): void {
     if (!this.finished) throw new Error("binary COPY stream ended without its trailer");
   }
 
-  /** Decodes the tuple at pos; returns the position after it, or −1 when it is not complete yet. */
-  private next(pos: number): number {
-    const b = this.buf;
-    if (this.finished || pos + 2 > b.length) return -1;
+  /** Decodes the tuple at b[pos…limit); returns the position after it, or −1 when it is not complete yet. */
+  private next(b: Buffer, pos: number, limit: number): number {
+    if (this.finished || pos + 2 > limit) return -1;
     const fields = b.readInt16BE(pos);
     if (fields === -1) {
       this.finished = true;
@@ -256,12 +274,12 @@ export class BinaryRowReader {
     // Find the tuple's end first, so that a partial tuple is left for the next chunk.
     let p = pos + 2;
     for (let f = 0; f < fields; f++) {
-      if (p + 4 > b.length) return -1;
+      if (p + 4 > limit) return -1;
       const l = b.readInt32BE(p);
       t.start[f] = p + 4;
       t.len[f] = l;
       p += 4 + Math.max(l, 0);
-      if (p > b.length) return -1;
+      if (p > limit) return -1;
     }
     t.buf = b;
     t.fields = fields;
@@ -271,22 +289,12 @@ export class BinaryRowReader {
 }
 
 /**
- * Runs a `COPY (…) TO STDOUT (FORMAT binary)` on the client and hands each tuple to onTuple as it arrives. Resolves
- * once the server's ReadyForQuery has come: the stream itself ends at CopyDone, a moment earlier, and a query sent in
- * between would be queued by pg behind the COPY (a deprecated use that pg 9 refuses).
+ * Runs a `COPY (…) TO STDOUT (FORMAT binary)` on the client and hands each tuple to onTuple as it arrives, decoded
+ * in place from the socket's chunks (copy-out.ts). Resolves once the server's ReadyForQuery has come, so the
+ * connection is free for the next query; rejects with the server's error or the first error onTuple threw.
  */
 export async function copyOutBinary(client: pg.ClientBase, copySql: string, onTuple: (t: BinaryTuple) => void): Promise<void> {
   const reader = new BinaryRowReader(onTuple);
-  const stream = client.query(copyTo(copySql));
-  const hooks = stream as unknown as { handleReadyForQuery(): void };
-  const ready = new Promise<void>((resolve) => {
-    const base = hooks.handleReadyForQuery.bind(stream);
-    hooks.handleReadyForQuery = () => {
-      base();
-      resolve();
-    };
-  });
-  for await (const chunk of stream as AsyncIterable<Buffer>) reader.push(chunk);
+  await copyOut(client, copySql, (buf, start, end) => reader.pushRange(buf, start, end));
   reader.end();
-  await ready;
 }

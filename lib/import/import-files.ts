@@ -1,9 +1,14 @@
 /**
  * importFiles: the one import path (CLI, API, demo seed, worker tooling). All-or-nothing:
  *
- *   check options (import-options.ts) → walk, detect and hash the files (plan-files.ts) → already imported?
- *   (run-record.ts) → BEGIN → model/benchmark, questions, predictions, Run row, statistics (write-import.ts)
- *   → COMMIT
+ *   check options (import-options.ts) → walk and detect the files (plan-files.ts) → may they repeat an import?
+ *   then hash them and answer the earlier run if so (run-record.ts) → BEGIN → model/benchmark, questions,
+ *   predictions, Run row and its key, statistics (write-import.ts) → COMMIT
+ *
+ * The key needs every file's sha256. Hashing first costs a pass over the files (~0.1 s per 100 MB) before anything is
+ * written, so it is done only when a run of this model and benchmark came from files of the same sizes and formats;
+ * otherwise the sha256 is taken while the files are read and the key set before COMMIT. Two imports of the same new
+ * files at once: the second to set the key fails on its unique index, rolls back, and answers the first's run.
  *
  * Any error rolls the whole transaction back, so nothing stored before the import changes. Inside a caller's
  * transaction (e.g. a seed script) a savepoint gives the same all-or-nothing.
@@ -11,9 +16,8 @@
 import type pg from "pg";
 import { checkOptions, type ImportOptions, type ImportResult } from "./import-options";
 import { importLimits } from "./limits";
-import { planFiles } from "./plan-files";
-import { importKey } from "./provenance";
-import { alreadyImported, runByKey } from "./run-record";
+import { hashFiles, keyOf, planFiles } from "./plan-files";
+import { alreadyImported, mayBeImported, runByKey } from "./run-record";
 import { importInTransaction } from "./write-import";
 import { isUniqueViolation, sideConnectionTo, withClient } from "./write/db";
 import { enlargeTempBuffers, STAGE } from "./write/stage";
@@ -27,14 +31,18 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
   const limits = importLimits();
   const planned = await planFiles(opts, parse, limits);
   const sources = planned.map((p) => p.source);
-  const key = importKey({ model: opts.model, benchmark: opts.benchmark, files: sources, ...parse });
 
   return withClient(opts.db, async (client) => {
     const spec = { name: opts.model, base: opts.base, sft: opts.sft, beta: opts.beta, family: opts.family };
-    const previous = await runByKey(client, key);
-    if (previous !== null) {
-      await verifyModel(client, spec); // a no-op, but not with contradicting model flags
-      return alreadyImported(client, previous, sources);
+    let key: string | null = null;
+    if (await mayBeImported(client, opts.model, opts.benchmark, planned)) {
+      await hashFiles(planned, opts);
+      key = keyOf(opts, parse, planned);
+      const previous = await runByKey(client, key);
+      if (previous !== null) {
+        await verifyModel(client, spec); // a no-op, but not with contradicting model flags
+        return alreadyImported(client, previous, sources);
+      }
     }
     const started = new Date();
     const nested = await inTransaction(client);
@@ -60,7 +68,7 @@ export async function importFiles(options: ImportOptions): Promise<ImportResult>
         .catch(() => undefined);
       // Lost a race with a concurrent import of the same files: theirs stands.
       if (isUniqueViolation(e, "Run_importKey_key")) {
-        const id = await runByKey(client, key);
+        const id = await runByKey(client, key ?? keyOf(opts, parse, planned));
         if (id !== null) return alreadyImported(client, id, sources);
       }
       throw e;

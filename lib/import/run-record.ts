@@ -14,10 +14,10 @@ export function scoringMethodOf(tally: ReadTally): string {
   return [...tally.scoringMethods].sort().join("+");
 }
 
-/** A new run, "running", with its provenance; the write path completes it. */
+/** A new run, "running", with its provenance; the write path completes it (and sets a key not known yet). */
 export async function insertRun(
   client: pg.ClientBase,
-  r: { modelId: number; benchmarkId: number; scoringMethod: string; key: string; files: PlannedFile[]; parse: ParseOptions; tally: ReadTally; started: Date },
+  r: { modelId: number; benchmarkId: number; scoringMethod: string; key: string | null; files: PlannedFile[]; parse: ParseOptions; tally: ReadTally; started: Date },
 ): Promise<number> {
   const run = await client.query<{ id: number }>(
     `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", "status", "provenance", "importKey", "sourceFiles",
@@ -37,6 +37,38 @@ export async function insertRun(
     ],
   );
   return run.rows[0].id;
+}
+
+/**
+ * Whether these files may have been imported before for this model and benchmark: some run of theirs came from files
+ * of the same sizes and formats (the import key covers model, benchmark, contents and formats, and the same contents
+ * have the same sizes). Only then is it worth hashing the files before the import to look the key up; otherwise the
+ * hashes are taken while the files are read. Conservative: true when there are too many runs to compare.
+ */
+export async function mayBeImported(client: pg.ClientBase, model: string, benchmark: string, files: PlannedFile[]): Promise<boolean> {
+  const LIMIT = 1000;
+  const r = await client.query<{ sourceFiles: unknown }>(
+    `SELECT r."sourceFiles" FROM "Run" r JOIN "Model" m ON m.id = r."modelId" JOIN "Benchmark" b ON b.id = r."benchmarkId"
+      WHERE m.name = $1 AND b.name = $2 AND r."importKey" IS NOT NULL LIMIT ${LIMIT + 1}`,
+    [model, benchmark],
+  );
+  if (r.rows.length > LIMIT) return true;
+  const shape = (fs: { bytes?: unknown; format?: unknown }[]) => fs.map((f) => `${String(f.bytes)}:${String(f.format)}`).sort().join("|");
+  const ours = shape(files.map((f) => f.source));
+  return r.rows.some((row) => Array.isArray(row.sourceFiles) && shape(row.sourceFiles as { bytes?: unknown; format?: unknown }[]) === ours);
+}
+
+/**
+ * Sets the key and source files of a run inserted before its files were read (their sha256 was taken while reading).
+ * Another import of the same files that committed first makes this fail on the key's unique index
+ * (Run_importKey_key): import-files.ts then answers that run.
+ */
+export async function setImportKey(client: pg.ClientBase, runId: number, key: string, files: PlannedFile[]): Promise<void> {
+  await client.query(`UPDATE "Run" SET "importKey" = $2, "sourceFiles" = $3 WHERE "id" = $1`, [
+    runId,
+    key,
+    JSON.stringify(files.map((f) => f.source)),
+  ]);
 }
 
 /** The run these exact files were imported as, or null. */

@@ -13,7 +13,8 @@ import { recomputeRunStats, type RowsInMemory } from "../db/stats";
 import { type ImportOptions, type ImportResult, reportProgress } from "./import-options";
 import { newTally, stagedChunks, type PlannedFile, type ReadOptions, type ReadTally } from "./read/read-records";
 import type { ParseOptions } from "./read/record";
-import { insertRun, scoringMethodOf } from "./run-record";
+import { insertRun, scoringMethodOf, setImportKey } from "./run-record";
+import { keyOf } from "./plan-files";
 import { createBenchmark, ensureLanguages, ensureModel, findBenchmark, KNOWN_OPTION_COUNTS, type BenchmarkRow } from "./write/catalog";
 import { copyRows } from "./write/copy-writer";
 import { isUniqueViolation } from "./write/db";
@@ -36,7 +37,8 @@ export interface ImportJob {
   opts: ImportOptions;
   parse: ParseOptions;
   files: PlannedFile[];
-  key: string;
+  /** The import key when the files were hashed before the import; null: set once they are read (import-files.ts). */
+  key: string | null;
   started: Date;
   maxLineBytes: number;
   /** The direct path's side connection, when the import runs its own transaction (direct-path.ts). */
@@ -112,7 +114,16 @@ async function importWithPool(client: pg.ClientBase, job: ImportJob, bytes: numb
     );
   }
   const scoringMethod = scoringMethodOf(tally);
-  const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod, key, files, parse, tally, started });
+  const runId = await insertRun(client, {
+    modelId,
+    benchmarkId: benchmark.id,
+    scoringMethod,
+    key: key ?? keyOf(opts, parse, files), // the files are read
+    files,
+    parse,
+    tally,
+    started,
+  });
 
   let bulk = await enterBulkMode(client);
   if (bulk) await lockReferencedRows(client, benchmark.id, [...tally.languages.keys()], STAGE, tally.rows);
@@ -173,6 +184,7 @@ async function importDirectly(
   // Scoring method, top-label flag and row count are known once the files are read: set again below.
   const runId = await insertRun(client, { modelId, benchmarkId: benchmark.id, scoringMethod: "", key, files, parse, tally, started });
   const written = await importDirect(client, { benchmarkId: benchmark.id, runId, files, read, tally, keepRows: opts.stats !== false, side });
+  if (key === null) await setImportKey(client, runId, keyOf(opts, parse, files), files);
   if (!found && knownCount === undefined)
     await client.query(`UPDATE "Benchmark" SET "optionCount" = $2 WHERE "id" = $1`, [benchmark.id, tally.maxOptions]);
   const scoringMethod = scoringMethodOf(tally);

@@ -8,7 +8,7 @@ import { badInput } from "../../errors";
 import { LANGUAGE_CODE } from "../write/catalog";
 import { FORMAT_SPECS } from "./formats";
 import type { InputFile } from "./files";
-import { readLineBatches } from "./lines";
+import { lineOf, readLineRuns } from "./lines";
 import type { SourceFile } from "../provenance";
 import type { ImportRecord, ParseOptions } from "./record";
 import { checkRecordLimits } from "./record-limits";
@@ -90,9 +90,9 @@ const SLICE_LINES = 2048;
 const turnEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * The validated records of one file, one array per slice of a chunk read (SLICE_LINES). Also checks that the bytes read hash
- * to the planned sha256: the import key was computed from a first pass, and data that is not what
- * was hashed must not be stored under that key.
+ * The validated records of one file, one array per slice of a chunk read (SLICE_LINES). Also hashes the bytes read: the
+ * file's sha256 when it was not hashed before, else checked against that sha256 — the import key was then computed
+ * from a first pass, and data that is not what was hashed must not be stored under that key.
  */
 export async function* fileRecords(
   f: PlannedFile,
@@ -102,7 +102,7 @@ export async function* fileRecords(
   const ctx = { name: f.name, options: opts.parse, maxLineBytes: opts.maxLineBytes };
   const parser = FORMAT_SPECS[f.source.format].create(ctx);
   const hash = createHash("sha256");
-  for await (const batch of readLineBatches(f.path, {
+  for await (const lines of readLineRuns(f.path, {
     name: f.name,
     maxLineBytes: opts.maxLineBytes,
     onChunk: (c) => {
@@ -110,18 +110,19 @@ export async function* fileRecords(
       tally.bytesRead += c.length;
     },
   })) {
-    const lines = batch.lines;
-    for (let from = 0; from < lines.length; from += SLICE_LINES) {
+    for (let from = 0; from < lines.count; from += SLICE_LINES) {
       // Let the event loop run between slices: the socket writes of the COPY this feeds go out while the next slice
       // is parsed, so the server is not left waiting for a whole chunk's worth of parsing.
       if (from > 0) await turnEventLoop();
-      const to = Math.min(lines.length, from + SLICE_LINES);
+      const to = Math.min(lines.count, from + SLICE_LINES);
       const out: ImportRecord[] = [];
       // Rows come in long runs of one language: count runs, not rows, in the Map.
       let lang = "";
       let run = 0;
       for (let i = from; i < to; i++) {
-        const rec = parser.line(lines[i], batch.first + i);
+        const rec = parser.lineIn
+          ? parser.lineIn(lines.text, lines.starts[i], lines.ends[i], lines.first + i)
+          : parser.line(lineOf(lines, i), lines.first + i);
         if (!rec) continue;
         validate(rec, f.name, opts);
         tally.rows++;
@@ -142,8 +143,11 @@ export async function* fileRecords(
   parser.end();
   const method = parser.scoringMethod();
   if (method) tally.scoringMethods.add(method);
-  if (f.source.sha256 && hash.digest("hex") !== f.source.sha256)
-    throw badInput(`file changed while it was being imported`, { file: f.name });
+  // Hashed before (plan-files.ts): the bytes read must be those, as the import key was made of them. Otherwise the
+  // import key is made of this hash.
+  const sha256 = hash.digest("hex");
+  if (f.source.sha256 === "") f.source.sha256 = sha256;
+  else if (sha256 !== f.source.sha256) throw badInput(`file changed while it was being imported`, { file: f.name });
 }
 
 /** Row checks common to all formats; rewrites the language code to its canonical lower case. */

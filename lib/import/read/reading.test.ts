@@ -4,7 +4,7 @@ import { AtlasError } from "../../errors";
 import { copyFloatArray, copyText } from "../write/copy-writer";
 import { CsvReader } from "./csv";
 import { detectFormat } from "./detect";
-import { readLineBatches } from "./lines";
+import { lineOf, readLineBatches, readLineRuns } from "./lines";
 import { parseTaskName, taskFromFileName } from "./formats/task-name";
 import { tempFile } from "../../../tests/support/import-helpers";
 
@@ -45,6 +45,35 @@ describe("readLineBatches", () => {
       await expect(lines(wide, 50, hwm)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 3 } });
     const g = tempFile("nonl.txt", "y".repeat(1000));
     await expect(lines(g, 50, 16)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 1 } });
+  });
+});
+
+describe("readLineRuns", () => {
+  it("gives each chunk's lines as one string with their bounds, numbered across chunks and CR-free", async () => {
+    const text = "\uFEFF" + Array.from({ length: 50 }, (_, i) => `line ${i + 1}${i % 3 === 0 ? "\r" : ""}${i % 7 === 0 ? " ü€" : ""}`).join("\n");
+    const want = text.slice(1).split("\n").map((l) => l.replace(/\r$/, ""));
+    for (const hwm of [5, 64, 1 << 16]) {
+      const got: string[] = [];
+      let runs = 0;
+      for await (const run of readLineRuns(tempFile("runs.txt", text), { name: "f", maxLineBytes: 1 << 20, highWaterMark: hwm })) {
+        expect(run.first).toBe(got.length + 1);
+        for (let k = 0; k < run.count; k++) got.push(lineOf(run, k));
+        runs++;
+      }
+      expect(got).toEqual(want);
+      if (hwm === 1 << 16) expect(runs).toBe(2); // the whole lines, then the last one (no newline after it)
+    }
+  });
+
+  it("names the first bad line of a chunk: invalid UTF-8 or over the limit, whichever comes first", async () => {
+    const bad = Buffer.concat([Buffer.from("ok\nok\nab"), Buffer.from([0xff]), Buffer.from("\n" + "x".repeat(80) + "\nok\n")]);
+    const f = tempFile("bad.txt", bad);
+    for (const hwm of [undefined, 4]) {
+      await expect(lines(f, 1 << 20, hwm)).rejects.toMatchObject({ code: "BAD_INPUT", where: { line: 3, field: "encoding" } });
+      await expect(lines(f, 50, hwm)).rejects.toMatchObject({ code: "BAD_INPUT", where: { line: 3 } });
+    }
+    const long = tempFile("long2.txt", Buffer.concat([Buffer.from("ok\n" + "x".repeat(80) + "\nab"), Buffer.from([0xff, 0x0a])]));
+    await expect(lines(long, 50)).rejects.toMatchObject({ code: "TOO_LARGE", where: { line: 2 } });
   });
 });
 

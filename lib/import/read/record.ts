@@ -53,6 +53,11 @@ export interface FileContext {
 export interface RecordParser {
   /** Parses one physical line; null for blank lines, headers and unfinished multi-line CSV records. */
   line(text: string, lineNo: number): ImportRecord | null;
+  /**
+   * The same for the line text[start, end) of a run of lines (lines.ts), for parsers that read it in place; those
+   * without it get the line sliced out.
+   */
+  lineIn?(text: string, start: number, end: number, lineNo: number): ImportRecord | null;
   /** End of file: reports an unterminated record. */
   end(): void;
   /** How the probabilities were obtained (Run.scoringMethod), known once a row was read. */

@@ -3,10 +3,10 @@
  * (Buffer#toString's behaviour). The check is node:buffer's isUtf8 (native, SIMD) over whole runs of lines; the
  * byte-level scan below runs only after it failed, to say where.
  */
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { badInput, type AtlasError } from "../../errors";
 
-export { isUtf8 };
+export { isAscii, isUtf8 };
 
 /**
  * Offset of the first byte that does not start a valid UTF-8 sequence (overlong forms, surrogates

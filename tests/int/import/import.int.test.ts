@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../support/db";
 import { importFiles, type ImportOptions } from "../../../lib/import/import-files";
+import { importKey } from "../../../lib/import/provenance";
 import { snapshot } from "../../support/db-snapshot";
 import { failure, fixture, tempFile } from "../../support/import-helpers";
 
@@ -177,6 +179,60 @@ describe("importFiles: idempotency and runs", () => {
       languages: ["en", "yo"],
     });
     expect(await snapshot(client)).toEqual(before);
+  });
+
+  it("hashes new files while reading them, and files that may repeat an import before reading them", async () => {
+    const text = `{"id":"h1","language":"en","probs":[0.9,0.1],"label":0}\n{"id":"h2","language":"de","probs":[0.3,0.7],"label":1}\n`;
+    const sha256 = createHash("sha256").update(text).digest("hex");
+    const phases = (into: string[]) => (p: { phase: string }) => void (into.at(-1) !== p.phase && into.push(p.phase));
+    const first: string[] = [];
+    const a = await imp({ files: [tempFile("h.jsonl", text)], model: "Hashed", benchmark: "Pairs", onProgress: phases(first) });
+    expect(first[0]).toBe("reading"); // no run of model Hashed: nothing to look up before reading
+    const run = await one<{ importKey: string; sourceFiles: { sha256: string; bytes: number }[] }>(
+      `SELECT "importKey", "sourceFiles" FROM "Run" WHERE id = $1`,
+      [a.runId],
+    );
+    expect(run.sourceFiles).toEqual([expect.objectContaining({ sha256, bytes: Buffer.byteLength(text) })]);
+    expect(run.importKey).toBe(
+      importKey({ model: "Hashed", benchmark: "Pairs", files: run.sourceFiles as never, normalize: "none", renormalize: false }),
+    );
+    // The same bytes again: hashed first, answered from the key, not read.
+    const again: string[] = [];
+    const b = await imp({ files: [tempFile("h2.jsonl", text)], model: "Hashed", benchmark: "Pairs", onProgress: phases(again) });
+    expect(b).toMatchObject({ alreadyImported: true, runId: a.runId });
+    expect(again).toEqual(["hashing"]);
+    // Other bytes of the same size: hashed first too (they might have been the same), then imported.
+    const other: string[] = [];
+    const c = await imp({ files: [tempFile("h3.jsonl", text.replace("0.9,0.1", "0.8,0.2"))], model: "Hashed", benchmark: "Pairs", onProgress: phases(other) });
+    expect(c.alreadyImported).toBe(false);
+    expect(other.slice(0, 2)).toEqual(["hashing", "reading"]);
+  });
+
+  it.each(["staging", "direct"])("two imports of the same new file at once (%s path): one run, and the other answers it", async (path) => {
+    vi.stubEnv("ATLAS_IMPORT_DIRECT_BYTES", path === "direct" ? "0" : String(1 << 30));
+    const model = `Racer-${path}`;
+    const text = Array.from({ length: 200 }, (_, i) => `{"id":"r${i}","language":"en","probs":[0.6,0.4],"label":${i % 2}}`).join("\n");
+    const files = [tempFile("race-a.jsonl", text), tempFile("race-b.jsonl", text)];
+    // Both get past the look-up before either commits: they wait for this lock (one for the questions table, the
+    // other for the first's Model row), so neither finds the other's run and each reads and hashes its file.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query(`BEGIN; LOCK TABLE "Question" IN EXCLUSIVE MODE`);
+    const both = Promise.all(files.map((f) => importFiles({ db: db.url, files: [f], model, benchmark: "Race" })));
+    const waiting = async () =>
+      (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n;
+    for (let t = 0; (await waiting()) < 2; t++) {
+      if (t > 400) throw new Error("the two imports never both waited");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await locker.query("COMMIT");
+    await locker.end();
+    const [x, y] = await both.finally(() => vi.unstubAllEnvs());
+    expect(x.runId).toBe(y.runId);
+    expect([x.alreadyImported, y.alreadyImported].sort()).toEqual([false, true]);
+    expect([x.writePath, y.writePath].sort()).toEqual(["none", path].sort());
+    expect(await one(`SELECT count(*)::int AS runs FROM "Run" r JOIN "Model" m ON m.id = r."modelId" WHERE m.name = $1`, [model])).toEqual({ runs: 1 });
+    expect(await one(`SELECT count(*)::int AS n FROM "Prediction" WHERE "runId" = $1`, [x.runId])).toEqual({ n: 200 });
   });
 
   it("another file for the same model, benchmark and language creates a new run and reuses questions", async () => {

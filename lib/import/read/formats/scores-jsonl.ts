@@ -8,7 +8,7 @@
 import { badInput } from "../../../errors";
 import type { FileContext, FormatSpec, ImportRecord, RecordParser } from "../record";
 import { parseJsonObject } from "./json-line";
-import { scannedLine, scanScoresLine } from "./scores-line-scan";
+import { scannedLine, scanScoresLine, scanScoresRange } from "./scores-line-scan";
 import { recordSliceFields } from "./slice-fields";
 import {
   optionKey,
@@ -42,21 +42,29 @@ export const scoresJsonl: FormatSpec = {
       kind: "probs",
       values: [],
     };
+    /** A line the scan gave up on: JSON.parse decides (and names what is wrong). */
+    const parsed = (text: string, line: number): ImportRecord | null =>
+      text.trim() === "" ? null : record(parseJsonObject(text, ctx.name, line), line);
+    const record = (from: Record<string, unknown>, line: number): ImportRecord => {
+      o = from;
+      scoreValues(o, row, ctx.name, line);
+      row.id = o.id ?? o.question_id ?? o.sample_id ?? o.doc_id;
+      row.language = o.language ?? o.lang;
+      row.subject = o.subject ?? o.category;
+      row.slice = recordSliceFields(field, ctx, line);
+      row.text = o.question ?? o.text;
+      row.options = o.options ?? o.choices;
+      row.label = o.label ?? o.gold ?? o.answer_index ?? o.answer;
+      const rec = scoresRecord(row, ctx, line, state);
+      row.values = NONE; // the row's array now belongs to the record
+      return rec;
+    };
     return {
       line(text: string, line: number): ImportRecord | null {
-        if (text.trim() === "") return null;
-        o = scanScoresLine(text, scanned) ? scanned : parseJsonObject(text, ctx.name, line);
-        scoreValues(o, row, ctx.name, line);
-        row.id = o.id ?? o.question_id ?? o.sample_id ?? o.doc_id;
-        row.language = o.language ?? o.lang;
-        row.subject = o.subject ?? o.category;
-        row.slice = recordSliceFields(field, ctx, line);
-        row.text = o.question ?? o.text;
-        row.options = o.options ?? o.choices;
-        row.label = o.label ?? o.gold ?? o.answer_index ?? o.answer;
-        const rec = scoresRecord(row, ctx, line, state);
-        row.values = NONE; // the row's array now belongs to the record
-        return rec;
+        return scanScoresLine(text, scanned) ? record(scanned, line) : parsed(text, line);
+      },
+      lineIn(text: string, start: number, end: number, line: number): ImportRecord | null {
+        return scanScoresRange(text, start, end, scanned) ? record(scanned, line) : parsed(text.slice(start, end), line);
       },
       end() {},
       scoringMethod: () => state.kind,

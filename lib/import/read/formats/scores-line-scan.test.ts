@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../../calibration/prng";
-import { SCAN_KEYS, scannedLine, scanScoresLine } from "./scores-line-scan";
+import { SCAN_KEYS, scannedLine, scanScoresLine, scanScoresRange } from "./scores-line-scan";
 
 /** The scan's object equals JSON.parse's: same keys given, numbers bit for bit (-0 included). */
 function expectSameAsJsonParse(text: string): void {
@@ -113,6 +113,39 @@ describe("scanScoresLine", () => {
       ``,
     ];
     for (const text of refused) expect(scanScoresLine(text, scannedLine()), text).toBe(false);
+  });
+
+  it("scans a line in place inside a longer text exactly as on its own, whatever surrounds it", () => {
+    const rng = new Rng(23);
+    const lines = [
+      `{"id":"q1","language":"de","probs":[0.1,0.7,0.1,0.1],"label":1}`,
+      ` { "id" : "a/b" , "lang":"sw", "logprobs" : [ -2.91 , -0.53 ] , "gold": 3 } `,
+      `{}`,
+      `{"id":"q","label":1`, // a number the text after the line would continue
+      `{"id":"q","probs":[0.5`,
+      `{"id":"q","probs":[0.5,`,
+      `{"id":"q"`, // a brace the text after the line would close
+      `{"id":"q`,
+      `{"id"`,
+      `{`,
+      `{"id":"q",`,
+      `{"id":"q"} `,
+      ``,
+    ];
+    // What follows a line in a run: a newline (or CR LF) and the next line, or the end of the text; here also text
+    // that would complete or extend a cut line, to show the scan never reads past its end.
+    const after = ["", "\n", "\r\n", "2}", "}", `"}`, ",5]}", `:"x"}`, "\n{}"];
+    for (const line of lines) {
+      const alone = scannedLine();
+      const ok = scanScoresLine(line, alone);
+      for (const tail of after) {
+        const before = ["", "\n", `{"id":"z"}\n`][Math.floor(rng.nextFloat() * 3)];
+        const text = before + line + tail;
+        const o = scannedLine();
+        expect(scanScoresRange(text, before.length, before.length + line.length, o), JSON.stringify(text)).toBe(ok);
+        if (ok) for (const k of SCAN_KEYS) expect(o[k], `${text}: ${k}`).toEqual(alone[k]);
+      }
+    }
   });
 
   it("resets every slot per line: nothing carries over from the line before", () => {
