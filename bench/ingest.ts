@@ -18,14 +18,15 @@
  * 5. The floor (bench/support/ingest-floor.ts: Postgres alone writing the same number of question and prediction
  *    rows) right after, on the same server, and the ratios to it: new_questions_ratio = copy_per_s / the floor's
  *    new-questions bound, existing_questions_ratio = copy_existing_questions_per_s / its stored-questions bound,
- *    end_to_end_ratio = end_to_end_per_s / the new-questions bound (goals: ≥ 0.8, ≥ 0.8 and ≥ 0.5).
- *    BENCH_FLOOR=0 skips it.
+ *    end_to_end_ratio = end_to_end_per_s / the new-questions bound (goals: ≥ 0.8, ≥ 0.8 and ≥ 0.5). Then, for
+ *    comparison, the stored-questions floor in the state step 3 writes into (a table already holding one run over
+ *    the questions: populatedFloor) and existing_questions_populated_ratio against it. BENCH_FLOOR=0 skips both.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { ingestFloor } from "./support/ingest-floor";
+import { ingestFloor, populatedFloor } from "./support/ingest-floor";
 import { postgresCpuSeconds } from "./support/postgres-cpu";
 import { benchDatabase } from "./support/temp-database";
 import { K, rows, writeScoresFile as writeFile } from "./support/scores-file";
@@ -165,6 +166,8 @@ async function main() {
     // The bound, measured now (back to back, same server, same load) rather than taken from another run.
     const floor = process.env.BENCH_FLOOR === "0" ? null : await ingestFloor(N);
     if (floor) log(`floor: ${JSON.stringify(floor)}`);
+    const populated = floor ? await populatedFloor(N) : null;
+    if (populated) log(`stored-questions floor on a table holding a run: ${populated} predictions/s`);
     const ratio = (x: number, bound: number | undefined) => (bound ? Math.round((x / bound) * 100) / 100 : null);
     const result = {
       bench: "ingest",
@@ -193,6 +196,8 @@ async function main() {
       new_questions_ratio: ratio(copyPerS, floor?.new_questions_bound_per_s),
       existing_questions_ratio: ratio(Math.round(N / reuseS), floor?.existing_questions_bound_per_s),
       end_to_end_ratio: ratio(Math.round(N / importS), floor?.new_questions_bound_per_s),
+      existing_questions_populated_bound_per_s: populated,
+      existing_questions_populated_ratio: ratio(Math.round(N / reuseS), populated ?? undefined),
       load_avg: Math.round(loadavg()[0] * 10) / 10,
       cpus: cpus().length,
     };
