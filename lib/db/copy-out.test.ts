@@ -18,9 +18,11 @@ function fakeClient() {
   const sent: string[] = [];
   let query: { handleReadyForQuery(): void; handleError(e: unknown): void } | null = null;
   const client = {
-    query(q: { submit(c: unknown): void; handleReadyForQuery(): void; handleError(e: unknown): void }) {
+    query(q: { submit(c: unknown): Error | void; handleReadyForQuery(): void; handleError(e: unknown): void }) {
       query = q;
-      q.submit({ stream, query: (text: string) => sent.push(text) });
+      // As pg does: an Error that submit returns goes to handleError.
+      const refused = q.submit({ stream, query: (text: string) => sent.push(text) });
+      if (refused) q.handleError(refused);
       return q;
     },
   };
@@ -72,6 +74,14 @@ describe("copyOut", () => {
     expect(Buffer.concat(f.toPg).equals(error)).toBe(true);
     f.fail(new Error("relation does not exist"));
     await expect(done).rejects.toThrow(/relation does not exist/);
+  });
+
+  it("refuses to start, sending nothing, when the socket has other data handlers than pg's", async () => {
+    const f = fakeClient();
+    f.stream.on("data", () => undefined);
+    await expect(copyOut(f.client as never, "COPY t TO STDOUT", () => undefined)).rejects.toThrow(/one socket data handler, found 2/);
+    expect(f.sent).toEqual([]);
+    expect(f.stream.listenerCount("data")).toBe(2);
   });
 
   it("reads a COPY to its end when onData throws, then rejects with that error", async () => {

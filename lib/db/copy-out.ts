@@ -49,12 +49,12 @@ class CopyOutQuery {
     });
   }
 
-  /** Called by pg when the query's turn comes. */
-  submit(connection: Connection): void {
-    this.connection = connection;
+  /** Called by pg when the query's turn comes; an Error returned goes to handleError (pg's contract for submit). */
+  submit(connection: Connection): Error | void {
     const stream = connection.stream;
     const handlers = stream.listeners("data") as DataHandler[];
-    if (handlers.length !== 1) throw new Error(`expected pg's one socket data handler, found ${handlers.length}`);
+    if (handlers.length !== 1) return new Error(`expected pg's one socket data handler, found ${handlers.length}`);
+    this.connection = connection;
     this.pgHandler = handlers[0];
     stream.removeListener("data", this.pgHandler);
     stream.on("data", this.onSocketData);

@@ -118,28 +118,26 @@ export async function* readLineRuns(path: string, opts: ReadLinesOptions): Async
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     opts.onChunk?.(chunk);
     const lastNl = chunk.lastIndexOf(NL);
-    if (lastNl < 0) {
-      pendingLen += chunk.length;
+    if (lastNl >= 0) {
+      // The line the chunks before began, on its own (copying just it), then the chunk's other whole lines.
+      let from = 0;
+      if (pendingLen > 0) {
+        const nl = chunk.indexOf(NL);
+        if (pendingLen + nl > max) throw overLong(lineNo);
+        pending.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(pending, pendingLen + nl);
+        pending = [];
+        pendingLen = 0;
+        yield run(line);
+        from = nl + 1;
+      }
+      if (from <= lastNl) yield run(chunk.subarray(from, lastNl));
+    }
+    // The start of a line that goes on in the next chunk (all of the chunk when it has no newline).
+    if (lastNl + 1 < chunk.length) {
+      pendingLen += chunk.length - lastNl - 1;
       if (pendingLen > max) throw overLong(lineNo);
       // Copy: a subarray would pin the whole 1 MiB chunk.
-      pending.push(Buffer.from(chunk));
-      continue;
-    }
-    // The line the chunks before began, on its own (copying just it), then the chunk's other whole lines.
-    let from = 0;
-    if (pendingLen > 0) {
-      const nl = chunk.indexOf(NL);
-      pending.push(chunk.subarray(0, nl));
-      const line = Buffer.concat(pending, pendingLen + nl);
-      pending = [];
-      pendingLen = 0;
-      yield run(line);
-      from = nl + 1;
-    }
-    if (from <= lastNl) yield run(chunk.subarray(from, lastNl));
-    if (lastNl + 1 < chunk.length) {
-      pendingLen = chunk.length - lastNl - 1;
-      if (pendingLen > max) throw overLong(lineNo);
       pending.push(Buffer.from(chunk.subarray(lastNl + 1)));
     }
   }
