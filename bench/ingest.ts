@@ -21,12 +21,18 @@
  *    end_to_end_ratio = end_to_end_per_s / the new-questions bound (goals: ≥ 0.8, ≥ 0.8 and ≥ 0.5). Then, for
  *    comparison, the stored-questions floor in the state step 3 writes into (a table already holding one run over
  *    the questions: populatedFloor) and existing_questions_populated_ratio against it. BENCH_FLOOR=0 skips both.
+ * 6. Paired, in this bench's database, right after step 3 (bench/support/ingest-pairs.ts; before step 4 puts a Prisma
+ *    client and 1M question objects into this process's heap): BENCH_PAIRS (default 5) pairs of a further
+ *    stored-questions import and the floor writing the same predictions over the same question ids into the same
+ *    table, alternately, each after VACUUM and CHECKPOINT: existing_questions_pairs ([import, floor] per second) and
+ *    existing_questions_paired_ratio, their median ratio. BENCH_FLOOR=0 or BENCH_PAIRS=0 skips them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ingestFloor, populatedFloor } from "./support/ingest-floor";
+import { storedQuestionPairs } from "./support/ingest-pairs";
 import { postgresCpuSeconds } from "./support/postgres-cpu";
 import { benchDatabase } from "./support/temp-database";
 import { K, rows, writeScoresFile as writeFile } from "./support/scores-file";
@@ -36,6 +42,7 @@ import { importFiles } from "../lib/import/import-files";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const CREATEMANY_N = Math.min(N, Number(process.env.BENCH_CREATEMANY_N ?? 100_000));
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
 
 /** 7 columns × 4,000 rows = 28,000 bind parameters, under Postgres's 32,767 per statement (Prisma's split point). */
 const CREATEMANY_BATCH = 4_000;
@@ -118,42 +125,13 @@ async function main() {
       `importFiles over existing questions (statistics skipped): ${N} predictions in ${reuseS.toFixed(2)} s`,
     );
 
+    // ---- Step 6 (see the top of the file) ----
+    const paired =
+      process.env.BENCH_FLOOR !== "0" && PAIRS > 0 ? await storedQuestionPairs(url, file, "Bench-MC", PAIRS) : null;
+    if (paired) log(`stored questions, paired with the floor: ${JSON.stringify(paired)}`);
+
     // ---- Prisma createMany baseline on a subset of the same data ----
-    const prisma = prismaFor(url);
-    const run = await prisma.run.create({
-      data: {
-        modelId: (await prisma.model.findFirstOrThrow({ where: { name: "Bench-Model" } })).id,
-        benchmarkId: (await prisma.benchmark.findFirstOrThrow({ where: { name: "Bench-MC" } })).id,
-        scoringMethod: "probs",
-        provenance: "imported",
-      },
-    });
-    const qids = new Map<string, number>(
-      (await prisma.question.findMany({ select: { id: true, languageCode: true, externalId: true } })).map(
-        (q) => [`${q.languageCode}/${q.externalId}`, q.id],
-      ),
-    );
-    const data = [];
-    for (const row of rows(CREATEMANY_N)) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (row.probs[k] > row.probs[best]) best = k;
-      data.push({
-        runId: run.id,
-        questionId: qids.get(`${row.language}/${row.id}`)!,
-        probs: row.probs,
-        logLikelihoods: [],
-        predicted: best,
-        confidence: row.probs[best],
-        correct: best === row.label,
-      });
-    }
-    t = Date.now();
-    // At most CREATEMANY_BATCH rows per call, so that each call is one INSERT: above the driver's bind-parameter
-    // limit Prisma splits the call into statements it sends at once on its one transaction connection (pg's
-    // "client.query() when the client is already executing a query" deprecation warning; an error in pg 9).
-    for (let i = 0; i < data.length; i += CREATEMANY_BATCH)
-      await prisma.prediction.createMany({ data: data.slice(i, i + CREATEMANY_BATCH) });
-    const cmS = (Date.now() - t) / 1000;
+    const cmS = await createManyBaseline(url);
     log(`prisma createMany: ${CREATEMANY_N} predictions in ${cmS.toFixed(2)} s`);
 
     // copy_per_s: the ingest itself (hash, stream-parse, COPY, question + prediction INSERTs, commit),
@@ -198,6 +176,9 @@ async function main() {
       end_to_end_ratio: ratio(Math.round(N / importS), floor?.new_questions_bound_per_s),
       existing_questions_populated_bound_per_s: populated,
       existing_questions_populated_ratio: ratio(Math.round(N / reuseS), populated ?? undefined),
+      existing_questions_pairs: paired?.pairs ?? null,
+      existing_questions_paired_ratio: paired?.ratio ?? null,
+      pairs_checkpoint: paired?.checkpoint ?? null,
       load_avg: Math.round(loadavg()[0] * 10) / 10,
       cpus: cpus().length,
     };
@@ -208,6 +189,46 @@ async function main() {
     await drop().catch((e) => log(`could not drop the bench database: ${(e as Error).message}`));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Seconds to write the first CREATEMANY_N predictions through Prisma createMany, as a further run of Bench-Model. */
+async function createManyBaseline(url: string): Promise<number> {
+  const prisma = prismaFor(url);
+  const run = await prisma.run.create({
+    data: {
+      modelId: (await prisma.model.findFirstOrThrow({ where: { name: "Bench-Model" } })).id,
+      benchmarkId: (await prisma.benchmark.findFirstOrThrow({ where: { name: "Bench-MC" } })).id,
+      scoringMethod: "probs",
+      provenance: "imported",
+    },
+  });
+  const qids = new Map<string, number>(
+    (await prisma.question.findMany({ select: { id: true, languageCode: true, externalId: true } })).map(
+      (q) => [`${q.languageCode}/${q.externalId}`, q.id],
+    ),
+  );
+  const data = [];
+  for (const row of rows(CREATEMANY_N)) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (row.probs[k] > row.probs[best]) best = k;
+    data.push({
+      runId: run.id,
+      questionId: qids.get(`${row.language}/${row.id}`)!,
+      probs: row.probs,
+      logLikelihoods: [],
+      predicted: best,
+      confidence: row.probs[best],
+      correct: best === row.label,
+    });
+  }
+  const t = Date.now();
+  // At most CREATEMANY_BATCH rows per call, so that each call is one INSERT: above the driver's bind-parameter
+  // limit Prisma splits the call into statements it sends at once on its one transaction connection (pg's
+  // "client.query() when the client is already executing a query" deprecation warning; an error in pg 9).
+  for (let i = 0; i < data.length; i += CREATEMANY_BATCH)
+    await prisma.prediction.createMany({ data: data.slice(i, i + CREATEMANY_BATCH) });
+  const cmS = (Date.now() - t) / 1000;
+  return cmS;
 }
 
 main().then(

@@ -76,8 +76,11 @@ async function copyQuestions(c: pg.Client, N: number, benchmark: number): Promis
   return base;
 }
 
-/** COPYs n predictions of run `run` over questions base…base + n − 1 (binary, as the import's direct path). */
-async function copyPredictions(c: pg.Client, N: number, run: number, base: number): Promise<void> {
+/**
+ * COPYs n predictions of run `run` (binary, as the import's direct path), the i-th over question `question(i)`:
+ * base + i for the questions copyQuestions wrote, or the ids a database already holds (bench/support/ingest-pairs.ts).
+ */
+export async function copyPredictions(c: pg.Client, N: number, run: number, question: (i: number) => number): Promise<void> {
   const w = new BinaryRowWriter();
   await pipeline(
     source(
@@ -87,7 +90,7 @@ async function copyPredictions(c: pg.Client, N: number, run: number, base: numbe
           const p = probsOf(i);
           let best = 0;
           for (let k = 1; k < 4; k++) if (p[k] > p[best]) best = k;
-          w.row(7).int4(run).int4(base + i).float8Array(p).null().int4(best).float8(p[best]).bool(best === i % 4);
+          w.row(7).int4(run).int4(question(i)).float8Array(p).null().int4(best).float8(p[best]).bool(best === i % 4);
         }
         return w.take();
       },
@@ -111,7 +114,7 @@ export async function ingestFloor(N: number): Promise<IngestFloor> {
     const base = await copyQuestions(c, N, benchmark);
     const questionsS = (performance.now() - t) / 1000;
     t = performance.now();
-    await copyPredictions(c, N, runs[0], base);
+    await copyPredictions(c, N, runs[0], (i) => base + i);
     const predictionsS = (performance.now() - t) / 1000;
     await c.query("ROLLBACK");
     const round = (x: number) => Math.round(x * 100) / 100;
@@ -143,13 +146,13 @@ export async function populatedFloor(N: number): Promise<number> {
     await c.query("BEGIN");
     await c.query("SET LOCAL session_replication_role = replica");
     const base = await copyQuestions(c, N, benchmark);
-    await copyPredictions(c, N, runs[0], base);
+    await copyPredictions(c, N, runs[0], (i) => base + i);
     await c.query("COMMIT");
     await c.query(`VACUUM (ANALYZE) "Question", "Prediction"`);
     await c.query("BEGIN");
     await c.query("SET LOCAL session_replication_role = replica");
     const t = performance.now();
-    await copyPredictions(c, N, runs[1], base);
+    await copyPredictions(c, N, runs[1], (i) => base + i);
     const s = (performance.now() - t) / 1000;
     await c.query("ROLLBACK");
     return Math.round(N / s);

@@ -28,7 +28,16 @@ interface Smoke {
 /** Tiny sizes; a test timeout for those that build the app (next build, minutes on 2 cores, when .next is stale). */
 const SMOKE: Record<string, Smoke> = {
   "bench:metrics": { args: ["--n", "2000", "--k", "4", "--repeats", "1"], bench: "metrics", keys: ["n", "k", "seconds", "questions_per_s"] },
-  "bench:ingest": { env: { BENCH_N: "2000" }, bench: "ingest", keys: ["n", "copy_per_s", "end_to_end_per_s"] },
+  "bench:ingest": {
+    env: { BENCH_N: "2000", BENCH_PAIRS: "2" },
+    bench: "ingest",
+    keys: ["n", "copy_per_s", "end_to_end_per_s", "existing_questions_paired_ratio"],
+    check: (line) => {
+      const pairs = line.existing_questions_pairs as [number, number][];
+      expect(pairs).toHaveLength(2);
+      for (const pair of pairs) for (const rate of pair) expect(rate).toBeGreaterThan(0);
+    },
+  },
   "bench:ingest-floor": { env: { BENCH_N: "2000" }, bench: "ingest-floor", keys: ["n", "new_questions_bound_per_s", "existing_questions_bound_per_s"] },
   "bench:copy-binary": {
     env: { BENCH_N: "3000" },
