@@ -23,9 +23,10 @@
  *    the questions: populatedFloor) and existing_questions_populated_ratio against it. BENCH_FLOOR=0 skips both.
  * 6. Paired, in this bench's database, right after step 3 (bench/support/ingest-pairs.ts; before step 4 puts a Prisma
  *    client and 1M question objects into this process's heap): BENCH_PAIRS (default 5) pairs of a further
- *    stored-questions import and the floor writing the same predictions over the same question ids into the same
- *    table, alternately, each after VACUUM and CHECKPOINT: existing_questions_pairs ([import, floor] per second) and
- *    existing_questions_paired_ratio, their median ratio. BENCH_FLOOR=0 or BENCH_PAIRS=0 skips them.
+ *    stored-questions import and the floor writing as many predictions over the same question ids into the same
+ *    table, alternately, each after VACUUM and CHECKPOINT: existing_questions_pairs ([import, floor] per second),
+ *    existing_questions_paired_ratio (the median of their ratios) and pairs_checkpoint (whether the CHECKPOINT could
+ *    run: a DATABASE_URL role may lack pg_checkpoint). BENCH_FLOOR=0 or BENCH_PAIRS=0 skips them (the fields are null).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -127,7 +128,7 @@ async function main() {
 
     // ---- Step 6 (see the top of the file) ----
     const paired =
-      process.env.BENCH_FLOOR !== "0" && PAIRS > 0 ? await storedQuestionPairs(url, file, "Bench-MC", PAIRS) : null;
+      process.env.BENCH_FLOOR !== "0" && PAIRS > 0 ? await storedQuestionPairs(url, file, "Bench-MC", PAIRS, again.writePath) : null;
     if (paired) log(`stored questions, paired with the floor: ${JSON.stringify(paired)}`);
 
     // ---- Prisma createMany baseline on a subset of the same data ----
@@ -141,7 +142,8 @@ async function main() {
     const copyPerS = Math.round(N / (importS - statsS));
     const cmPerS = Math.round(CREATEMANY_N / cmS);
     const round = (x: number) => Math.round(x * 100) / 100;
-    // The bound, measured now (back to back, same server, same load) rather than taken from another run.
+    // The bound, measured in this run on the same server rather than taken from another run (minutes after import 2,
+    // with the pairs and the baseline in between: the pairs above are the side-by-side measurement).
     const floor = process.env.BENCH_FLOOR === "0" ? null : await ingestFloor(N);
     if (floor) log(`floor: ${JSON.stringify(floor)}`);
     const populated = floor ? await populatedFloor(N) : null;

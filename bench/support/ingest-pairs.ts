@@ -11,8 +11,10 @@
  * Each pair, in turns (import first in odd pairs, floor first in even ones, so that a drift of the host's speed
  * weighs on both alike), and each measurement after the same reset: VACUUM (ANALYZE) of the two tables and a
  * CHECKPOINT, so that neither inherits the other's dead rows or dirty buffers. The import commits a run, which is
- * then deleted; the floor's transaction is rolled back. The ratio of a pair is import/floor in predictions per second;
- * the result is their median.
+ * then deleted; the floor's transaction is rolled back. One untimed floor runs first: the first further run over the
+ * questions splits the "questionId" index's pages, and VACUUM leaves the room that made, so only the first
+ * measurement would pay for it. The ratio of a pair is import/floor in predictions per second; the result is their
+ * median. A last reset leaves no dead rows behind for what the bench measures next.
  */
 import pg from "pg";
 import { copyPredictions } from "./ingest-floor";
@@ -33,9 +35,16 @@ const median = (xs: number[]) => {
 
 /**
  * `count` pairs over the questions of `benchmark` (stored by an earlier import of `file`, in the file's order, which
- * is their id order): the import of `file` as a new model each time, and the floor over those question ids.
+ * is their id order): the import of `file` as a new model each time, and the floor over those question ids. Each
+ * import must take `writePath` (that of the import measured before the pairs).
  */
-export async function storedQuestionPairs(url: string, file: string, benchmark: string, count: number): Promise<StoredPairs> {
+export async function storedQuestionPairs(
+  url: string,
+  file: string,
+  benchmark: string,
+  count: number,
+  writePath: string,
+): Promise<StoredPairs> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -63,7 +72,8 @@ export async function storedQuestionPairs(url: string, file: string, benchmark: 
       const t = performance.now();
       const r = await importFiles({ db: url, files: [file], model: `Bench-Pair-${k}`, benchmark, stats: false });
       const s = (performance.now() - t) / 1000;
-      if (r.predictions !== ids.length || r.questionsCreated !== 0) throw new Error(`paired import: ${JSON.stringify(r)}`);
+      if (r.predictions !== ids.length || r.questionsCreated !== 0 || r.writePath !== writePath)
+        throw new Error(`paired import: ${JSON.stringify(r)}, expected the ${writePath} path`);
       await c.query(`DELETE FROM "Run" WHERE id = $1`, [r.runId]);
       return Math.round(ids.length / s);
     };
@@ -77,6 +87,7 @@ export async function storedQuestionPairs(url: string, file: string, benchmark: 
       await c.query("ROLLBACK");
       return Math.round(ids.length / s);
     };
+    await floorRate();
     const pairs: [number, number][] = [];
     for (let k = 1; k <= count; k++) {
       if (k % 2 === 1) {
@@ -88,6 +99,7 @@ export async function storedQuestionPairs(url: string, file: string, benchmark: 
       }
     }
     await c.query(`DELETE FROM "Run" WHERE id = $1`, [floorRun]);
+    await reset();
     return { pairs, ratio: Math.round(median(pairs.map(([i, f]) => i / f)) * 100) / 100, checkpoint };
   } finally {
     await c.end();

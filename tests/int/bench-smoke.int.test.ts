@@ -36,6 +36,8 @@ const SMOKE: Record<string, Smoke> = {
       const pairs = line.existing_questions_pairs as [number, number][];
       expect(pairs).toHaveLength(2);
       for (const pair of pairs) for (const rate of pair) expect(rate).toBeGreaterThan(0);
+      expect(line.existing_questions_paired_ratio).toBeGreaterThan(0);
+      expect(Number.isFinite(line.existing_questions_paired_ratio)).toBe(true);
     },
   },
   "bench:ingest-floor": { env: { BENCH_N: "2000" }, bench: "ingest-floor", keys: ["n", "new_questions_bound_per_s", "existing_questions_bound_per_s"] },
