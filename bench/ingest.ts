@@ -229,8 +229,7 @@ async function createManyBaseline(url: string): Promise<number> {
   // "client.query() when the client is already executing a query" deprecation warning; an error in pg 9).
   for (let i = 0; i < data.length; i += CREATEMANY_BATCH)
     await prisma.prediction.createMany({ data: data.slice(i, i + CREATEMANY_BATCH) });
-  const cmS = (Date.now() - t) / 1000;
-  return cmS;
+  return (Date.now() - t) / 1000;
 }
 
 main().then(

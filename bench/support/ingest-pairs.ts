@@ -14,10 +14,11 @@
  * then deleted; the floor's transaction is rolled back. One untimed floor runs first: the first further run over the
  * questions splits the "questionId" index's pages, and VACUUM leaves the room that made, so only the first
  * measurement would pay for it. The ratio of a pair is import/floor in predictions per second; the result is their
- * median. A last reset leaves no dead rows behind for what the bench measures next.
+ * median (type-7 quantile at 1/2). A last reset leaves no dead rows behind for what the bench measures next.
  */
 import pg from "pg";
-import { copyPredictions } from "./ingest-floor";
+import { floorRuns, rolledBackPredictionCopy } from "./ingest-floor";
+import { quantileSorted } from "../../lib/calibration/bootstrap";
 import { importFiles } from "../../lib/import/import-files";
 
 export interface StoredPairs {
@@ -27,11 +28,6 @@ export interface StoredPairs {
   /** Whether the CHECKPOINT ran (a DATABASE_URL role may lack pg_checkpoint: only the VACUUM then). */
   checkpoint: boolean;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * `count` pairs over the questions of `benchmark` (stored by an earlier import of `file`, in the file's order, which
@@ -48,20 +44,11 @@ export async function storedQuestionPairs(
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
+    const benchmarkId = (await c.query<{ id: number }>(`SELECT id FROM "Benchmark" WHERE name = $1`, [benchmark])).rows[0].id;
     const ids = (
-      await c.query<{ id: number }>(
-        `SELECT q.id FROM "Question" q JOIN "Benchmark" b ON b.id = q."benchmarkId" WHERE b.name = $1 ORDER BY q.id`,
-        [benchmark],
-      )
+      await c.query<{ id: number }>(`SELECT id FROM "Question" WHERE "benchmarkId" = $1 ORDER BY id`, [benchmarkId])
     ).rows.map((r) => r.id);
-    const model = (await c.query<{ id: number }>(`INSERT INTO "Model" (name, family) VALUES ('Bench-Floor', 'Bench-Floor') RETURNING id`)).rows[0].id;
-    const floorRun = (
-      await c.query<{ id: number }>(
-        `INSERT INTO "Run" ("modelId", "benchmarkId", "scoringMethod", status, provenance)
-         SELECT $1, id, 'probs', 'running', 'imported' FROM "Benchmark" WHERE name = $2 RETURNING id`,
-        [model, benchmark],
-      )
-    ).rows[0].id;
+    const [floorRun] = await floorRuns(c, benchmarkId, ["Bench-Floor"]);
     let checkpoint = true;
     const reset = async () => {
       await c.query(`VACUUM (ANALYZE) "Question", "Prediction"`);
@@ -79,13 +66,7 @@ export async function storedQuestionPairs(
     };
     const floorRate = async (): Promise<number> => {
       await reset();
-      await c.query("BEGIN");
-      await c.query("SET LOCAL session_replication_role = replica");
-      const t = performance.now();
-      await copyPredictions(c, ids.length, floorRun, (i) => ids[i]);
-      const s = (performance.now() - t) / 1000;
-      await c.query("ROLLBACK");
-      return Math.round(ids.length / s);
+      return Math.round(ids.length / (await rolledBackPredictionCopy(c, ids.length, floorRun, (i) => ids[i])));
     };
     await floorRate();
     const pairs: [number, number][] = [];
@@ -100,7 +81,8 @@ export async function storedQuestionPairs(
     }
     await c.query(`DELETE FROM "Run" WHERE id = $1`, [floorRun]);
     await reset();
-    return { pairs, ratio: Math.round(median(pairs.map(([i, f]) => i / f)) * 100) / 100, checkpoint };
+    const ratios = Float64Array.from(pairs, ([i, f]) => i / f).sort();
+    return { pairs, ratio: Math.round(quantileSorted(ratios, 0.5) * 100) / 100, checkpoint };
   } finally {
     await c.end();
   }
