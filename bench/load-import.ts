@@ -27,6 +27,7 @@ import { ensureBuild, startServer, stopServer } from "./support/next-server";
 import { prng, writeScoresFile } from "./support/scores-file";
 import { benchDatabase } from "./support/temp-database";
 import { readEnv } from "../lib/env";
+import { SCORING_V8_FLAGS } from "../workers/v8-flags";
 
 const root = path.resolve(import.meta.dirname, "..");
 const SIZE = Number(process.env.BENCH_SIZE ?? 1_000_000);
@@ -110,7 +111,8 @@ async function seedSignificanceRuns(url: string, dir: string): Promise<number[]>
 }
 
 function startWorker(url: string, dataDir: string): ChildProcess {
-  const proc = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
+  // As npm run worker starts it (workers/v8-flags.ts): the upload is imported by this process.
+  const proc = spawn(process.execPath, [...SCORING_V8_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, ATLAS_DATA_DIR: dataDir },
     stdio: ["ignore", "ignore", "pipe"],

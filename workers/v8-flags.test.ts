@@ -6,9 +6,9 @@ import { missingScoringFlags, SCORING_V8_FLAGS } from "./v8-flags";
 const root = path.resolve(__dirname, "..");
 
 describe("scoring V8 flags", () => {
-  it("are on the command line of every npm script that scores", () => {
+  it("are on the command line of every npm script that scores or imports", () => {
     const scripts = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts as Record<string, string>;
-    for (const name of ["worker", "calib", "bench:worker"]) {
+    for (const name of ["worker", "calib", "bench:worker", "bench:ingest", "bench:ingest-floor"]) {
       const args = scripts[name].split(/\s+/);
       for (const flag of SCORING_V8_FLAGS) expect(args, `${name}: ${scripts[name]}`).toContain(flag);
     }
