@@ -27,13 +27,17 @@
  *    table, alternately, each after VACUUM and CHECKPOINT: existing_questions_pairs ([import, floor] per second),
  *    existing_questions_paired_ratio (the median of their ratios) and pairs_checkpoint (whether the CHECKPOINT could
  *    run: a DATABASE_URL role may lack pg_checkpoint). BENCH_FLOOR=0 or BENCH_PAIRS=0 skips them (the fields are null).
+ * 7. Paired likewise, right after: BENCH_PAIRS pairs of an import of the file as a new benchmark (every question new,
+ *    statistics on, as in step 2) and the floor COPYing as many new questions and their predictions, in this
+ *    database: new_questions_pairs ([import without statistics, with them, floor] per second), and the medians
+ *    new_questions_paired_ratio and end_to_end_paired_ratio (goals ≥ 0.8 and ≥ 0.5, as for the unpaired ratios).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ingestFloor, populatedFloor } from "./support/ingest-floor";
-import { storedQuestionPairs } from "./support/ingest-pairs";
+import { newQuestionPairs, storedQuestionPairs, timedImport } from "./support/ingest-pairs";
 import { postgresCpuSeconds } from "./support/postgres-cpu";
 import { benchDatabase } from "./support/temp-database";
 import { K, rows, writeScoresFile as writeFile } from "./support/scores-file";
@@ -68,27 +72,9 @@ async function main() {
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-    const phases: Record<string, number> = {};
-    let phase = "";
-    let phaseStart = Date.now();
-    t = Date.now();
-    const r = await importFiles({
-      db: url,
-      files: [file],
-      model: "Bench-Model",
-      benchmark: "Bench-MC",
-      onProgress: (p) => {
-        if (p.phase !== phase) {
-          if (phase) phases[phase] = (phases[phase] ?? 0) + (Date.now() - phaseStart) / 1000;
-          phase = p.phase;
-          phaseStart = Date.now();
-        }
-      },
-    });
-    const importS = (Date.now() - t) / 1000;
+    const { r, s: importS, phases } = await timedImport({ db: url, files: [file], model: "Bench-Model", benchmark: "Bench-MC" });
     const nodeCpu = process.cpuUsage(nodeCpu0);
     const pgCpu1 = postgresCpuSeconds();
-    if (phase) phases[phase] = (phases[phase] ?? 0) + (Date.now() - phaseStart) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (r.predictions !== N) throw new Error(`imported ${r.predictions} predictions, expected ${N}`);
@@ -130,6 +116,10 @@ async function main() {
     const paired =
       process.env.BENCH_FLOOR !== "0" && PAIRS > 0 ? await storedQuestionPairs(url, file, "Bench-MC", PAIRS, again.writePath) : null;
     if (paired) log(`stored questions, paired with the floor: ${JSON.stringify(paired)}`);
+    // ---- Step 7 ----
+    const pairedNew =
+      process.env.BENCH_FLOOR !== "0" && PAIRS > 0 ? await newQuestionPairs(url, file, N, PAIRS, r.writePath) : null;
+    if (pairedNew) log(`new questions, paired with the floor: ${JSON.stringify(pairedNew)}`);
 
     // ---- Prisma createMany baseline on a subset of the same data ----
     const cmS = await createManyBaseline(url);
@@ -181,6 +171,9 @@ async function main() {
       existing_questions_pairs: paired?.pairs ?? null,
       existing_questions_paired_ratio: paired?.ratio ?? null,
       pairs_checkpoint: paired?.checkpoint ?? null,
+      new_questions_pairs: pairedNew?.pairs ?? null,
+      new_questions_paired_ratio: pairedNew?.ratio ?? null,
+      end_to_end_paired_ratio: pairedNew?.endToEndRatio ?? null,
       load_avg: Math.round(loadavg()[0] * 10) / 10,
       cpus: cpus().length,
     };

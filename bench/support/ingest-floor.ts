@@ -46,9 +46,9 @@ function source(N: number, make: (from: number, to: number) => string | Buffer, 
   });
 }
 
-/** The floor's catalog rows: a benchmark, and one model with a run per entry of `models`. */
-async function catalog(c: pg.Client, models: string[]): Promise<{ benchmark: number; runs: number[] }> {
-  const benchmark = (await c.query<{ id: number }>(`INSERT INTO "Benchmark" (name, "optionCount") VALUES ('Floor', 4) RETURNING id`)).rows[0].id;
+/** The floor's catalog rows: a benchmark (named `name`), and one model with a run per entry of `models`. */
+export async function catalog(c: pg.Client, models: string[], name = "Floor"): Promise<{ benchmark: number; runs: number[] }> {
+  const benchmark = (await c.query<{ id: number }>(`INSERT INTO "Benchmark" (name, "optionCount") VALUES ($1, 4) RETURNING id`, [name])).rows[0].id;
   return { benchmark, runs: await floorRuns(c, benchmark, models) };
 }
 
@@ -120,6 +120,23 @@ export async function rolledBackPredictionCopy(c: pg.Client, N: number, run: num
   return s;
 }
 
+/**
+ * Seconds to COPY n new questions of `benchmark`, then n predictions of `run` over them, in a transaction of their own,
+ * FK triggers off as in the import's bulk mode, rolled back: the new-questions floor on whatever the tables hold.
+ */
+export async function rolledBackIngest(c: pg.Client, N: number, benchmark: number, run: number): Promise<{ questionsS: number; predictionsS: number }> {
+  await c.query("BEGIN");
+  await c.query("SET LOCAL session_replication_role = replica");
+  let t = performance.now();
+  const base = await copyQuestions(c, N, benchmark);
+  const questionsS = (performance.now() - t) / 1000;
+  t = performance.now();
+  await copyPredictions(c, N, run, (i) => base + i);
+  const predictionsS = (performance.now() - t) / 1000;
+  await c.query("ROLLBACK");
+  return { questionsS, predictionsS };
+}
+
 /** Writes n questions and n predictions as described in bench/ingest-floor.ts, in a database of its own, and rolls back. */
 export async function ingestFloor(N: number): Promise<IngestFloor> {
   const { url, drop } = await benchDatabase("floor");
@@ -127,15 +144,7 @@ export async function ingestFloor(N: number): Promise<IngestFloor> {
   await c.connect();
   try {
     const { benchmark, runs } = await catalog(c, ["Floor"]);
-    await c.query("BEGIN");
-    await c.query("SET LOCAL session_replication_role = replica");
-    let t = performance.now();
-    const base = await copyQuestions(c, N, benchmark);
-    const questionsS = (performance.now() - t) / 1000;
-    t = performance.now();
-    await copyPredictions(c, N, runs[0], (i) => base + i);
-    const predictionsS = (performance.now() - t) / 1000;
-    await c.query("ROLLBACK");
+    const { questionsS, predictionsS } = await rolledBackIngest(c, N, benchmark, runs[0]);
     const round = (x: number) => Math.round(x * 100) / 100;
     return {
       n: N,

@@ -1,25 +1,29 @@
 /**
- * bench:ingest's paired measurement of the stored-questions import against its floor, in the bench's own database
- * and state: the import of a further model over the questions already stored, and Postgres alone (ingest-floor.ts's
- * binary COPY) writing the same number of predictions over the same question ids into the same table, alternately.
+ * bench:ingest's paired measurements of the import against its floor, in the bench's own database and state:
+ *  - stored questions: the import of a further model over the questions already stored, and Postgres alone
+ *    (ingest-floor.ts's binary COPY) writing the same number of predictions over the same question ids into the same
+ *    table;
+ *  - new questions: the import of the file as a new benchmark (every question new; statistics on, timed apart, as in
+ *    the bench's first import), and Postgres alone COPYing as many new questions and their predictions.
  *
  * Why pairs in one database: a floor measured once, in another database and at another moment, differs from the
- * import in more than the importer's work. The host's speed moves by tens of percent within minutes, and the table
- * a second model's import writes into already holds a run over the questions (its "questionId" index entries go
- * between existing ones), where a fresh database's table is empty.
+ * import in more than the importer's work. The host's speed moves by tens of percent within minutes, and the tables
+ * the imports write into already hold the bench's earlier rows (a second model's predictions go between a first
+ * run's "questionId" index entries), where a fresh database's tables are empty.
  *
  * Each pair, in turns (import first in odd pairs, floor first in even ones, so that a drift of the host's speed
  * weighs on both alike), and each measurement after the same reset: VACUUM (ANALYZE) of the two tables and a
- * CHECKPOINT, so that neither inherits the other's dead rows or dirty buffers. The import commits a run, which is
- * then deleted; the floor's transaction is rolled back. One untimed floor runs first: the first further run over the
- * questions splits the "questionId" index's pages, and VACUUM leaves the room that made, so only the first
- * measurement would pay for it. The ratio of a pair is import/floor in predictions per second; the result is their
- * median (type-7 quantile at 1/2). A last reset leaves no dead rows behind for what the bench measures next.
+ * CHECKPOINT, so that neither inherits the other's dead rows or dirty buffers. An import commits (its run, or its
+ * benchmark, is then deleted); the floor's transaction is rolled back. Stored questions: one untimed floor runs
+ * first, as the first further run over the questions splits the "questionId" index's pages, and VACUUM leaves the
+ * room that made, so only the first measurement would pay for it. The ratio of a pair is import/floor in rows per
+ * second; the result is their median (type-7 quantile at 1/2). A last reset leaves no dead rows behind for what the
+ * bench measures next.
  */
 import pg from "pg";
-import { floorRuns, rolledBackPredictionCopy } from "./ingest-floor";
+import { catalog, floorRuns, rolledBackIngest, rolledBackPredictionCopy } from "./ingest-floor";
 import { quantileSorted } from "../../lib/calibration/bootstrap";
-import { importFiles } from "../../lib/import/import-files";
+import { importFiles, type ImportOptions, type ImportResult } from "../../lib/import/import-files";
 
 export interface StoredPairs {
   /** [import, floor] predictions per second, one entry per pair. */
@@ -49,13 +53,9 @@ export async function storedQuestionPairs(
       await c.query<{ id: number }>(`SELECT id FROM "Question" WHERE "benchmarkId" = $1 ORDER BY id`, [benchmarkId])
     ).rows.map((r) => r.id);
     const [floorRun] = await floorRuns(c, benchmarkId, ["Bench-Floor"]);
-    let checkpoint = true;
-    const reset = async () => {
-      await c.query(`VACUUM (ANALYZE) "Question", "Prediction"`);
-      if (checkpoint) await c.query("CHECKPOINT").catch(() => (checkpoint = false));
-    };
+    const reset = resetter(c);
     const importRate = async (k: number): Promise<number> => {
-      await reset();
+      await reset.run();
       const t = performance.now();
       const r = await importFiles({ db: url, files: [file], model: `Bench-Pair-${k}`, benchmark, stats: false });
       const s = (performance.now() - t) / 1000;
@@ -65,25 +65,118 @@ export async function storedQuestionPairs(
       return Math.round(ids.length / s);
     };
     const floorRate = async (): Promise<number> => {
-      await reset();
+      await reset.run();
       return Math.round(ids.length / (await rolledBackPredictionCopy(c, ids.length, floorRun, (i) => ids[i])));
     };
     await floorRate();
-    const pairs: [number, number][] = [];
-    for (let k = 1; k <= count; k++) {
-      if (k % 2 === 1) {
-        const i = await importRate(k);
-        pairs.push([i, await floorRate()]);
-      } else {
-        const f = await floorRate();
-        pairs.push([await importRate(k), f]);
-      }
-    }
+    const pairs = await alternate(count, importRate, floorRate);
     await c.query(`DELETE FROM "Run" WHERE id = $1`, [floorRun]);
-    await reset();
-    const ratios = Float64Array.from(pairs, ([i, f]) => i / f).sort();
-    return { pairs, ratio: Math.round(quantileSorted(ratios, 0.5) * 100) / 100, checkpoint };
+    await reset.run();
+    return { pairs, ratio: medianRatio(pairs.map(([i, f]) => i / f)), checkpoint: reset.checkpoint };
   } finally {
     await c.end();
   }
+}
+
+export interface NewPairs {
+  /** [import without its statistics, import with them, floor] rows per second, one entry per pair. */
+  pairs: [number, number, number][];
+  /** Median of import (without statistics) / floor. */
+  ratio: number;
+  /** Median of import (with statistics) / floor. */
+  endToEndRatio: number;
+  checkpoint: boolean;
+}
+
+/**
+ * `count` pairs of the import of `file` (n predictions) as a new model and benchmark each time — every question new,
+ * statistics on — and the floor COPYing n new questions and their predictions. Each import must take `writePath`;
+ * its benchmark (questions, run, predictions) is deleted after it.
+ */
+export async function newQuestionPairs(url: string, file: string, n: number, count: number, writePath: string): Promise<NewPairs> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { benchmark: floorBenchmark, runs } = await catalog(c, ["Bench-Floor-New"], "Bench-Floor-New");
+    const reset = resetter(c);
+    const importRates = async (k: number): Promise<[number, number]> => {
+      await reset.run();
+      const name = `Bench-New-${k}`;
+      const { r, s, statsS } = await timedImport({ db: url, files: [file], model: name, benchmark: name });
+      if (r.predictions !== n || r.questionsCreated !== n || r.writePath !== writePath)
+        throw new Error(`paired import: ${JSON.stringify(r)}, expected ${n} new questions by the ${writePath} path`);
+      await c.query(`DELETE FROM "Benchmark" WHERE name = $1`, [name]);
+      return [Math.round(n / (s - statsS)), Math.round(n / s)];
+    };
+    const floorRate = async (): Promise<number> => {
+      await reset.run();
+      const { questionsS, predictionsS } = await rolledBackIngest(c, n, floorBenchmark, runs[0]);
+      return Math.round(n / (questionsS + predictionsS));
+    };
+    const pairs = (await alternate(count, importRates, floorRate)).map(([[copy, all], f]) => [copy, all, f] as [number, number, number]);
+    await c.query(`DELETE FROM "Benchmark" WHERE id = $1`, [floorBenchmark]);
+    await reset.run();
+    return {
+      pairs,
+      ratio: medianRatio(pairs.map(([copy, , f]) => copy / f)),
+      endToEndRatio: medianRatio(pairs.map(([, all, f]) => all / f)),
+      checkpoint: reset.checkpoint,
+    };
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * importFiles, timed: wall seconds, and the seconds of its statistics phase (from its progress reports; 0 when it
+ * computed none).
+ */
+export async function timedImport(opts: ImportOptions): Promise<{ r: ImportResult; s: number; phases: Record<string, number>; statsS: number }> {
+  const phases: Record<string, number> = {};
+  let phase = "";
+  let phaseStart = performance.now();
+  const t = performance.now();
+  const r = await importFiles({
+    ...opts,
+    onProgress: (p) => {
+      if (p.phase === phase) return;
+      if (phase) phases[phase] = (phases[phase] ?? 0) + (performance.now() - phaseStart) / 1000;
+      phase = p.phase;
+      phaseStart = performance.now();
+    },
+  });
+  const end = performance.now();
+  if (phase) phases[phase] = (phases[phase] ?? 0) + (end - phaseStart) / 1000;
+  return { r, s: (end - t) / 1000, phases, statsS: phases.stats ?? 0 };
+}
+
+/** VACUUM (ANALYZE) of the two tables, then a CHECKPOINT while the role may run one (else only the VACUUM). */
+function resetter(c: pg.Client): { run: () => Promise<void>; checkpoint: boolean } {
+  const state = {
+    checkpoint: true,
+    run: async () => {
+      await c.query(`VACUUM (ANALYZE) "Question", "Prediction"`);
+      if (state.checkpoint) await c.query("CHECKPOINT").catch(() => (state.checkpoint = false));
+    },
+  };
+  return state;
+}
+
+/** `count` pairs [import, floor], the import first in odd pairs and the floor first in even ones. */
+async function alternate<I>(count: number, importOnce: (k: number) => Promise<I>, floorOnce: () => Promise<number>): Promise<[I, number][]> {
+  const pairs: [I, number][] = [];
+  for (let k = 1; k <= count; k++) {
+    if (k % 2 === 1) {
+      const i = await importOnce(k);
+      pairs.push([i, await floorOnce()]);
+    } else {
+      const f = await floorOnce();
+      pairs.push([await importOnce(k), f]);
+    }
+  }
+  return pairs;
+}
+
+function medianRatio(ratios: number[]): number {
+  return Math.round(quantileSorted(Float64Array.from(ratios).sort(), 0.5) * 100) / 100;
 }

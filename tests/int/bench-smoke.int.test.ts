@@ -31,13 +31,22 @@ const SMOKE: Record<string, Smoke> = {
   "bench:ingest": {
     env: { BENCH_N: "2000", BENCH_PAIRS: "2" },
     bench: "ingest",
-    keys: ["n", "copy_per_s", "end_to_end_per_s", "existing_questions_paired_ratio"],
+    keys: ["n", "copy_per_s", "end_to_end_per_s", "existing_questions_paired_ratio", "new_questions_paired_ratio", "end_to_end_paired_ratio"],
     check: (line) => {
-      const pairs = line.existing_questions_pairs as [number, number][];
-      expect(pairs).toHaveLength(2);
-      for (const pair of pairs) for (const rate of pair) expect(rate).toBeGreaterThan(0);
-      expect(line.existing_questions_paired_ratio).toBeGreaterThan(0);
-      expect(Number.isFinite(line.existing_questions_paired_ratio)).toBe(true);
+      for (const [field, width] of [["existing_questions_pairs", 2], ["new_questions_pairs", 3]] as const) {
+        const pairs = line[field] as number[][];
+        expect(pairs, field).toHaveLength(2);
+        for (const pair of pairs) {
+          expect(pair, field).toHaveLength(width);
+          for (const rate of pair) expect(rate, field).toBeGreaterThan(0);
+        }
+      }
+      // The import with its statistics is never faster than without them.
+      for (const [copy, all] of line.new_questions_pairs as number[][]) expect(all).toBeLessThanOrEqual(copy);
+      for (const field of ["existing_questions_paired_ratio", "new_questions_paired_ratio", "end_to_end_paired_ratio"]) {
+        expect(line[field], field).toBeGreaterThan(0);
+        expect(Number.isFinite(line[field]), field).toBe(true);
+      }
     },
   },
   "bench:ingest-floor": { env: { BENCH_N: "2000" }, bench: "ingest-floor", keys: ["n", "new_questions_bound_per_s", "existing_questions_bound_per_s"] },
