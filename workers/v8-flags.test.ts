@@ -18,6 +18,10 @@ describe("scoring V8 flags", () => {
     expect(readFileSync(path.join(root, "scripts/serve.ts"), "utf8")).toMatch(/run\(process\.execPath, \[\.\.\.SCORING_V8_FLAGS, .*workers\/main\.ts/);
   });
 
+  it("are passed to the worker bench:load-import starts (it imports the upload)", () => {
+    expect(readFileSync(path.join(root, "bench/load-import.ts"), "utf8")).toMatch(/spawn\(process\.execPath, \[\.\.\.SCORING_V8_FLAGS, .*workers\/main\.ts/);
+  });
+
   it("reports the ones a process lacks", () => {
     expect(missingScoringFlags(["--conditions=react-server"])).toEqual([...SCORING_V8_FLAGS]);
     expect(missingScoringFlags([...SCORING_V8_FLAGS, "--import", "tsx"])).toEqual([]);

@@ -1,8 +1,9 @@
 /**
- * V8 flags for every process that scores questions or imports files: `npm run worker` (evaluations and API imports),
- * `npm run calib` (evaluate runs a worker in process; import), `npm run bench:worker`, the worker child of `npm run demo`
- * (scripts/serve.ts), and the benchmarks of those imports (bench:ingest, bench:ingest-floor, bench:load-import's
- * worker), so that they measure the import as the product runs it.
+ * V8 flags for the processes that score questions or import large files: `npm run worker` (evaluations and API
+ * imports), `npm run calib` (evaluate runs a worker in process; import), `npm run bench:worker`, the worker child of
+ * `npm run demo` (scripts/serve.ts), and the benchmarks of those imports (bench:ingest, bench:ingest-floor,
+ * bench:load-import's worker), so that they measure the import as the product runs it. (The demo's server imports its
+ * small seed files in process, without them.)
  *
  * --initial-old-space-size=64: each forward pass hands back megabytes of output buffers (logits, KV caches). From
  * V8's default start (a ~10 MB heap) they counted against a tiny allocation limit and set off a full mark-compact
@@ -11,7 +12,8 @@
  * 77–81 ms with this flag; peak RSS unchanged (~315 MB, mostly the model). Imports gain too: a
  * stored-question import of bench:ingest's million predictions (whose read chunks and encoded COPY rows alone are
  * ~320 MB of buffers) ran 14 full collections by default and 8 with this flag, and Node's CPU fell from 2.24 to 1.95 s
- * (medians of nine imports each, processes alternating on 2 cores).
+ * (medians of nine imports each, processes alternating on 2 cores). The cost: bench:ingest's peak RSS was 535–588 MB
+ * in six runs with the flag, against 445–529 MB in five earlier runs without it.
  *
  * V8 reads the flag only at start-up: `v8.setFlagsFromString` is too late and NODE_OPTIONS refuses it, so it is on
  * those command lines (tests/unit check them against this list) and the worker logs a line when it is missing.

@@ -56,9 +56,7 @@ export async function storedQuestionPairs(
     const reset = resetter(c);
     const importRate = async (k: number): Promise<number> => {
       await reset.run();
-      const t = performance.now();
-      const r = await importFiles({ db: url, files: [file], model: `Bench-Pair-${k}`, benchmark, stats: false });
-      const s = (performance.now() - t) / 1000;
+      const { r, s } = await timedImport({ db: url, files: [file], model: `Bench-Pair-${k}`, benchmark, stats: false });
       if (r.predictions !== ids.length || r.questionsCreated !== 0 || r.writePath !== writePath)
         throw new Error(`paired import: ${JSON.stringify(r)}, expected the ${writePath} path`);
       await c.query(`DELETE FROM "Run" WHERE id = $1`, [r.runId]);
@@ -79,7 +77,11 @@ export async function storedQuestionPairs(
 }
 
 export interface NewPairs {
-  /** [import without its statistics, import with them, floor] rows per second, one entry per pair. */
+  /**
+   * [import without its statistics phase, the whole import, floor] rows per second, one entry per pair. The first is
+   * the same import (statistics on: its rows kept in memory, its statistics threads started beside the writes) less
+   * its last reported phase, the statistics and the COMMIT after them — the floor rolls back.
+   */
   pairs: [number, number, number][];
   /** Median of import (without statistics) / floor. */
   ratio: number;

@@ -41,8 +41,8 @@ const SMOKE: Record<string, Smoke> = {
           for (const rate of pair) expect(rate, field).toBeGreaterThan(0);
         }
       }
-      // The import with its statistics is never faster than without them.
-      for (const [copy, all] of line.new_questions_pairs as number[][]) expect(all).toBeLessThanOrEqual(copy);
+      // Statistics ran in each paired new-questions import: the whole import is slower than it without them.
+      for (const [copy, all] of line.new_questions_pairs as number[][]) expect(all).toBeLessThan(copy);
       for (const field of ["existing_questions_paired_ratio", "new_questions_paired_ratio", "end_to_end_paired_ratio"]) {
         expect(line[field], field).toBeGreaterThan(0);
         expect(Number.isFinite(line[field]), field).toBe(true);
