@@ -121,10 +121,16 @@ export async function rolledBackPredictionCopy(c: pg.Client, N: number, run: num
 }
 
 /**
- * Seconds to COPY n new questions of `benchmark`, then n predictions of `run` over them, in a transaction of their own,
- * FK triggers off as in the import's bulk mode, rolled back: the new-questions floor on whatever the tables hold.
+ * COPYs n new questions of `benchmark`, then n predictions of `run` over them, in a transaction of their own, FK
+ * triggers off as in the import's bulk mode, ended by `end`: the first question id, and the seconds of each COPY.
  */
-export async function rolledBackIngest(c: pg.Client, N: number, benchmark: number, run: number): Promise<{ questionsS: number; predictionsS: number }> {
+async function copyIngest(
+  c: pg.Client,
+  N: number,
+  benchmark: number,
+  run: number,
+  end: "COMMIT" | "ROLLBACK",
+): Promise<{ base: number; questionsS: number; predictionsS: number }> {
   await c.query("BEGIN");
   await c.query("SET LOCAL session_replication_role = replica");
   let t = performance.now();
@@ -133,8 +139,13 @@ export async function rolledBackIngest(c: pg.Client, N: number, benchmark: numbe
   t = performance.now();
   await copyPredictions(c, N, run, (i) => base + i);
   const predictionsS = (performance.now() - t) / 1000;
-  await c.query("ROLLBACK");
-  return { questionsS, predictionsS };
+  await c.query(end);
+  return { base, questionsS, predictionsS };
+}
+
+/** copyIngest rolled back: the new-questions floor, in seconds per COPY, on whatever the tables hold. */
+export async function rolledBackIngest(c: pg.Client, N: number, benchmark: number, run: number): Promise<{ questionsS: number; predictionsS: number }> {
+  return copyIngest(c, N, benchmark, run, "ROLLBACK");
 }
 
 /** Writes n questions and n predictions as described in bench/ingest-floor.ts, in a database of its own, and rolls back. */
@@ -171,11 +182,7 @@ export async function populatedFloor(N: number): Promise<number> {
   await c.connect();
   try {
     const { benchmark, runs } = await catalog(c, ["Floor", "Floor-2"]);
-    await c.query("BEGIN");
-    await c.query("SET LOCAL session_replication_role = replica");
-    const base = await copyQuestions(c, N, benchmark);
-    await copyPredictions(c, N, runs[0], (i) => base + i);
-    await c.query("COMMIT");
+    const { base } = await copyIngest(c, N, benchmark, runs[0], "COMMIT");
     await c.query(`VACUUM (ANALYZE) "Question", "Prediction"`);
     return Math.round(N / (await rolledBackPredictionCopy(c, N, runs[1], (i) => base + i)));
   } finally {
