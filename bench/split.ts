@@ -14,6 +14,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { FULL_SIZE, fullSizeDataset, fullSizeLanguages } from "../testkit/full-size-datasets";
+import { SCORING_V8_FLAGS } from "../workers/v8-flags";
 
 const root = path.resolve(import.meta.dirname, "..");
 // Before the dynamic imports below, which read it when they load.
@@ -36,7 +37,7 @@ async function main() {
   const pool = poolFor(url);
   const workers: ChildProcess[] = [];
   const spawnWorker = () => {
-    const w = spawn(process.execPath, ["--initial-old-space-size=64", "--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
+    const w = spawn(process.execPath, [...SCORING_V8_FLAGS, "--conditions=react-server", "--import", "tsx", "workers/main.ts"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: url },
       stdio: "ignore",

@@ -1,8 +1,8 @@
 /**
  * V8 flags for the processes that score questions or import large files: `npm run worker` (evaluations and API
  * imports), `npm run calib` (evaluate runs a worker in process; import), `npm run bench:worker`, the worker child of
- * `npm run demo` (scripts/serve.ts), and the benchmarks of those imports (bench:ingest, bench:ingest-floor,
- * bench:load-import's worker), so that they measure the import as the product runs it. (The demo's server imports its
+ * `npm run demo` (scripts/serve.ts), bench:split and its workers, and the benchmarks of those imports (bench:ingest,
+ * bench:ingest-floor, bench:load-import's worker), so that they measure the import as the product runs it. (The demo's server imports its
  * small seed files in process, without them.)
  *
  * --initial-old-space-size=64: each forward pass hands back megabytes of output buffers (logits, KV caches). From

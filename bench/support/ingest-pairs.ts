@@ -3,8 +3,9 @@
  *  - stored questions: the import of a further model over the questions already stored, and Postgres alone
  *    (ingest-floor.ts's binary COPY) writing the same number of predictions over the same question ids into the same
  *    table;
- *  - new questions: the import of the file as a new benchmark (every question new; statistics on, timed apart, as in
- *    the bench's first import), and Postgres alone COPYing as many new questions and their predictions.
+ *  - new questions: the import of the file as a new benchmark (every question new) twice, without statistics (as
+ *    `calib import --no-stats`, and as the stored-questions pairs import) and with them (timed apart, as in the bench's
+ *    first import), and Postgres alone COPYing as many new questions and their predictions.
  *
  * Why pairs in one database: a floor measured once, in another database and at another moment, differs from the
  * import in more than the importer's work. The host's speed moves by tens of percent within minutes, and the tables
@@ -78,22 +79,27 @@ export async function storedQuestionPairs(
 
 export interface NewPairs {
   /**
-   * [import without its statistics phase, the whole import, floor] rows per second, one entry per pair. The first is
-   * the same import (statistics on: its rows kept in memory, its statistics threads started beside the writes) less
-   * its last reported phase, the statistics and the COMMIT after them — the floor rolls back.
+   * [import with statistics less its statistics phase, that whole import, floor, import without statistics] rows per
+   * second, one entry per pair. The first is the import with statistics (its rows kept in memory, its statistics
+   * threads started beside the writes) less its last reported phase, the statistics and the COMMIT after them — the
+   * floor rolls back.
    */
-  pairs: [number, number, number][];
-  /** Median of import (without statistics) / floor. */
+  pairs: [number, number, number, number][];
+  /** Median of import with statistics, less their phase / floor. */
   ratio: number;
+  /** Median of import without statistics / floor: the importer's own work against the bound. */
+  noStatsRatio: number;
   /** Median of import (with statistics) / floor. */
   endToEndRatio: number;
   checkpoint: boolean;
 }
 
 /**
- * `count` pairs of the import of `file` (n predictions) as a new model and benchmark each time — every question new,
- * statistics on — and the floor COPYing n new questions and their predictions. Each import must take `writePath`;
- * its benchmark (questions, run, predictions) is deleted after it.
+ * `count` sets of the import of `file` (n predictions) as a new model and benchmark each time — every question new —
+ * without and with statistics, and the floor COPYing n new questions and their predictions: in odd sets the import
+ * without statistics, the import with them, the floor; in even ones the reverse, so that the two compared with the
+ * floor (without statistics, and with them) are each as often before as after it. Each import must take
+ * `writePath`; its benchmark (questions, run, predictions) is deleted after it.
  */
 export async function newQuestionPairs(url: string, file: string, n: number, count: number, writePath: string): Promise<NewPairs> {
   const c = new pg.Client({ connectionString: url });
@@ -101,26 +107,35 @@ export async function newQuestionPairs(url: string, file: string, n: number, cou
   try {
     const { benchmark: floorBenchmark, runs } = await catalog(c, ["Bench-Floor-New"], "Bench-Floor-New");
     const reset = resetter(c);
-    const importRates = async (k: number): Promise<[number, number]> => {
+    const importOnce = async (name: string, stats: boolean): Promise<{ s: number; statsS: number }> => {
       await reset.run();
-      const name = `Bench-New-${k}`;
-      const { r, s, statsS } = await timedImport({ db: url, files: [file], model: name, benchmark: name });
+      const { r, s, statsS } = await timedImport({ db: url, files: [file], model: name, benchmark: name, stats });
       if (r.predictions !== n || r.questionsCreated !== n || r.writePath !== writePath)
         throw new Error(`paired import: ${JSON.stringify(r)}, expected ${n} new questions by the ${writePath} path`);
       await c.query(`DELETE FROM "Benchmark" WHERE name = $1`, [name]);
-      return [Math.round(n / (s - statsS)), Math.round(n / s)];
+      return { s, statsS };
+    };
+    const importRates = async (k: number): Promise<[number, number, number]> => {
+      const bare = async () => (await importOnce(`Bench-New-${k}-no-stats`, false)).s;
+      const first = k % 2 === 1 ? await bare() : null;
+      const { s, statsS } = await importOnce(`Bench-New-${k}`, true);
+      const noStatsS = first ?? (await bare());
+      return [Math.round(n / (s - statsS)), Math.round(n / s), Math.round(n / noStatsS)];
     };
     const floorRate = async (): Promise<number> => {
       await reset.run();
       const { questionsS, predictionsS } = await rolledBackIngest(c, n, floorBenchmark, runs[0]);
       return Math.round(n / (questionsS + predictionsS));
     };
-    const pairs = (await alternate(count, importRates, floorRate)).map(([[copy, all], f]) => [copy, all, f] as [number, number, number]);
+    const pairs = (await alternate(count, importRates, floorRate)).map(
+      ([[copy, all, bare], f]) => [copy, all, f, bare] as [number, number, number, number],
+    );
     await c.query(`DELETE FROM "Benchmark" WHERE id = $1`, [floorBenchmark]);
     await reset.run();
     return {
       pairs,
       ratio: medianRatio(pairs.map(([copy, , f]) => copy / f)),
+      noStatsRatio: medianRatio(pairs.map(([, , f, bare]) => bare / f)),
       endToEndRatio: medianRatio(pairs.map(([, all, f]) => all / f)),
       checkpoint: reset.checkpoint,
     };

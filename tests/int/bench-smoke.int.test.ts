@@ -31,9 +31,9 @@ const SMOKE: Record<string, Smoke> = {
   "bench:ingest": {
     env: { BENCH_N: "2000", BENCH_PAIRS: "2" },
     bench: "ingest",
-    keys: ["n", "copy_per_s", "end_to_end_per_s", "existing_questions_paired_ratio", "new_questions_paired_ratio", "end_to_end_paired_ratio"],
+    keys: ["n", "copy_per_s", "end_to_end_per_s", "existing_questions_paired_ratio", "new_questions_paired_ratio", "new_questions_no_stats_paired_ratio", "end_to_end_paired_ratio"],
     check: (line) => {
-      for (const [field, width] of [["existing_questions_pairs", 2], ["new_questions_pairs", 3]] as const) {
+      for (const [field, width] of [["existing_questions_pairs", 2], ["new_questions_pairs", 4]] as const) {
         const pairs = line[field] as number[][];
         expect(pairs, field).toHaveLength(2);
         for (const pair of pairs) {
@@ -43,7 +43,7 @@ const SMOKE: Record<string, Smoke> = {
       }
       // Statistics ran in each paired new-questions import: the whole import is slower than it without them.
       for (const [copy, all] of line.new_questions_pairs as number[][]) expect(all).toBeLessThan(copy);
-      for (const field of ["existing_questions_paired_ratio", "new_questions_paired_ratio", "end_to_end_paired_ratio"]) {
+      for (const field of ["existing_questions_paired_ratio", "new_questions_paired_ratio", "new_questions_no_stats_paired_ratio", "end_to_end_paired_ratio"]) {
         expect(line[field], field).toBeGreaterThan(0);
         expect(Number.isFinite(line[field]), field).toBe(true);
       }

@@ -8,11 +8,12 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { expect, inject, it } from "vitest";
 import { withDatabase } from "../support/global-db";
+import { SCORING_V8_FLAGS } from "../../workers/v8-flags";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
 it("a full 14,042-question split: scored, killed, resumed, one prediction each, statistics", { timeout: 1_200_000 }, () => {
-  const r = spawnSync(process.execPath, ["--initial-old-space-size=64", "--conditions=react-server", "--import", "tsx", "bench/split.ts"], {
+  const r = spawnSync(process.execPath, [...SCORING_V8_FLAGS, "--conditions=react-server", "--import", "tsx", "bench/split.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: withDatabase(inject("adminUrl"), "postgres") },
     encoding: "utf8",

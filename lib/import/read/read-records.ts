@@ -77,6 +77,9 @@ export async function* stagedChunks(
   for await (const { fileIdx, records } of recordBatches(files, opts, tally)) {
     let out = "";
     for (const rec of records) out += encodeRecord(rec, fileIdx);
+    // Encoded: drop the records before this generator (and the readers' above it, which hold the same array) waits at
+    // the yield for the COPY to take the chunk, as the direct path does (direct-path.ts).
+    records.length = 0;
     if (out) yield out;
   }
 }

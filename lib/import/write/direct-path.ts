@@ -26,8 +26,9 @@
  * Locks: the Question table in SHARE ROW EXCLUSIVE mode for the whole import (as the staging path does for large
  * imports), so no question can be inserted, deleted or re-keyed by anyone else between its lookup and the commit —
  * which also keeps every other writer off the question id sequence while a block of it is reserved. With the FK
- * fast path (fk-fast-path.ts), the benchmark and each language row are locked FOR KEY SHARE, the locks the FK triggers
- * would have taken; without it the triggers run.
+ * fast path (fk-fast-path.ts), the benchmark and each language row without stored questions are locked FOR KEY SHARE,
+ * the locks the FK triggers would have taken (a language's stored questions already keep its row, under that table
+ * lock); without it the triggers run.
  *
  * If the id block cannot be reserved (a role that may not setval the sequence), NotAllStored hands the import over to
  * the staging path, which lets Postgres assign ids.
@@ -110,7 +111,10 @@ interface Item {
    */
   questions: Buffer;
   questionRows: number;
-  /** Languages first seen in it: their Language rows are ensured (and locked) before its rows are written. */
+  /**
+   * Languages first seen in it that store no question of the benchmark: their Language rows are ensured (and locked)
+   * before its rows are written.
+   */
   languages: string[];
 }
 
@@ -193,8 +197,13 @@ export async function importDirect(
       for (let i = 0; i < records.length; i++) {
         const code = records[i].language;
         if ((i === 0 || code !== records[i - 1].language) && !languages.has(code)) {
-          languages.set(code, await read((c) => loadStoredQuestions(c, benchmarkId, code)));
-          firstSeen.push(code);
+          const q = await read((c) => loadStoredQuestions(c, benchmarkId, code));
+          languages.set(code, q);
+          // A language that stores questions needs nothing more (and its rows no pause of the prediction COPY): its
+          // Language row exists, and those committed questions keep it (the FK refuses its delete, and a change of
+          // its code would cascade into "Question", which this import has locked). Only a language without any has its
+          // row ensured, and locked, before its rows are written.
+          if (q.stored === 0) firstSeen.push(code);
         }
       }
       // Look every row up (and check it); rows whose question this import creates get an entry now, an id below.

@@ -108,6 +108,25 @@ describe.each([
     expect((await stats(direct.runId)).length).toBe(4);
   });
 
+  it("writes over stored questions of several languages in one COPY, without a Language statement", async () => {
+    const texts: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
+      const text = typeof q === "string" ? q : (q as { text?: string } | null)?.text;
+      if (typeof text === "string") texts.push(text);
+      return (query as (...x: unknown[]) => unknown).call(this, q, ...rest);
+    } as typeof query;
+    try {
+      const r = await imp({ files: [tempFile("three.jsonl", jsonl(rows(9)))], model: "No-pauses", benchmark: "D" });
+      expect(r).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 0, newLanguages: [] });
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    // Their stored questions keep the languages' rows: nothing to ensure or lock, and no pause of the COPY for it.
+    expect(texts.filter((t) => /"Language"/.test(t))).toEqual([]);
+    expect(texts.filter((t) => t.startsWith(`COPY "Prediction"`))).toHaveLength(1);
+  });
+
   it("handles languages that come and go across files, and raw log-probabilities", async () => {
     const all = rows(3);
     const en = all.filter((r) => r.language === "en");
