@@ -13,7 +13,7 @@
  * stored-question import of bench:ingest's million predictions (whose read chunks and encoded COPY rows alone are
  * ~320 MB of buffers) ran 14 full collections by default and 8 with this flag, and Node's CPU fell from 2.24 to 1.95 s
  * (medians of nine imports each, processes alternating on 2 cores). The cost: bench:ingest's peak RSS was 523–588 MB
- * in nine runs with the flag, against 445–529 MB in five earlier runs without it.
+ * in twelve runs with the flag, against 445–529 MB in five earlier runs without it.
  *
  * V8 reads the flag only at start-up: `v8.setFlagsFromString` is too late and NODE_OPTIONS refuses it, so it is on
  * those command lines (tests/unit check them against this list) and the worker logs a line when it is missing.

@@ -97,8 +97,8 @@ export interface NewPairs {
 /**
  * `count` sets of the import of `file` (n predictions) as a new model and benchmark each time — every question new —
  * without and with statistics, and the floor COPYing n new questions and their predictions: in odd sets the import
- * without statistics, the import with them, the floor; in even ones the reverse, so that the two compared with the
- * floor (without statistics, and with them) are each as often before as after it. Each import must take
+ * without statistics, the import with them, the floor; in even ones the reverse, so that each import runs before the
+ * floor in some sets and after it in others (with an odd count, one more time before). Each import must take
  * `writePath`; its benchmark (questions, run, predictions) is deleted after it.
  */
 export async function newQuestionPairs(url: string, file: string, n: number, count: number, writePath: string): Promise<NewPairs> {

@@ -15,7 +15,7 @@
  *    the first prediction COPY on; before it, the import's idle connection serves them), so neither waits for the
  *    import's connection to finish a COPY;
  *  - the writer, on the import's connection: one prediction COPY that stays open across batches that need nothing
- *    else from the connection; between two of them, the Language rows of new languages, and the queued questions in
+ *    else from the connection; between two of them, the Language rows of languages without stored questions, and the queued questions in
  *    one COPY (with the FK triggers on: before their batch's predictions).
  * Without a side connection (inside a caller's transaction, given a bare client, or when it cannot be opened) the
  * producer's reads are served by the writer between two COPYs.
@@ -265,7 +265,8 @@ export async function importDirect(
   const source = new ReadAhead(items()[Symbol.asyncIterator](), (it) => it.predictions.length + it.questions.length, READ_AHEAD_BYTES);
 
   // Writer: this connection. One prediction COPY runs for as long as items need nothing else from the connection, so
-  // Postgres always has the next rows queued. It ends at an item with a new language (its Language row first), at
+  // Postgres always has the next rows queued. It ends at an item with a language that stores no question of the
+  // benchmark (its Language row first), at
   // new questions when the FK triggers run (questions before their predictions), when the pending questions reach
   // PENDING_QUESTIONS rows or PENDING_QUESTION_BYTES, and when the producer asks for this connection.
   let pending: Buffer[] = [];

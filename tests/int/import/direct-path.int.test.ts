@@ -108,7 +108,7 @@ describe.each([
     expect((await stats(direct.runId)).length).toBe(4);
   });
 
-  it("writes over stored questions of several languages in one COPY, without a Language statement", async () => {
+  it("writes over the stored questions of two languages without a Language statement (one COPY given the URL)", async () => {
     const texts: string[] = [];
     const query = pg.Client.prototype.query;
     pg.Client.prototype.query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
@@ -117,14 +117,19 @@ describe.each([
       return (query as (...x: unknown[]) => unknown).call(this, q, ...rest);
     } as typeof query;
     try {
-      const r = await imp({ files: [tempFile("three.jsonl", jsonl(rows(9)))], model: "No-pauses", benchmark: "D" });
+      // One file per language: the second language first appears in an item of its own, after the first COPY began.
+      const all = rows(9);
+      const files = ["en", "am"].map((l) => tempFile(`only-${l}.jsonl`, jsonl(all.filter((r) => r.language === l))));
+      const r = await imp({ files, model: "No-pauses", benchmark: "D" });
       expect(r).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 0, newLanguages: [] });
     } finally {
       pg.Client.prototype.query = query;
     }
     // Their stored questions keep the languages' rows: nothing to ensure or lock, and no pause of the COPY for it.
     expect(texts.filter((t) => /"Language"/.test(t))).toEqual([]);
-    expect(texts.filter((t) => t.startsWith(`COPY "Prediction"`))).toHaveLength(1);
+    // Given the URL, the second language's questions are read on the side connection while the one COPY runs (given a
+    // client they are read on it, between two COPYs or before the first, as the producer's pace has it).
+    if (url) expect(texts.filter((t) => t.startsWith(`COPY "Prediction"`))).toHaveLength(1);
   });
 
   it("handles languages that come and go across files, and raw log-probabilities", async () => {
