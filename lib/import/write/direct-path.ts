@@ -15,8 +15,8 @@
  *    the first prediction COPY on; before it, the import's idle connection serves them), so neither waits for the
  *    import's connection to finish a COPY;
  *  - the writer, on the import's connection: one prediction COPY that stays open across batches that need nothing
- *    else from the connection; between two of them, the Language rows of languages without stored questions, and the queued questions in
- *    one COPY (with the FK triggers on: before their batch's predictions).
+ *    else from the connection; between two of them, the Language rows of languages without stored questions, and
+ *    the queued questions in one COPY (with the FK triggers on: before their batch's predictions).
  * Without a side connection (inside a caller's transaction, given a bare client, or when it cannot be opened) the
  * producer's reads are served by the writer between two COPYs.
  *
@@ -27,8 +27,8 @@
  * imports), so no question can be inserted, deleted or re-keyed by anyone else between its lookup and the commit —
  * which also keeps every other writer off the question id sequence while a block of it is reserved. With the FK
  * fast path (fk-fast-path.ts), the benchmark and each language row without stored questions are locked FOR KEY SHARE,
- * the locks the FK triggers would have taken (a language's stored questions already keep its row, under that table
- * lock); without it the triggers run.
+ * the locks the FK triggers would have taken; without it the triggers run. A language's stored questions already keep
+ * its row, in both modes: the FK refuses its delete, and a change of its code would cascade into "Question", locked.
  *
  * If the id block cannot be reserved (a role that may not setval the sequence), NotAllStored hands the import over to
  * the staging path, which lets Postgres assign ids.
@@ -199,10 +199,8 @@ export async function importDirect(
         if ((i === 0 || code !== records[i - 1].language) && !languages.has(code)) {
           const q = await read((c) => loadStoredQuestions(c, benchmarkId, code));
           languages.set(code, q);
-          // A language that stores questions needs nothing more (and its rows no pause of the prediction COPY): its
-          // Language row exists, and those committed questions keep it (the FK refuses its delete, and a change of
-          // its code would cascade into "Question", which this import has locked). Only a language without any has its
-          // row ensured, and locked, before its rows are written.
+          // Stored questions keep their language's row (see Locks above): only a language without any is ensured
+          // and locked, which pauses the prediction COPY.
           if (q.stored === 0) firstSeen.push(code);
         }
       }
@@ -266,9 +264,9 @@ export async function importDirect(
 
   // Writer: this connection. One prediction COPY runs for as long as items need nothing else from the connection, so
   // Postgres always has the next rows queued. It ends at an item with a language that stores no question of the
-  // benchmark (its Language row first), at
-  // new questions when the FK triggers run (questions before their predictions), when the pending questions reach
-  // PENDING_QUESTIONS rows or PENDING_QUESTION_BYTES, and when the producer asks for this connection.
+  // benchmark (its Language row first), at new questions when the FK triggers run (questions before their
+  // predictions), when the pending questions reach PENDING_QUESTIONS rows or PENDING_QUESTION_BYTES, and when the
+  // producer asks for this connection.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let pendingRows = 0;

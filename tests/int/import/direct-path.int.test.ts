@@ -111,11 +111,11 @@ describe.each([
   it("writes over the stored questions of two languages without a Language statement (one COPY given the URL)", async () => {
     const texts: string[] = [];
     const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, q: unknown, ...rest: unknown[]) {
       const text = typeof q === "string" ? q : (q as { text?: string } | null)?.text;
       if (typeof text === "string") texts.push(text);
       return (query as (...x: unknown[]) => unknown).call(this, q, ...rest);
-    } as typeof query;
+    } as unknown as typeof query);
     try {
       // One file per language: the second language first appears in an item of its own, after the first COPY began.
       const all = rows(9);
@@ -123,7 +123,7 @@ describe.each([
       const r = await imp({ files, model: "No-pauses", benchmark: "D" });
       expect(r).toMatchObject({ writePath: "direct", predictions: 12, questionsCreated: 0, newLanguages: [] });
     } finally {
-      pg.Client.prototype.query = query;
+      spy.mockRestore();
     }
     // Their stored questions keep the languages' rows: nothing to ensure or lock, and no pause of the COPY for it.
     expect(texts.filter((t) => /"Language"/.test(t))).toEqual([]);
